@@ -1,0 +1,1 @@
+"""China–Russia relations events: a loader that builds events.db from source documents."""

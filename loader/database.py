@@ -1,0 +1,241 @@
+"""Write: the one module that owns the database schema and touches SQLite.
+
+`write_database` builds into a temporary file next to the target and renames it into place only when
+complete, so a failed or killed build leaves an existing database untouched. Rows are inserted first;
+indexes, full-text search and views are made last by `ensure_db_shape`.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import sqlite_utils
+
+from .enrich.actors import Actor
+from .enrich.dates import month_of
+from .model import Document, Event, Problem
+
+SCHEMA_VERSION = 1
+
+TABLES = {
+    "sources": (
+        {
+            "id": str, "title": str, "publisher": str, "author": str, "url": str, "published": str,
+            "coverage_start": str, "coverage_end": str, "format": str, "file": str, "sha256": str,
+            "registered": int, "event_count": int, "rights": str, "notes": str, "text": str,
+        },
+        {"pk": "id"},
+    ),
+    "events": (
+        {
+            "id": str, "summary": str, "date_earliest": str, "date_latest": str, "date_end": str,
+            "date_precision": str, "date_method": str, "date_evidence": str, "month": str,
+            "category": str, "categories": str, "source_count": int, "first_source": str,
+            "first_position": int, "description": str,
+        },
+        {"pk": "id", "foreign_keys": [("first_source", "sources", "id")]},
+    ),
+    "actors": (
+        {"id": str, "name": str, "type": str, "country": str, "titles": str, "aliases": str,
+         "wikidata": str, "event_count": int, "notes": str},
+        {"pk": "id", "foreign_keys": [("country", "actors", "id")]},
+    ),
+    "event_sources": (
+        {
+            "event_id": str, "source_id": str, "position": int, "excerpt": str, "start_offset": int,
+            "end_offset": int, "line": int, "reported_date": str, "reported_earliest": str,
+            "reported_latest": str,
+        },
+        {"pk": ("source_id", "position"),
+         "foreign_keys": [("event_id", "events", "id"), ("source_id", "sources", "id")]},
+    ),
+    "event_actors": (
+        {"event_id": str, "actor_id": str, "role": str, "source_id": str, "start_offset": int,
+         "end_offset": int, "matched_text": str, "match_count": int},
+        {"pk": ("event_id", "actor_id"),
+         "foreign_keys": [("event_id", "events", "id"), ("actor_id", "actors", "id"), ("source_id", "sources", "id")]},
+    ),
+    "build_problems": (
+        {"id": int, "file": str, "line": int, "severity": str, "message": str},
+        {"pk": "id"},
+    ),
+}
+
+NOT_NULL = {
+    "sources": {"file", "sha256", "text", "format"},
+    "events": {"summary", "date_method"},
+    "event_sources": {"excerpt", "start_offset", "end_offset"},
+    "actors": {"name", "type"},
+}
+
+INDEXES = {
+    "events": [["date_earliest", "date_latest"], ["month"], ["category"], ["date_method"],
+               ["date_precision"], ["source_count"], ["first_source"]],
+    "event_sources": [["event_id"]],
+    "event_actors": [["actor_id"], ["role"]],
+    "actors": [["type"], ["country"]],
+}
+
+FTS = {
+    "events": ["summary", "description"],
+    "sources": ["title", "text"],
+}
+
+VIEWS = {
+    "timeline": """
+        select
+          events.date_earliest,
+          events.date_latest,
+          events.date_end,
+          events.date_precision,
+          events.category,
+          events.summary,
+          (select group_concat(source_id, ', ') from
+             (select distinct source_id from event_sources where event_sources.event_id = events.id order by source_id)
+          ) as sources,
+          events.id as event_id
+        from events
+        order by events.date_earliest, events.date_latest, events.first_source, events.first_position
+    """,
+}
+
+
+@dataclass
+class BuildData:
+    """Everything the write stage needs, produced by the pure stages."""
+
+    documents: list[Document]
+    events: list[Event]
+    actors: dict[str, Actor]
+    problems: list[Problem] = field(default_factory=list)
+
+
+def ensure_db_shape(db: sqlite_utils.Database) -> None:
+    """Create tables (if missing), then indexes, full-text search and views: the one place for all of it."""
+    for name, (columns, options) in TABLES.items():
+        if not db[name].exists():
+            db[name].create(columns, not_null=NOT_NULL.get(name), **options)
+    for name, indexes in INDEXES.items():
+        for columns in indexes:
+            db[name].create_index(columns, if_not_exists=True)
+    for name, columns in FTS.items():
+        if not db[f"{name}_fts"].exists():
+            db[name].enable_fts(columns, fts_version="FTS5", tokenize="porter", create_triggers=False)
+    for name, sql in VIEWS.items():
+        db.create_view(name, sql.strip(), replace=True)
+
+
+def source_rows(documents: list[Document], counts: dict[str, int]) -> Iterable[dict]:
+    for doc in documents:
+        info = doc.info
+        yield {
+            "id": info.id, "title": info.title, "publisher": info.publisher, "author": info.author,
+            "url": info.url, "published": info.published, "coverage_start": info.coverage_start,
+            "coverage_end": info.coverage_end, "format": info.format, "file": info.file,
+            "sha256": doc.sha256, "registered": int(info.registered), "event_count": counts.get(info.id, 0),
+            "rights": info.rights, "notes": json.dumps(info.notes, ensure_ascii=False) if info.notes else None,
+            "text": doc.text,
+        }
+
+
+def event_rows(events: list[Event]) -> Iterable[dict]:
+    for event in events:
+        first = event.mentions[0]
+        yield {
+            "id": event.id, "summary": event.summary, "date_earliest": event.date.earliest,
+            "date_latest": event.date.latest, "date_end": event.date.end,
+            "date_precision": event.date.precision, "date_method": event.date.method,
+            "date_evidence": event.date.evidence, "month": month_of(event.date),
+            "category": event.category,
+            "categories": json.dumps(event.categories) if event.categories else None,
+            "source_count": len({m.source_id for m in event.mentions}),
+            "first_source": first.source_id, "first_position": first.position,
+            "description": event.description,
+        }
+
+
+def mention_rows(events: list[Event]) -> Iterable[dict]:
+    for event in events:
+        for m in event.mentions:
+            yield {
+                "event_id": event.id, "source_id": m.source_id, "position": m.position, "excerpt": m.excerpt,
+                "start_offset": m.start, "end_offset": m.end, "line": m.line, "reported_date": m.reported_date,
+                "reported_earliest": m.date.earliest if m.date and m.reported_date else None,
+                "reported_latest": m.date.latest if m.date and m.reported_date else None,
+            }
+
+
+def event_actor_rows(events: list[Event]) -> Iterable[dict]:
+    for event in events:
+        first: dict[str, dict] = {}
+        for mention, match in event.actors:
+            row = first.get(match.actor_id)
+            if row is None:
+                first[match.actor_id] = {
+                    "event_id": event.id, "actor_id": match.actor_id, "role": match.role,
+                    "source_id": mention.source_id, "start_offset": match.start, "end_offset": match.end,
+                    "matched_text": match.matched, "match_count": 1,
+                }
+            else:
+                row["match_count"] += 1
+        yield from first.values()
+
+
+def actor_rows(actors: dict[str, Actor], counts: dict[str, int]) -> Iterable[dict]:
+    # States first so that a person's `country` foreign key points at an existing row.
+    for actor in sorted(actors.values(), key=lambda a: (a.type != "state", a.id)):
+        yield {
+            "id": actor.id, "name": actor.name, "type": actor.type, "country": actor.country,
+            "titles": json.dumps(actor.titles, ensure_ascii=False) if actor.titles else None,
+            "aliases": json.dumps(actor.aliases, ensure_ascii=False), "wikidata": actor.wikidata,
+            "event_count": counts.get(actor.id, 0), "notes": actor.notes,
+        }
+
+
+def write_rows(db: sqlite_utils.Database, data: BuildData) -> None:
+    """Insert every row in one transaction, in a stable order."""
+    events = sorted(data.events, key=lambda e: (e.date.earliest or "9999", e.date.latest or "9999",
+                                                e.mentions[0].source_id, e.mentions[0].position))
+    event_counts: dict[str, int] = {}
+    for event in events:
+        for source_id in {m.source_id for m in event.mentions}:
+            event_counts[source_id] = event_counts.get(source_id, 0) + 1
+    links = list(event_actor_rows(events))
+    actor_counts: dict[str, int] = {}
+    for link in links:
+        actor_counts[link["actor_id"]] = actor_counts.get(link["actor_id"], 0) + 1
+    with db.conn:
+        db["sources"].insert_all(source_rows(data.documents, event_counts))
+        db["actors"].insert_all(actor_rows(data.actors, actor_counts))
+        db["events"].insert_all(event_rows(events))
+        db["event_sources"].insert_all(mention_rows(events))
+        db["event_actors"].insert_all(links)
+        db["build_problems"].insert_all(
+            {"file": p.file, "line": p.line, "severity": p.severity, "message": p.message} for p in data.problems
+        )
+
+
+def write_database(path: Path, data: BuildData) -> None:
+    """Build the whole database in a temporary file beside `path`, then rename it into place."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    try:
+        db = sqlite_utils.Database(temporary)
+        db.conn.execute("pragma foreign_keys = on")
+        for name, (columns, options) in TABLES.items():
+            db[name].create(columns, not_null=NOT_NULL.get(name), **options)
+        write_rows(db, data)
+        ensure_db_shape(db)
+        db.conn.execute(f"pragma user_version = {SCHEMA_VERSION}")
+        db.conn.execute("vacuum")
+        db.close()
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,1 @@
+"""Enrich: pure functions that turn parsed mentions into events with actors and dates."""

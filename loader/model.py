@@ -1,0 +1,130 @@
+"""Plain dataclasses that flow through the pipeline: parse -> enrich -> write.
+
+Parse and enrich are pure functions over these records; only `loader.database` touches SQLite.
+Offsets are character offsets (Unicode code points) into `Document.text`, the document decoded
+from UTF-8 exactly as stored, so `text[start:end] == excerpt` always holds.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A warning or error about the input, always naming the file and, where it can, the line."""
+
+    file: str
+    line: Optional[int]
+    message: str
+    severity: str = "warning"  # "warning": the build goes on; "error": it cannot
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.severity}: {self.message}"
+
+
+class InputError(Exception):
+    """Input the build cannot go on with; carries the problems that say why."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class SourceInfo:
+    """Bibliographic facts about one document, from seeds/sources.yml or from its header."""
+
+    id: str
+    file: str
+    title: Optional[str] = None
+    publisher: Optional[str] = None
+    author: Optional[str] = None
+    url: Optional[str] = None
+    published: Optional[str] = None
+    coverage_start: Optional[str] = None
+    coverage_end: Optional[str] = None
+    format: Optional[str] = None
+    rights: Optional[str] = None
+    notes: dict = field(default_factory=dict)
+    registered: bool = True  # False when sources.yml does not list the document
+
+
+@dataclass
+class Document:
+    info: SourceInfo
+    text: str
+    sha256: str
+
+
+@dataclass
+class DateBounds:
+    """Inclusive bounds on the day an event happened (or began), ISO dates.
+
+    `earliest == latest` when the day is known. `end` is the last day of a multi-day event.
+    """
+
+    earliest: Optional[str]
+    latest: Optional[str]
+    end: Optional[str] = None
+    precision: Optional[str] = None  # day | days | week | month | window
+    method: Optional[str] = None  # explicit | coverage | order | cross-source | cue | relative | curated
+    evidence: Optional[str] = None
+
+
+@dataclass
+class Mention:
+    """One report of an event in one document: the verbatim span and what the parser read off it."""
+
+    source_id: str
+    position: int  # 1-based order of the entry in its document
+    start: int  # offset of the excerpt in Document.text
+    end: int
+    excerpt: str
+    line: int  # 1-based line where the excerpt starts
+    reported_date: Optional[str] = None  # the date as printed ("Dec. 15, 2021", "On Monday"), verbatim
+    date: Optional[DateBounds] = None  # what the text itself says about the date, if anything
+    categories: list[str] = field(default_factory=list)  # the source's own categories
+    lead: int = 0  # characters at the start of the excerpt that only carry the date ("On May 19, 2021, ")
+
+
+@dataclass
+class ParsedDocument:
+    """What a parser returns: header facts and mentions, plus problems it met."""
+
+    format: str
+    mentions: list[Mention]
+    header: dict = field(default_factory=dict)  # e.g. parties, coverage_start, coverage_end, published
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class ActorMatch:
+    actor_id: str
+    role: str
+    start: int  # offsets into the source document's text
+    end: int
+    matched: str
+
+
+@dataclass
+class Event:
+    """One real-world event, reported by one or more mentions."""
+
+    id: str
+    summary: str
+    description: str
+    date: DateBounds
+    mentions: list[Mention]
+    categories: list[str] = field(default_factory=list)
+    actors: list[tuple[Mention, ActorMatch]] = field(default_factory=list)
+
+    @property
+    def category(self) -> Optional[str]:
+        return self.categories[0] if self.categories else None
+
+
+def as_dict(obj) -> dict:
+    return dataclasses.asdict(obj)

@@ -1,0 +1,150 @@
+"""Narrative articles and dispatches: every sentence that dates an event it reports.
+
+A sentence becomes a mention when it carries a date cue that can be resolved:
+  - a full date: "on December 15, 2021"                      -> explicit
+  - a day without a year: "on November 16"                   -> relative to the document's date
+  - a weekday: "on Monday"                                   -> the latest such day on or before it
+  - a month: "In October", "in January"                      -> the latest such month on or before it
+  - "last week", "last month", "last year"                   -> the period before the document's date
+Cues that point after the document's date, or sit in a clause about the future ("would hold a summit
+in Kazan in October"), announce plans rather than report events and are not used. Datelines, photo
+captions, footnotes and fragments of fewer than six words are skipped.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from typing import Optional
+
+from ..model import DateBounds, Mention, ParsedDocument, Problem
+from .datetext import DATE_LABEL, MONTH, bounds_from_label, month_bounds, month_number
+from .text import paragraphs, sentences
+
+FORMAT = "article"
+
+WEEKDAYS = {name.lower(): number for number, name in enumerate(calendar.day_name)}
+CUE = re.compile(
+    rf"\b(?:(?P<full>{DATE_LABEL.pattern})"
+    rf"|[Oo]n\s+(?P<month_day>(?P<md_month>{MONTH})\s+(?P<md_day>\d{{1,2}}))\b(?!,?\s+\d{{4}})"
+    rf"|[Oo]n\s+(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+    rf"|[Ii]n\s+(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)\b(?!\s+\d{{4}})"
+    rf"|\b[Ll]ast\s+(?P<last>week|month|year)\b)"
+)
+FUTURE = re.compile(r"\b(?:will|would|shall|expected to|plans? to|upcoming|next)\b", re.IGNORECASE)
+CLAUSE_BREAK = re.compile(r"[,;:–—]|\band\b")
+FOOTNOTE = re.compile(r"^\[\d+\]")
+DATELINE = re.compile(DATE_LABEL.pattern)  # a paragraph that opens with a date is the document's dateline
+MIN_WORDS = 6
+
+
+def looks_like(text: str) -> bool:
+    """Prose: at least one paragraph of a dozen words or more."""
+    return any(len(p.text.split()) >= 12 for p in paragraphs(text))
+
+
+def document_date(text: str) -> Optional[dt.date]:
+    """The dateline: a date that opens one of the first paragraphs ("December 17, 2021 Special Dispatch
+    No. 9684"). A date inside a sentence dates an event, not the document."""
+    for para in paragraphs(text)[:3]:
+        match = DATELINE.match(para.text)
+        if match and (bounds := bounds_from_label(match)):
+            return dt.date.fromisoformat(bounds.earliest)
+    return None
+
+
+def _clause(sentence: str, start: int, end: int) -> str:
+    left = max((m.end() for m in CLAUSE_BREAK.finditer(sentence, 0, start)), default=0)
+    right = next((m.start() for m in CLAUSE_BREAK.finditer(sentence, end)), len(sentence))
+    return sentence[left:right]
+
+
+def resolve(cue: re.Match, published: Optional[dt.date]) -> Optional[DateBounds]:
+    """Bounds for one cue; None when it cannot be resolved without a document date."""
+    if cue["full"]:
+        return bounds_from_label(cue)
+    if published is None:
+        return None
+    said = cue.group(0)
+    anchor = f"'{said}' read against the document's date {published.isoformat()}"
+    if cue["month_day"]:
+        month, day = month_number(cue["md_month"]), int(cue["md_day"])
+        for year in (published.year, published.year - 1):
+            try:
+                day_date = dt.date(year, month, day)
+            except ValueError:
+                return None
+            if day_date <= published:
+                return DateBounds(day_date.isoformat(), day_date.isoformat(), None, "day", "relative", anchor)
+        return None
+    if cue["weekday"]:
+        back = (published.weekday() - WEEKDAYS[cue["weekday"].lower()]) % 7
+        day_date = published - dt.timedelta(days=back)
+        return DateBounds(day_date.isoformat(), day_date.isoformat(), None, "day", "relative", anchor)
+    if cue["month"]:
+        month = month_number(cue["month"])
+        year = published.year if month <= published.month else published.year - 1
+        first, last = month_bounds(year, month)
+        last = min(last, published)
+        return DateBounds(first.isoformat(), last.isoformat(), None, "month", "relative", anchor)
+    if cue["last"] == "week":
+        monday = published - dt.timedelta(days=published.weekday() + 7)
+        return DateBounds(monday.isoformat(), (monday + dt.timedelta(days=6)).isoformat(), None, "week", "relative", anchor)
+    if cue["last"] == "month":
+        year, month = (published.year, published.month - 1) if published.month > 1 else (published.year - 1, 12)
+        first, last = month_bounds(year, month)
+        return DateBounds(first.isoformat(), last.isoformat(), None, "month", "relative", anchor)
+    first, last = dt.date(published.year - 1, 1, 1), dt.date(published.year - 1, 12, 31)
+    return DateBounds(first.isoformat(), last.isoformat(), None, "window", "relative", anchor)
+
+
+def parse(text: str, file: str = "<text>", published: Optional[str] = None) -> ParsedDocument:
+    """Mentions for every dated sentence. `published` (ISO day) anchors relative cues; without it the
+    date printed at the top of the document is used, and failing that only full dates are read."""
+    result = ParsedDocument(format=FORMAT, mentions=[])
+    anchor = None
+    if published and re.fullmatch(r"\d{4}-\d{2}-\d{2}", published):
+        anchor = dt.date.fromisoformat(published)
+    else:
+        anchor = document_date(text)
+        if anchor:
+            result.header["published"] = anchor.isoformat()
+    if anchor is None:
+        result.problems.append(
+            Problem(file, None, "no publication day known: only fully dated sentences are read as events")
+        )
+    for para in paragraphs(text):
+        if (
+            FOOTNOTE.match(para.text)
+            or DATELINE.match(para.text)
+            or "Photo:" in para.text
+            or len(para.text.split()) < MIN_WORDS
+        ):
+            continue
+        for sentence in sentences(para):
+            if len(sentence.text.split()) < MIN_WORDS:
+                continue
+            for cue in CUE.finditer(sentence.text):
+                if FUTURE.search(_clause(sentence.text, cue.start(), cue.end())):
+                    continue
+                date = resolve(cue, anchor)
+                if date is None or (anchor and date.earliest > anchor.isoformat()):
+                    continue
+                if date.method == "explicit":
+                    date.evidence = f"printed in the sentence: {cue.group(0)}"
+                result.mentions.append(
+                    Mention(
+                        source_id="",
+                        position=len(result.mentions) + 1,
+                        start=sentence.start,
+                        end=sentence.end,
+                        excerpt=sentence.text,
+                        line=sentence.line,
+                        reported_date=cue.group(0),
+                        date=date,
+                    )
+                )
+                break  # one mention per sentence: the first usable cue dates it
+    if not result.mentions:
+        result.problems.append(Problem(file, None, "article has no dated sentence: no events read from it"))
+    return result

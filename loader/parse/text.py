@@ -1,0 +1,74 @@
+"""Splitting text into paragraphs and sentences while keeping every offset."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Span:
+    text: str  # stripped of surrounding whitespace
+    start: int  # offset of text[0] in the document
+    line: int  # 1-based line of text[0]
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+BLANK_LINES = re.compile(r"\n[ \t\u00a0]*\n\s*")
+
+
+def paragraphs(text: str) -> list[Span]:
+    """Paragraphs separated by blank lines, with offsets and line numbers."""
+    spans = []
+    position = 0
+    line, counted_to = 1, 0  # line numbers counted incrementally: linear in the text
+    for match in [*BLANK_LINES.finditer(text), None]:
+        stop = match.start() if match else len(text)
+        chunk = text[position:stop]
+        stripped = chunk.strip()
+        if stripped:
+            start = position + (len(chunk) - len(chunk.lstrip()))
+            line += text.count("\n", counted_to, start)
+            counted_to = start
+            spans.append(Span(stripped, start, line))
+        if match:
+            position = match.end()
+    return spans
+
+
+# Words after which a period does not end a sentence.
+ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "st", "no", "vol", "gen", "lt", "col", "u.s", "u.n", "u.k", "e.g", "i.e",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "vs", "etc", "jr",
+}
+SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’]?\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+
+
+def sentences(span: Span) -> list[Span]:
+    """Sentences of a paragraph; abbreviations such as "Dec." and "U.S." do not end one."""
+    result = []
+    begin = 0
+    text = span.text
+    for match in SENTENCE_END.finditer(text):
+        before = text[begin : match.start()].rstrip("\"'”’")
+        last_word = before.rsplit(None, 1)[-1].rstrip(".").lower() if before.split() else ""
+        if last_word in ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
+            continue
+        piece_end = match.start() + (len(match.group(0)) - len(match.group(0).lstrip("\"'”’")))
+        if text[begin:piece_end].strip():
+            result.append(_sub(span, text, begin, piece_end))
+        begin = match.end()
+    if text[begin:].strip():
+        result.append(_sub(span, text, begin, len(text)))
+    return result
+
+
+def _sub(span: Span, text: str, begin: int, end: int) -> Span:
+    piece = text[begin:end]
+    lead = len(piece) - len(piece.lstrip())
+    stripped = piece.strip()
+    start = span.start + begin + lead
+    line = span.line + text.count("\n", 0, begin + lead)
+    return Span(stripped, start, line)

@@ -1,0 +1,61 @@
+"""Dated timelines: one event per "Category: On Month D, YYYY, ..." paragraph.
+
+    Political/Economic: On July 26, 2021, China and Russia offered their support to ...
+
+A compound category ("Political/Economic") gives both categories. Paragraphs that do not open this
+way (the introduction, the closing analysis, a subscription form) are part of the document, not events.
+"""
+from __future__ import annotations
+
+import re
+
+from ..model import Mention, ParsedDocument, Problem
+from .datetext import DATE_LABEL, bounds_from_label
+from .text import paragraphs
+
+FORMAT = "timeline"
+
+ITEM = re.compile(
+    rf"(?P<category>[A-Z][A-Za-z-]*(?:\s*/\s*[A-Z][A-Za-z-]*)*):\s+"
+    rf"(?P<lead>On\s+(?P<date>{DATE_LABEL.pattern}),?\s*)"
+)
+
+
+def looks_like(text: str) -> bool:
+    """True when at least two paragraphs open like timeline items."""
+    return sum(1 for p in paragraphs(text) if ITEM.match(p.text)) >= 2
+
+
+def parse(text: str, file: str = "<text>") -> ParsedDocument:
+    result = ParsedDocument(format=FORMAT, mentions=[])
+    for para in paragraphs(text):
+        item = ITEM.match(para.text)
+        if item is None:
+            continue
+        body_offset = item.start("lead")  # the excerpt keeps "On July 26, 2021, ...": it is the source's own sentence
+        excerpt = para.text[body_offset:]
+        reported = item["date"]
+        date = bounds_from_label(item)
+        if date is None:
+            result.problems.append(Problem(file, para.line, f"impossible date {reported!r}; item kept undated"))
+        else:
+            date.evidence = f"printed in the item: On {reported}"
+        start = para.start + body_offset
+        categories = [c.strip().lower() for c in item["category"].split("/")]
+        result.mentions.append(
+            Mention(
+                source_id="",
+                position=len(result.mentions) + 1,
+                start=start,
+                end=start + len(excerpt),
+                excerpt=excerpt,
+                line=para.line,
+                reported_date=reported,
+                date=date,
+                categories=categories,
+                lead=item.end("lead") - body_offset,
+            )
+        )
+    if not result.mentions:
+        result.problems.append(Problem(file, None, "timeline has no 'Category: On Month D, YYYY' items", "error"))
+    return result

@@ -1,0 +1,128 @@
+"""Reading the seeds folder: the sources registry (sources.yml) and the documents it describes.
+
+A document the registry does not list still loads: its format is detected from its text, its header
+gives what it can, and a warning says it lacks bibliographic data.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from pathlib import Path
+from typing import Iterator
+
+from .model import Document, InputError, Problem, SourceInfo
+from .parse import FORMATS, detect_format
+from .yamlfiles import load_list
+
+REGISTRY = "sources.yml"
+DOCUMENT_SUFFIXES = {".txt", ".text", ".md"}
+FIELDS = {"id", "file", "title", "publisher", "author", "url", "published", "coverage_start",
+          "coverage_end", "format", "rights", "notes"}
+PARTIAL_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+def _iso(value) -> str | None:
+    """YAML reads 2021-12-17 as a date and 2022 as an int; keep all of them as ISO text."""
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def read_registry(seeds: Path) -> tuple[dict[str, SourceInfo], list[Problem]]:
+    """SourceInfo per file name, from seeds/sources.yml (empty when there is none)."""
+    path = seeds / REGISTRY
+    if not path.exists():
+        return {}, [Problem(str(path), None, "no sources registry: every document loads without bibliographic data")]
+    data, where = load_list(path)
+    errors: list[Problem] = []
+    by_file: dict[str, SourceInfo] = {}
+    ids: set[str] = set()
+    for index, entry in enumerate(data):
+        line = where.get(index)
+        if not isinstance(entry, dict) or not entry.get("id") or not entry.get("file"):
+            errors.append(Problem(str(path), line, "each source needs at least an id and a file", "error"))
+            continue
+        unknown = set(entry) - FIELDS
+        if unknown:
+            errors.append(Problem(str(path), line, f"unknown field(s) {sorted(unknown)} in source {entry['id']!r}", "error"))
+        info = SourceInfo(**{k: entry.get(k) for k in FIELDS if k in entry})
+        for name in ("published", "coverage_start", "coverage_end"):
+            setattr(info, name, _iso(getattr(info, name)))
+            value = getattr(info, name)
+            if value is not None and not PARTIAL_DATE.fullmatch(value):
+                errors.append(Problem(str(path), line, f"{name} {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD", "error"))
+        if info.format is not None and info.format not in FORMATS:
+            errors.append(Problem(str(path), line, f"unknown format {info.format!r} (known: {', '.join(FORMATS)})", "error"))
+        if info.id in ids:
+            errors.append(Problem(str(path), line, f"source id {info.id!r} is used twice", "error"))
+        if info.file in by_file:
+            errors.append(Problem(str(path), line, f"file {info.file!r} is listed twice", "error"))
+        if info.coverage_start and info.coverage_end and info.coverage_end < info.coverage_start:
+            errors.append(Problem(str(path), line, f"coverage of {info.id!r} ends before it starts", "error"))
+        ids.add(info.id)
+        by_file[info.file] = info
+    if errors:
+        raise InputError(errors)
+    return by_file, []
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "document"
+
+
+def document_paths(seeds: Path) -> list[Path]:
+    """Document files in name order (the order the build reads them in)."""
+    return sorted(
+        p for p in seeds.iterdir()
+        if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES and not p.name.startswith(".")
+        and not p.name.lower().startswith("readme")
+    )
+
+
+def read_documents(seeds: Path) -> Iterator[Document | Problem]:
+    """Yield each document of the folder, or a Problem (severity error) for one that cannot be read.
+
+    Reading is streamed, one document at a time. The registry's problems come first.
+    """
+    if not seeds.is_dir():
+        raise InputError([Problem(str(seeds), None, "seeds folder does not exist", "error")])
+    registry, problems = read_registry(seeds)
+    yield from problems
+    paths = document_paths(seeds)
+    present = {p.name for p in paths}
+    for file, info in sorted(registry.items()):
+        if file not in present:
+            yield Problem(str(seeds / REGISTRY), None, f"source {info.id!r} lists {file!r}, which is not in {seeds}", "error")
+    seen_hashes: dict[str, str] = {}
+    for path in paths:
+        raw = path.read_bytes()
+        sha = hashlib.sha256(raw).hexdigest()
+        if not raw.strip():
+            yield Problem(str(path), None, "empty document", "error")
+            continue
+        if b"\x00" in raw:
+            yield Problem(str(path), None, "binary file, not a text document", "error")
+            continue
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = raw.count(b"\n", 0, error.start) + 1
+            yield Problem(str(path), line, f"not UTF-8 (byte {raw[error.start]:#04x} at offset {error.start})", "error")
+            continue
+        if sha in seen_hashes:
+            yield Problem(str(path), None, f"duplicate of {seen_hashes[sha]} (same bytes); skipped")
+            continue
+        seen_hashes[sha] = path.name
+        info = registry.get(path.name)
+        if info is None:
+            info = SourceInfo(id=slug(path.stem), file=path.name, registered=False)
+            yield Problem(str(path), None, f"not listed in {REGISTRY}: loaded without bibliographic data")
+        if info.format is None:
+            info.format = detect_format(text)
+            if info.format is None:
+                yield Problem(str(path), 1, "unknown document format (not a chronology, a timeline or prose)", "error")
+                continue
+        yield Document(info=info, text=text, sha256=sha)

@@ -1,0 +1,56 @@
+"""Shared fixtures: the seed database is built once, through the CLI, as a user would build it."""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from loader.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+CURATED = ROOT / "curated"
+
+CC_2021 = "cc-china-russia-chronology-2021-sep-dec.txt"
+CC_2020 = "cc-china-russia-chronology-2020-sep-dec.txt"
+MEMRI = "memri-special-dispatch-9684-russia-china-each-others-back.txt"
+OVERWATCH = "overwatch-timeline-china-russia-2020-2022.txt"
+SCMP = "scmp-3253354-sun-weidong-lavrov-moscow.txt"
+
+
+def seed_text(name: str) -> str:
+    return (SEEDS / name).read_bytes().decode("utf-8")
+
+
+def run_build(seeds: Path, db: Path, *extra: str):
+    """Run `loader build` through Click's runner; returns the result (exit_code, output)."""
+    return CliRunner().invoke(
+        cli, ["build", "--seeds", str(seeds), "--db", str(db), "--curated", str(CURATED), *extra]
+    )
+
+
+@pytest.fixture(scope="session")
+def seed_db(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("seed") / "events.db"
+    result = run_build(SEEDS, db)
+    assert result.exit_code == 0, result.output
+    return db
+
+
+@pytest.fixture
+def conn(seed_db):
+    connection = sqlite3.connect(seed_db)
+    connection.row_factory = sqlite3.Row
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def seeds_copy(tmp_path) -> Path:
+    """A private copy of seeds/ a test may add bad documents to."""
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    return target
