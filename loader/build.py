@@ -11,12 +11,15 @@ from typing import Callable, Optional
 from .database import BuildData, write_database
 from .enrich.actors import load_actors
 from .enrich.dates import date_mentions
-from .enrich.events import events_from_mentions
-from .model import Document, Event, InputError, Problem
+from .enrich.events import events_from_clusters
+from .enrich.link import link_mentions, load_curated_links, load_vocabulary
+from .model import Document, InputError, Mention, Problem
 from .parse import parse_document
 from .sources import read_documents
 
 ACTORS_FILE = "actors.yml"
+LINKS_FILE = "links.yml"
+VOCABULARY_FILE = "linking.yml"
 
 
 @dataclass
@@ -26,6 +29,8 @@ class BuildReport:
     mentions: int = 0
     actors: int = 0
     actor_links: int = 0
+    corroborated: int = 0
+    candidates: int = 0
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -40,8 +45,10 @@ def collect(seeds: Path, curated: Path, keep_going: bool = False,
     With `keep_going`, a document that cannot be read or parsed is skipped with a warning instead.
     """
     actors = load_actors(curated / ACTORS_FILE)
+    decisions = load_curated_links(curated / LINKS_FILE)
+    vocabulary = load_vocabulary(curated / VOCABULARY_FILE)
     documents: list[Document] = []
-    events: list[Event] = []
+    mentions: list[Mention] = []
     problems: list[Problem] = []
     errors: list[Problem] = []
     ids: set[str] = set()
@@ -75,19 +82,22 @@ def collect(seeds: Path, curated: Path, keep_going: bool = False,
             info.published = info.published or parsed.header.get("published")
             info.title = info.title or first_line(document.text)
         problems.extend(date_mentions(parsed.mentions, info, parsed.header))
-        document_events = events_from_mentions(parsed.mentions)
-        for event in document_events:
-            for mention in event.mentions:
-                event.actors.extend((mention, match) for match in actors.match(mention))
+        for mention in parsed.mentions:
+            mention.actors = actors.match(mention)
         documents.append(document)
-        events.extend(document_events)
+        mentions.extend(parsed.mentions)
         if progress:
             progress(document)
     if errors:
         raise InputError(errors)
     if not documents:
         raise InputError([Problem(str(seeds), None, "no documents to load", "error")])
-    return BuildData(documents=documents, events=events, actors=actors.actors, problems=problems)
+    formats = {d.info.id: d.info.format for d in documents}
+    linked = link_mentions(mentions, formats, decisions, vocabulary)
+    problems.extend(linked.problems)
+    events = events_from_clusters(linked.clusters, formats)
+    return BuildData(documents=documents, events=events, actors=actors.actors, problems=problems,
+                     links=linked.links, candidates=linked.candidates)
 
 
 def first_line(text: str) -> Optional[str]:
@@ -105,6 +115,8 @@ def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool = False,
         documents=len(data.documents),
         events=len(data.events),
         mentions=sum(len(e.mentions) for e in data.events),
+        corroborated=sum(1 for e in data.events if len({m.source_id for m in e.mentions}) > 1),
+        candidates=len(data.candidates),
         actors=len(data.actors),
         actor_links=sum(len({m.actor_id for _, m in e.actors}) for e in data.events),
         problems=data.problems,

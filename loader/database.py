@@ -17,6 +17,7 @@ import sqlite_utils
 
 from .enrich.actors import Actor
 from .enrich.dates import month_of
+from .enrich.link import PairScore
 from .model import Document, Event, Problem
 
 SCHEMA_VERSION = 1
@@ -34,8 +35,8 @@ TABLES = {
         {
             "id": str, "summary": str, "date_earliest": str, "date_latest": str, "date_end": str,
             "date_precision": str, "date_method": str, "date_evidence": str, "month": str,
-            "category": str, "categories": str, "source_count": int, "first_source": str,
-            "first_position": int, "description": str,
+            "date_conflict": int, "category": str, "categories": str, "source_count": int,
+            "first_source": str, "first_position": int, "description": str,
         },
         {"pk": "id", "foreign_keys": [("first_source", "sources", "id")]},
     ),
@@ -48,7 +49,7 @@ TABLES = {
         {
             "event_id": str, "source_id": str, "position": int, "excerpt": str, "start_offset": int,
             "end_offset": int, "line": int, "reported_date": str, "reported_earliest": str,
-            "reported_latest": str,
+            "reported_latest": str, "link_method": str, "link_score": float,
         },
         {"pk": ("source_id", "position"),
          "foreign_keys": [("event_id", "events", "id"), ("source_id", "sources", "id")]},
@@ -58,6 +59,20 @@ TABLES = {
          "end_offset": int, "matched_text": str, "match_count": int},
         {"pk": ("event_id", "actor_id"),
          "foreign_keys": [("event_id", "events", "id"), ("actor_id", "actors", "id"), ("source_id", "sources", "id")]},
+    ),
+    "event_links": (
+        {"id": int, "event_id": str, "source_a": str, "position_a": int, "source_b": str, "position_b": int,
+         "method": str, "score": float, "text_score": float, "date_score": float, "actor_score": float,
+         "kind_score": float, "reason": str},
+        {"pk": "id", "foreign_keys": [("event_id", "events", "id"), ("source_a", "sources", "id"),
+                                     ("source_b", "sources", "id")]},
+    ),
+    "link_candidates": (
+        {"id": int, "source_a": str, "position_a": int, "event_a": str, "excerpt_a": str,
+         "source_b": str, "position_b": int, "event_b": str, "excerpt_b": str, "score": float,
+         "text_score": float, "date_score": float, "actor_score": float, "kind_score": float, "reason": str},
+        {"pk": "id", "foreign_keys": [("source_a", "sources", "id"), ("source_b", "sources", "id"),
+                                     ("event_a", "events", "id"), ("event_b", "events", "id")]},
     ),
     "build_problems": (
         {"id": int, "file": str, "line": int, "severity": str, "message": str},
@@ -76,6 +91,8 @@ INDEXES = {
     "events": [["date_earliest", "date_latest"], ["month"], ["category"], ["date_method"],
                ["date_precision"], ["source_count"], ["first_source"]],
     "event_sources": [["event_id"]],
+    "event_links": [["event_id"]],
+    "link_candidates": [["score"]],
     "event_actors": [["actor_id"], ["role"]],
     "actors": [["type"], ["country"]],
 }
@@ -112,6 +129,8 @@ class BuildData:
     events: list[Event]
     actors: dict[str, Actor]
     problems: list[Problem] = field(default_factory=list)
+    links: list[PairScore] = field(default_factory=list)
+    candidates: list[PairScore] = field(default_factory=list)
 
 
 def ensure_db_shape(db: sqlite_utils.Database) -> None:
@@ -150,6 +169,7 @@ def event_rows(events: list[Event]) -> Iterable[dict]:
             "date_latest": event.date.latest, "date_end": event.date.end,
             "date_precision": event.date.precision, "date_method": event.date.method,
             "date_evidence": event.date.evidence, "month": month_of(event.date),
+            "date_conflict": int(event.date.conflict),
             "category": event.category,
             "categories": json.dumps(event.categories) if event.categories else None,
             "source_count": len({m.source_id for m in event.mentions}),
@@ -158,15 +178,41 @@ def event_rows(events: list[Event]) -> Iterable[dict]:
         }
 
 
-def mention_rows(events: list[Event]) -> Iterable[dict]:
+def mention_rows(events: list[Event], links: list[PairScore]) -> Iterable[dict]:
+    joined: dict[tuple, PairScore] = {}  # mention -> the strongest link that joined it to its event
+    for pair in sorted(links, key=lambda p: (p.method != "curated", -p.score)):
+        for mention in (pair.a, pair.b):
+            joined.setdefault(mention.key, pair)
     for event in events:
-        for m in event.mentions:
+        for index, m in enumerate(event.mentions):
+            pair = joined.get(m.key) if index else None
             yield {
                 "event_id": event.id, "source_id": m.source_id, "position": m.position, "excerpt": m.excerpt,
                 "start_offset": m.start, "end_offset": m.end, "line": m.line, "reported_date": m.reported_date,
                 "reported_earliest": m.date.earliest if m.date and m.reported_date else None,
                 "reported_latest": m.date.latest if m.date and m.reported_date else None,
+                "link_method": (pair.method if pair else "joined") if index else "first",
+                "link_score": pair.score if pair else None,
             }
+
+
+def _features(pair: PairScore) -> dict:
+    return {"score": pair.score, "text_score": pair.text, "date_score": pair.date,
+            "actor_score": pair.actors, "kind_score": pair.kind, "reason": pair.reason}
+
+
+def link_rows(links: list[PairScore], event_of: dict[tuple, str]) -> Iterable[dict]:
+    for pair in sorted(links, key=lambda p: (event_of[p.a.key], p.a.key, p.b.key)):
+        yield {"event_id": event_of[pair.a.key], "source_a": pair.a.source_id, "position_a": pair.a.position,
+               "source_b": pair.b.source_id, "position_b": pair.b.position, "method": pair.method,
+               **_features(pair)}
+
+
+def candidate_rows(candidates: list[PairScore], event_of: dict[tuple, str]) -> Iterable[dict]:
+    for pair in sorted(candidates, key=lambda p: (-p.score, p.a.key, p.b.key)):
+        yield {"source_a": pair.a.source_id, "position_a": pair.a.position, "event_a": event_of[pair.a.key],
+               "excerpt_a": pair.a.excerpt, "source_b": pair.b.source_id, "position_b": pair.b.position,
+               "event_b": event_of[pair.b.key], "excerpt_b": pair.b.excerpt, **_features(pair)}
 
 
 def event_actor_rows(events: list[Event]) -> Iterable[dict]:
@@ -212,7 +258,10 @@ def write_rows(db: sqlite_utils.Database, data: BuildData) -> None:
         db["sources"].insert_all(source_rows(data.documents, event_counts))
         db["actors"].insert_all(actor_rows(data.actors, actor_counts))
         db["events"].insert_all(event_rows(events))
-        db["event_sources"].insert_all(mention_rows(events))
+        event_of = {m.key: e.id for e in events for m in e.mentions}
+        db["event_sources"].insert_all(mention_rows(events, data.links))
+        db["event_links"].insert_all(link_rows(data.links, event_of))
+        db["link_candidates"].insert_all(candidate_rows(data.candidates, event_of))
         db["event_actors"].insert_all(links)
         db["build_problems"].insert_all(
             {"file": p.file, "line": p.line, "severity": p.severity, "message": p.message} for p in data.problems

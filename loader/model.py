@@ -72,6 +72,7 @@ class DateBounds:
     precision: Optional[str] = None  # day | days | week | month | window
     method: Optional[str] = None  # explicit | coverage | order | cross-source | cue | relative | curated
     evidence: Optional[str] = None
+    conflict: bool = False  # the sources reporting the event give dates that cannot both be true
 
 
 @dataclass
@@ -88,6 +89,13 @@ class Mention:
     date: Optional[DateBounds] = None  # what the text itself says about the date, if anything
     categories: list[str] = field(default_factory=list)  # the source's own categories
     lead: int = 0  # characters at the start of the excerpt that only carry the date ("On May 19, 2021, ")
+    actors: list["ActorMatch"] = field(default_factory=list)  # filled by the actors stage
+    link_method: Optional[str] = None  # how it joined its event: None for the event's first mention
+    link_score: Optional[float] = None
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.source_id, self.position)
 
 
 @dataclass

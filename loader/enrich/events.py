@@ -1,9 +1,11 @@
 """Events: each mention becomes an event with a stable id, a summary and its sources."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+from dataclasses import replace
 
-from ..model import Event, Mention
+from ..model import DateBounds, Event, Mention
 from ..parse.text import Span, sentences
 
 SUMMARY_LIMIT = 200
@@ -27,20 +29,66 @@ def summarize(mention: Mention) -> str:
     return text
 
 
-def events_from_mentions(mentions: list[Mention]) -> list[Event]:
-    events, seen = [], {}
-    for mention in mentions:
-        key = (mention.source_id, mention.excerpt)
-        occurrence = seen.get(key, 0)
-        seen[key] = occurrence + 1
+# Which source's excerpt speaks for an event reported by several: the specialist's chronology first.
+TRUST = {"chronology": 0, "timeline": 1, "article": 2}
+
+
+def mention_ids(mentions: list[Mention]) -> dict[tuple[str, int], str]:
+    """A stable id per mention; an excerpt repeated in one source is told apart by its occurrence."""
+    ids, seen = {}, {}
+    for mention in sorted(mentions, key=lambda m: m.key):
+        text_key = (mention.source_id, mention.excerpt)
+        occurrence = seen.get(text_key, 0)
+        seen[text_key] = occurrence + 1
+        ids[mention.key] = event_id(mention, occurrence)
+    return ids
+
+
+def events_from_clusters(clusters: list[list[Mention]], formats: dict[str, str]) -> list[Event]:
+    """One event per cluster of linked mentions. The most trusted mention gives the id and summary."""
+    ids = mention_ids([m for cluster in clusters for m in cluster])
+    events = []
+    for cluster in clusters:
+        ordered = sorted(cluster, key=lambda m: (TRUST.get(formats.get(m.source_id), 9), m.key))
+        first = ordered[0]
+        categories = list(dict.fromkeys(c for m in ordered for c in m.categories))
         events.append(
             Event(
-                id=event_id(mention, occurrence),
-                summary=summarize(mention),
-                description=mention.excerpt,
-                date=mention.date,
-                mentions=[mention],
-                categories=list(mention.categories),
+                id=ids[first.key],
+                summary=summarize(first),
+                description=first.excerpt,
+                date=combine_dates(ordered),
+                mentions=ordered,
+                categories=categories,
+                actors=[(m, match) for m in ordered for match in m.actors],
             )
         )
     return events
+
+
+def combine_dates(mentions: list[Mention]) -> DateBounds:
+    """The event's bounds: the intersection of its mentions' bounds, when they agree.
+
+    When they do not overlap the most trusted mention's bounds stand and the event is flagged
+    (each source keeps its own reported date in event_sources).
+    """
+    first = mentions[0].date
+    dated = [m for m in mentions if m.date and m.date.earliest and m.date.latest]
+    if len(dated) < 2:
+        return first
+    earliest = max(m.date.earliest for m in dated)
+    latest = min(m.date.latest for m in dated)
+    if earliest > latest:
+        return replace(first, conflict=True)
+    if (earliest, latest) == (first.earliest, first.latest):
+        return first
+    anchor = next((m for m in dated if (m.date.earliest, m.date.latest) == (earliest, latest)), None)
+    said = f"{anchor.reported_date} in {anchor.source_id}" if anchor else "the overlap of its sources' dates"
+    end = next((m.date.end for m in dated if m.date.end), None)
+    precision = "day" if earliest == latest else ("week" if _days(earliest, latest) <= 7 else
+                                                  "month" if earliest[:7] == latest[:7] else "window")
+    return DateBounds(earliest, latest, end, precision, "cross-source", f"narrowed by another source: {said}")
+
+
+def _days(first: str, last: str) -> int:
+    return (dt.date.fromisoformat(last) - dt.date.fromisoformat(first)).days

@@ -98,6 +98,50 @@ def resolve(cue: re.Match, published: Optional[dt.date]) -> Optional[DateBounds]
     return DateBounds(first.isoformat(), last.isoformat(), None, "window", "relative", anchor)
 
 
+def usable_cues(sentence: str, anchor: Optional[dt.date]) -> list[tuple[re.Match, DateBounds]]:
+    """Cues of a sentence that date a reported event, with their bounds."""
+    found = []
+    for cue in CUE.finditer(sentence):
+        # "last month" is past whatever the clause says next ("the Kremlin said a visit would ...").
+        if not cue["last"] and FUTURE.search(_clause(sentence, cue.start(), cue.end())):
+            continue
+        date = resolve(cue, anchor)
+        if date is None or (anchor and date.earliest > anchor.isoformat()):
+            continue
+        if date.method == "explicit":
+            date.evidence = f"printed in the sentence: {cue.group(0)}"
+        found.append((cue, date))
+    return found
+
+
+def dated_clauses(sentence: str, anchor: Optional[dt.date]) -> list[tuple[int, int, re.Match, DateBounds]]:
+    """(begin, end, cue, bounds) per event the sentence reports.
+
+    One event per sentence, dated by its first usable cue, unless later cues give other dates: then
+    the sentence is cut before each such cue's clause ("In June ... visited Geneva ..., | and on
+    December 6 made a one-day visit to Delhi."), so each event keeps its own verbatim span.
+    """
+    cues = usable_cues(sentence, anchor)
+    if not cues:
+        return []
+    kept = [cues[0]]
+    for cue, date in cues[1:]:
+        if (date.earliest, date.latest) != (kept[-1][1].earliest, kept[-1][1].latest):
+            kept.append((cue, date))
+    cuts = [0]
+    for cue, _ in kept[1:]:
+        breaks = [m for m in CLAUSE_BREAK.finditer(sentence, cuts[-1] + 1, cue.start())]
+        cuts.append(breaks[-1].start() if breaks else cue.start())
+    cuts.append(len(sentence))
+    clauses = []
+    for (cue, date), begin, end in zip(kept, cuts, cuts[1:]):
+        piece = sentence[begin:end]
+        begin += len(piece) - len(piece.lstrip(" ,;:–—"))
+        end -= len(piece) - len(piece.rstrip(" ,;:–—"))
+        clauses.append((begin, end, cue, date))
+    return clauses
+
+
 def parse(text: str, file: str = "<text>", published: Optional[str] = None) -> ParsedDocument:
     """Mentions for every dated sentence. `published` (ISO day) anchors relative cues; without it the
     date printed at the top of the document is used, and failing that only full dates are read."""
@@ -124,27 +168,20 @@ def parse(text: str, file: str = "<text>", published: Optional[str] = None) -> P
         for sentence in sentences(para):
             if len(sentence.text.split()) < MIN_WORDS:
                 continue
-            for cue in CUE.finditer(sentence.text):
-                if FUTURE.search(_clause(sentence.text, cue.start(), cue.end())):
-                    continue
-                date = resolve(cue, anchor)
-                if date is None or (anchor and date.earliest > anchor.isoformat()):
-                    continue
-                if date.method == "explicit":
-                    date.evidence = f"printed in the sentence: {cue.group(0)}"
+            for begin, end, cue, date in dated_clauses(sentence.text, anchor):
+                excerpt = sentence.text[begin:end]
                 result.mentions.append(
                     Mention(
                         source_id="",
                         position=len(result.mentions) + 1,
-                        start=sentence.start,
-                        end=sentence.end,
-                        excerpt=sentence.text,
-                        line=sentence.line,
+                        start=sentence.start + begin,
+                        end=sentence.start + end,
+                        excerpt=excerpt,
+                        line=sentence.line + sentence.text.count("\n", 0, begin),
                         reported_date=cue.group(0),
                         date=date,
                     )
                 )
-                break  # one mention per sentence: the first usable cue dates it
     if not result.mentions:
         result.problems.append(Problem(file, None, "article has no dated sentence: no events read from it"))
     return result
