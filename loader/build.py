@@ -13,6 +13,7 @@ from .enrich.actors import load_actors
 from .enrich.dates import date_mentions
 from .enrich.events import events_from_clusters
 from .enrich.link import link_mentions, load_curated_links, load_vocabulary
+from .enrich.statements import StatementFinder, document_window
 from .model import Document, InputError, Mention, Problem
 from .parse import parse_document
 from .sources import read_documents
@@ -30,6 +31,7 @@ class BuildReport:
     actors: int = 0
     actor_links: int = 0
     corroborated: int = 0
+    statements: int = 0
     candidates: int = 0
     problems: list[Problem] = field(default_factory=list)
 
@@ -96,8 +98,26 @@ def collect(seeds: Path, curated: Path, keep_going: bool = False,
     linked = link_mentions(mentions, formats, decisions, vocabulary)
     problems.extend(linked.problems)
     events = events_from_clusters(linked.clusters, formats)
+    statements = find_statements(documents, mentions, events, actors)
     return BuildData(documents=documents, events=events, actors=actors.actors, problems=problems,
-                     links=linked.links, candidates=linked.candidates)
+                     links=linked.links, candidates=linked.candidates, statements=statements)
+
+
+def find_statements(documents: list[Document], mentions: list[Mention], events: list, actors) -> list:
+    event_of = {m.key: e for e in events for m in e.mentions}
+    types = {a.id: a.type for a in actors.actors.values()}
+    found = []
+    for document in documents:
+        info = document.info
+        own = [m for m in mentions if m.source_id == info.id]
+
+        def match(span, source_id=info.id):
+            return actors.match(Mention(source_id, 0, span.start, span.end, span.text, span.line))
+
+        finder = StatementFinder(info.id, document.text, own, event_of, types, match,
+                                 document_window(info.coverage_start, info.published))
+        found.extend(finder.find(prose=info.format == "article"))
+    return found
 
 
 def first_line(text: str) -> Optional[str]:
@@ -116,6 +136,7 @@ def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool = False,
         events=len(data.events),
         mentions=sum(len(e.mentions) for e in data.events),
         corroborated=sum(1 for e in data.events if len({m.source_id for m in e.mentions}) > 1),
+        statements=len(data.statements),
         candidates=len(data.candidates),
         actors=len(data.actors),
         actor_links=sum(len({m.actor_id for _, m in e.actors}) for e in data.events),

@@ -65,6 +65,7 @@ def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool, quiet: bo
     click.echo(
         f"{db_path}: {report.documents} documents, {report.events} events ({report.corroborated} reported by "
         f"several sources, {report.candidates} link candidates for review), {report.mentions} source excerpts, "
+        f"{report.statements} statements, "
         f"{report.actors} actors ({report.actor_links} event links), {len(report.warnings)} warnings"
     )
 

@@ -6,6 +6,7 @@ indexes, full-text search and views are made last by `ensure_db_shape`.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -18,6 +19,7 @@ import sqlite_utils
 from .enrich.actors import Actor
 from .enrich.dates import month_of
 from .enrich.link import PairScore
+from .enrich.statements import Statement
 from .model import Document, Event, Problem
 
 SCHEMA_VERSION = 1
@@ -74,6 +76,13 @@ TABLES = {
         {"pk": "id", "foreign_keys": [("source_a", "sources", "id"), ("source_b", "sources", "id"),
                                      ("event_a", "events", "id"), ("event_b", "events", "id")]},
     ),
+    "statements": (
+        {"id": str, "source_id": str, "position": int, "speaker_id": str, "speaker_text": str, "kind": str,
+         "text": str, "date_earliest": str, "date_latest": str, "date_method": str, "date_evidence": str,
+         "event_id": str, "start_offset": int, "end_offset": int, "line": int},
+        {"pk": "id", "foreign_keys": [("source_id", "sources", "id"), ("speaker_id", "actors", "id"),
+                                     ("event_id", "events", "id")]},
+    ),
     "build_problems": (
         {"id": int, "file": str, "line": int, "severity": str, "message": str},
         {"pk": "id"},
@@ -93,6 +102,7 @@ INDEXES = {
     "event_sources": [["event_id"]],
     "event_links": [["event_id"]],
     "link_candidates": [["score"]],
+    "statements": [["speaker_id"], ["event_id"], ["source_id"], ["date_earliest", "date_latest"]],
     "event_actors": [["actor_id"], ["role"]],
     "actors": [["type"], ["country"]],
 }
@@ -100,6 +110,7 @@ INDEXES = {
 FTS = {
     "events": ["summary", "description"],
     "sources": ["title", "text"],
+    "statements": ["text", "speaker_text"],
 }
 
 VIEWS = {
@@ -131,6 +142,7 @@ class BuildData:
     problems: list[Problem] = field(default_factory=list)
     links: list[PairScore] = field(default_factory=list)
     candidates: list[PairScore] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
 
 
 def ensure_db_shape(db: sqlite_utils.Database) -> None:
@@ -194,6 +206,18 @@ def mention_rows(events: list[Event], links: list[PairScore]) -> Iterable[dict]:
                 "link_method": (pair.method if pair else "joined") if index else "first",
                 "link_score": pair.score if pair else None,
             }
+
+
+def statement_rows(statements: list[Statement]) -> Iterable[dict]:
+    for st in statements:
+        key = f"{st.source_id}\n{st.start}\n{st.text}"
+        yield {
+            "id": "s" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:11], "source_id": st.source_id,
+            "position": st.position, "speaker_id": st.speaker_id, "speaker_text": st.speaker_text,
+            "kind": st.kind, "text": st.text, "date_earliest": st.date.earliest, "date_latest": st.date.latest,
+            "date_method": st.date.method, "date_evidence": st.date.evidence, "event_id": st.event_id,
+            "start_offset": st.start, "end_offset": st.end, "line": st.line,
+        }
 
 
 def _features(pair: PairScore) -> dict:
@@ -262,6 +286,7 @@ def write_rows(db: sqlite_utils.Database, data: BuildData) -> None:
         db["event_sources"].insert_all(mention_rows(events, data.links))
         db["event_links"].insert_all(link_rows(data.links, event_of))
         db["link_candidates"].insert_all(candidate_rows(data.candidates, event_of))
+        db["statements"].insert_all(statement_rows(data.statements))
         db["event_actors"].insert_all(links)
         db["build_problems"].insert_all(
             {"file": p.file, "line": p.line, "severity": p.severity, "message": p.message} for p in data.problems

@@ -429,6 +429,8 @@ def link_mentions(mentions: list[Mention], formats: dict[str, str], curated: Cur
         pair.decision, pair.reason = "linked", f"score {pair.score} at or above {LINK_AT}"
         links.append(pair)
 
+    # A pair that other links have already put in one event is settled, not a question for a curator.
+    candidates = [p for p in candidates if clusters.find(p.a.key) != clusters.find(p.b.key)]
     groups = sorted(
         (sorted(members, key=lambda m: m.key) for members in clusters.members.values()),
         key=lambda ms: ms[0].key,

@@ -1,0 +1,340 @@
+"""Statements: quotations and attributed claims, with their speaker, span, date and event.
+
+What counts as a statement, per sentence of a document's prose:
+  - a quotation attributed in the same sentence: `Xi responded: "Our countries ..."`,
+    `"... on this issue will unfold," said Ushakov`, `Lavrov says that "Russia ..."`;
+  - a claim reported without quotation marks: `Lavrov says Russia would not pressure China ...`,
+    `... confirmed, Zhang Hanhui said in an interview`, `according to a Russian statement`;
+  - a block quotation: a paragraph ending `Vladimir Putin said:` followed by paragraphs that open
+    with a quotation mark.
+The text kept is the quotation itself (or the claim), verbatim, with its offsets. Headlines (lines
+without closing punctuation) are skipped: on news pages they are links to other stories.
+
+The speaker is the actor named nearest the attribution verb outside the quotation (a person first);
+`speaker_text` keeps the words used, so a speaker missing from the dictionary is still visible.
+The date is, in order: the date of the event mention that contains the statement; the day of a
+footnote ("[2]") the statement cites; the document's window up to its publication date.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from ..model import ActorMatch, DateBounds, Event, Mention
+from ..parse.text import Span, paragraphs, sentences
+
+VERB = (
+    r"said|says|say|told|tells|responded|replied|added|adding|noted|stressed|claimed|claims|"
+    r"explains|explained|continued|summed up|warned|urged|urges|asserted|called for|calls for|[Aa]ccording to"
+)
+ATTRIBUTION = re.compile(rf"\b(?:{VERB})\b")
+QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"|(?<![\w])'([^']+?)'(?![\w])|‘([^’]+)’")
+THAT = re.compile(r"\bthat\s+")
+ENDS_SENTENCE = re.compile(r"[.!?…\"'”’]\s*(?:\[\d+\])?$")
+FOOTNOTE_MARK = re.compile(r"\[(\d+)\]")
+FOOTNOTE_LINE = re.compile(r"^\[(\d+)\][^\n]*?,\s*(?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4})")
+NAME = re.compile(r"(?:[A-Z][\w’'.-]+\s+){0,5}[A-Z][\w’'.-]+")
+NAME_REACH = 60  # a capitalized name farther than this from the verb is not taken for the speaker
+NOT_NAMES = {"This", "That", "These", "We", "It", "They", "The", "He", "She", "In", "On", "And", "But", "Of",
+             "January", "February", "March", "April", "May", "June", "July", "August", "September",
+             "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+             "Saturday", "Sunday"}
+# A quotation opened after "X said:" / "Xi responded:" and left open at the end of its paragraph.
+OPEN_QUOTE = re.compile(rf"\b(?:{VERB})\b[^\"“]*?:\s*[\"“](?=[^\"”]*$)")
+CLOSE_THEN_ATTRIBUTION = re.compile(rf"[\"”],?\s+(?:{VERB})\b|[\"”],?\s+[^\"”]{{0,60}}\b(?:{VERB})\b[^\"”]*$")
+PERSON_FIRST = {"person": 0, "body": 1, "organization": 2, "media": 3, "company": 4, "state": 5}
+
+
+@dataclass
+class Statement:
+    source_id: str
+    start: int
+    end: int
+    text: str
+    line: int
+    speaker_id: Optional[str]
+    speaker_text: Optional[str]
+    kind: str  # quotation | claim | block
+    date: DateBounds
+    event_id: Optional[str] = None
+    position: int = 0
+
+
+def _last(iterator):
+    last = None
+    for last in iterator:
+        pass
+    return last
+
+
+def _date_of(value: str) -> Optional[str]:
+    from ..parse.datetext import DATE_LABEL, bounds_from_label
+
+    match = DATE_LABEL.search(value)
+    bounds = bounds_from_label(match) if match else None
+    return bounds.earliest if bounds else None
+
+
+def closes(paragraph: str) -> bool:
+    """True when the paragraph closes a quotation: a closing mark at its end, or one followed by the
+    attribution ('..., "said Ushakov.[2]'). Paragraphs of a quotation that goes on do not close it."""
+    text = FOOTNOTE_MARK.sub("", paragraph).rstrip()
+    return bool(re.search(r"[\"”'’]$", text) or CLOSE_THEN_ATTRIBUTION.search(text))
+
+
+def footnote_dates(text: str) -> dict[str, str]:
+    """'[2], December 15, 2021.' at the foot of a dispatch dates the source of footnote 2."""
+    dates = {}
+    for para in paragraphs(text):
+        match = FOOTNOTE_LINE.match(para.text)
+        if match and (day := _date_of(match["date"])):
+            dates[match[1]] = day
+    return dates
+
+
+class StatementFinder:
+    """Finds statements in one document. Pure over the document text, its mentions and actor matches."""
+
+    def __init__(self, source_id: str, text: str, mentions: list[Mention], events: dict[tuple, Event],
+                 actor_types: dict[str, str], match_actors, window: DateBounds):
+        self.source_id = source_id
+        self.text = text
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.events = events
+        self.actor_types = actor_types
+        self.match_actors = match_actors  # (Span) -> list[ActorMatch]
+        self.window = window
+        self.footnotes = footnote_dates(text)
+
+    def find(self, prose: bool = True) -> list[Statement]:
+        """Statements of the document. `prose` reads every paragraph (articles); otherwise only the
+        entries' own excerpts (chronologies, timelines), so labels and dates around them stay out."""
+        found: list[Statement] = []
+        if prose:
+            paras = paragraphs(self.text)
+        else:
+            paras = [Span(m.excerpt[m.lead:], m.start + m.lead, m.line) for m in self.mentions]
+        index = 0
+        while index < len(paras):
+            para = paras[index]
+            block_end = self._block(paras, index)
+            if block_end > index or (block_end == index and OPEN_QUOTE.search(para.text)
+                                     and not para.text.rstrip().endswith(":")):
+                found.append(self._block_statement(paras, index, block_end))
+                index = block_end + 1
+                continue
+            if FOOTNOTE_LINE.match(para.text) or not ENDS_SENTENCE.search(para.text):
+                index += 1
+                continue
+            found.extend(self._paragraph(para))
+            index += 1
+        for position, statement in enumerate(found, 1):
+            statement.position = position
+        return found
+
+    # -- block quotations ---------------------------------------------------------------------
+
+    def _block(self, paras: list[Span], index: int) -> int:
+        """Index of the last paragraph of a block quotation that paras[index] opens, else index.
+
+        Either the paragraph ends "X said:" and the quotation fills the next paragraphs, or it opens
+        the quotation itself ('Xi responded: "Our countries ...') and leaves it open."""
+        para = paras[index]
+        last_sentence = sentences(para)[-1].text if para.text else ""
+        ends_with_colon = para.text.rstrip().endswith(":") and ATTRIBUTION.search(last_sentence)
+        if not ends_with_colon and not OPEN_QUOTE.search(para.text):
+            return index
+        end = index
+        if not ends_with_colon and closes(para.text):
+            return end
+        while end + 1 < len(paras) and paras[end + 1].text[:1] in "\"“'‘":
+            end += 1
+            if closes(paras[end].text):
+                break
+        return end
+
+    def _block_statement(self, paras: list[Span], intro: int, last: int) -> Statement:
+        opener = OPEN_QUOTE.search(paras[intro].text)
+        if opener and not paras[intro].text.rstrip().endswith(":"):
+            start = paras[intro].start + opener.end()  # the quotation opens inside the intro paragraph
+            first_line = paras[intro].line
+            attribution = Span(paras[intro].text[: opener.start() + len(opener.group(0))], paras[intro].start, paras[intro].line)
+        else:
+            start = paras[intro + 1].start + 1  # after the opening quotation mark
+            first_line = paras[intro + 1].line
+            attribution = sentences(paras[intro])[-1]
+        final = paras[last]
+        footnote = FOOTNOTE_MARK.search(final.text)
+        end_in_final = footnote.start() if footnote else len(final.text)
+        closing = CLOSE_THEN_ATTRIBUTION.search(final.text[:end_in_final])
+        if closing:  # '..., "said Ushakov.' -> the quotation ends at its closing mark
+            end_in_final = closing.start()
+        end = final.start + end_in_final
+        while end > start and self.text[end - 1] in "\"”'’ ,":
+            end -= 1
+        speaker, said = self._speaker(attribution, (start, end), _last(ATTRIBUTION.finditer(attribution.text)))
+        note = footnote[1] if footnote else None
+        statement = Statement(self.source_id, start, end, self.text[start:end], first_line, speaker, said,
+                              "block", self.window)
+        return self._dated(statement, paras[intro], note)
+
+    # -- quotations and claims inside one sentence ------------------------------------------------
+
+    def _paragraph(self, para: Span) -> list[Statement]:
+        """Quotations attributed next to them, then claims in sentences with no quotation."""
+        text = para.text
+        left_open = (text[:1] == '"' and text.count('"') % 2 == 1) or (
+            text[:1] == "“" and text.count("“") > text.count("”"))
+        if left_open:
+            text = " " + text[1:]  # an outer quotation left open (a quoted article's paragraph): not a quote
+        quotes = [q for q in QUOTED.finditer(text) if len(q.group(0).split()) >= 3]
+        found = []
+        for index, quote in enumerate(quotes):
+            before_from = quotes[index - 1].end() if index else 0
+            after_to = quotes[index + 1].start() if index + 1 < len(quotes) else len(text)
+            before = text[max(before_from, quote.start() - 150) : quote.start()]
+            before = before[before.rfind(". ") + 1 :] if ". " in before else before
+            after = text[quote.end() : min(after_to, quote.end() + 150)]
+            after = after[: after.find(". ") + 1] if ". " in after else after
+            verb = ATTRIBUTION.search(after) or _last(ATTRIBUTION.finditer(before))
+            if verb is None:
+                continue
+            begin, end = quote.start() + 1, quote.end() - 1
+            while end > begin and text[end - 1] in " ,;:":  # '..., will be discussed,' the Kremlin said
+                end -= 1
+            start = para.start + begin
+            attribution = (Span(after, para.start + quote.end(), para.line) if ATTRIBUTION.search(after)
+                           else Span(before, para.start + quote.start() - len(before), para.line))
+            speaker, said = self._speaker(attribution, (start, para.start + end),
+                                          ATTRIBUTION.search(attribution.text))
+            footnote = FOOTNOTE_MARK.search(text[quote.end() : after_to])
+            statement = Statement(self.source_id, start, para.start + end, text[begin:end],
+                                  para.line + text.count("\n", 0, begin), speaker, said, "quotation", self.window)
+            found.append(self._dated(statement, attribution, footnote[1] if footnote else None))
+        quoted = [(para.start + q.start(), para.start + q.end()) for q in quotes]
+        for sentence in sentences(para):
+            if any(a < sentence.end and sentence.start < b for a, b in quoted):
+                continue
+            statement = self._claim_statement(sentence)
+            if statement:
+                found.append(statement)
+        return found
+
+    def _claim_statement(self, sentence: Span) -> Optional[Statement]:
+        verb = ATTRIBUTION.search(sentence.text)
+        if verb is None:
+            return None
+        begin, end, kind = self._claim(sentence.text, verb)
+        if begin is None:
+            return None
+        text = sentence.text[begin:end].strip(" ,")
+        if len(text.split()) < 3:
+            return None
+        offset = sentence.text.index(text, begin)
+        start = sentence.start + offset
+        speaker, said = self._speaker(sentence, (start, start + len(text)), verb)
+        statement = Statement(self.source_id, start, start + len(text), text,
+                              sentence.line + sentence.text.count("\n", 0, offset), speaker, said, kind, self.window)
+        return self._dated(statement, sentence, None)
+
+    @staticmethod
+    def _outside(text: str, quotes: list[re.Match]) -> list[bool]:
+        flags = [True] * (len(text) + 1)
+        for quote in quotes:
+            for i in range(quote.start(), quote.end()):
+                flags[i] = False
+        return flags
+
+    @staticmethod
+    def _claim(text: str, verb: re.Match) -> tuple[Optional[int], int, str]:
+        """The claim a verb reports without quotation marks: after it ('says that ...', 'according to X, ...')
+        or before it ('..., Zhang Hanhui said in an interview')."""
+        after = text[verb.end():]
+        if verb.group(0) == "according to":
+            if verb.start() > 0:  # "..., according to X, ..." -> the claim is what comes before
+                return 0, verb.start(), "claim"
+            comma = after.find(",")  # "According to X, ..." -> the claim follows the comma
+            return (verb.end() + comma + 1, len(text), "claim") if comma != -1 else (None, 0, "claim")
+        that = THAT.search(after)
+        if that and that.start() <= 40:
+            return verb.end() + that.end(), len(text), "claim"
+        before = text[: verb.start()]
+        comma = before.rfind(", ")
+        if comma > 20 and len(before[comma:].split()) <= 8:  # "<claim>, <speaker> said"
+            return 0, comma, "claim"
+        if len(after.split()) >= 4 and verb.group(0) in {"says", "said", "tells", "told"}:
+            return verb.end(), len(text), "claim"
+        return None, 0, "claim"
+
+    def _speaker(self, sentence: Span, said: tuple[int, int], verb: Optional[re.Match] = None):
+        """(actor id, words) of whoever the sentence says is speaking.
+
+        Candidates are the actors and other capitalized names outside what was said (`said` is the
+        statement's span in document offsets). The nearest to the attribution verb wins: the subject
+        before it ("Mr. Lomanov noted"), or the name right after it in an inverted attribution
+        ('..., said Ushakov'); a person is preferred over a body or a state at equal distance."""
+        def outside(start: int, end: int) -> bool:
+            return end <= said[0] or start >= said[1]
+
+        if verb is None:
+            verb_start = verb_end = sentence.end
+        else:
+            verb_start, verb_end = sentence.start + verb.start(), sentence.start + verb.end()
+        inverted = verb is not None and re.search(r"[\"”'’,]\s*$", sentence.text[: verb.start()]) is not None
+
+        def distance(start: int, end: int) -> int:
+            if end <= verb_start:
+                return verb_start - end
+            return start - verb_end + (0 if inverted else 40)  # after the verb: usually the addressee
+
+        candidates = []
+        for m in self.match_actors(sentence):
+            if outside(m.start, m.end):
+                rank = PERSON_FIRST.get(self.actor_types.get(m.actor_id), 9)
+                candidates.append((distance(m.start, m.end), rank, m.start, m.actor_id, m.matched))
+        covered = [(c[2], c[2] + len(c[4])) for c in candidates]
+        for m in NAME.finditer(sentence.text):
+            start, end = sentence.start + m.start(), sentence.start + m.end()
+            if m.group(0).split()[0] in NOT_NAMES or not outside(start, end):
+                continue
+            if start < verb_end and verb_start < end or distance(start, end) > NAME_REACH:
+                continue
+            if any(a < end and start < b for a, b in covered):
+                continue
+            words = " ".join(m.group(0).rstrip(".,").split()[-2:])
+            candidates.append((distance(start, end), 10, start, None, words))
+        if not candidates:
+            return None, None
+        best = min(candidates)
+        return best[3], best[4]
+
+    # -- dates and events ---------------------------------------------------------------------
+
+    def _dated(self, statement: Statement, context: Span, footnote: Optional[str]) -> Statement:
+        # The event mention that holds the statement, else one in the statement's own sentence or
+        # (for a block quotation) the paragraph that introduces it.
+        holder = next((m for m in self.mentions if m.start <= statement.start and statement.end <= m.end), None)
+        holder = holder or next((m for m in self.mentions if m.start < context.end and context.start < m.end), None)
+        if holder is not None:
+            event = self.events.get(holder.key)
+            statement.date = event.date if event else holder.date
+            statement.event_id = event.id if event else None
+            return statement
+        if footnote and footnote in self.footnotes:
+            day = self.footnotes[footnote]
+            statement.date = DateBounds(day, day, None, "day", "cue",
+                                        f"footnote [{footnote}] dates the statement's source {day}")
+            same_day = {self.events[m.key].id for m in self.mentions if m.key in self.events
+                        and self.events[m.key].date.earliest == self.events[m.key].date.latest == day}
+            if len(same_day) == 1:
+                statement.event_id = same_day.pop()
+        return statement
+
+
+def document_window(earliest: Optional[str], published: Optional[str]) -> DateBounds:
+    """A statement reported by a document was made on or before the document's date."""
+    if published and len(published) == 10:
+        return DateBounds(earliest, published, None, "window", "coverage",
+                          f"not dated in the text; made on or before the document's date, {published}")
+    return DateBounds(earliest, None, None, None, "unknown", "not dated in the text")
