@@ -61,3 +61,10 @@ def test_every_offset_points_at_its_excerpt():
 def test_articles_are_detected_as_prose():
     assert detect_format(seed_text(MEMRI)) == "article"
     assert detect_format(seed_text(SCMP)) == "article"
+
+
+def test_the_eve_of_the_summit_is_the_day_before_the_documents_lead_event():
+    mentions = article.parse(seed_text(MEMRI)).mentions
+    blinken = next(m for m in mentions if "Blinken" in m.excerpt)
+    assert (blinken.date.earliest, blinken.date.method) == ("2021-12-14", "relative")
+    assert "lead event, 2021-12-15" in blinken.date.evidence

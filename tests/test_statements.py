@@ -57,7 +57,7 @@ def test_a_claim_without_quotation_marks_keeps_its_speaker(conn):
 
 
 def test_a_statement_without_a_date_of_its_own_is_bounded_by_its_document(conn):
-    row = statement(conn, "memri-sd-9684", "the rosy description of the relationship")
+    row = statement(conn, "memri-sd-9684", "This comes from martial arts")
     assert row["date_latest"] == "2021-12-17" and row["event_id"] is None
     assert "on or before the document's date" in row["date_evidence"]
 

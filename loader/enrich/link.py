@@ -13,8 +13,9 @@ How a pair is judged (every figure is stored, so a curator can see why):
     none, -1 when they name different kinds.
 A pair scoring LINK_AT or more is linked; one scoring CANDIDATE_AT or more, or a linked pair that
 another decision overrode, goes to `link_candidates` for a curator. Each mention links to at most one
-mention of any other source (its best), and an event never holds two entries of the same chronology
-or timeline (those list distinct events). Curated decisions in curated/links.yml win over scores.
+mention of any other source (its best), and an event never holds two mentions of one document (a
+chronology lists distinct events; an article that names a day twice recalls other events: "posted
+the day of the summit"). Curated decisions in curated/links.yml win over scores.
 """
 from __future__ import annotations
 
@@ -32,8 +33,6 @@ from ..yamlfiles import load_yaml
 LINK_AT = 0.45
 CANDIDATE_AT = 0.30
 WEIGHTS = {"text": 0.50, "date": 0.25, "actors": 0.10, "kind": 0.15}
-# Formats whose entries are distinct events: two entries of one such document never merge.
-LISTS = {"chronology", "timeline"}
 # States that take part in nearly every event: sharing them says nothing about a pair.
 UBIQUITOUS_ACTORS = {"china", "russia"}
 MAX_BLOCK = 200  # a blocking key shared by more mentions than this is too common to block on
@@ -328,9 +327,7 @@ def candidate_pairs(mentions: list[Mention], scorer: Scorer, formats: dict[str, 
                 if pair in seen:
                     continue
                 seen.add(pair)
-                if a.source_id == b.source_id and formats.get(a.source_id) in LISTS:
-                    continue
-                if a.source_id == b.source_id and a.excerpt == b.excerpt:
+                if a.source_id == b.source_id:  # a document reports each event once; later mentions recall others
                     continue
                 if overlaps(a, b):
                     yield (a, b) if a.key < b.key else (b, a)
@@ -356,9 +353,8 @@ class Clusters:
         if ra == rb:
             return "already in one event"
         left, right = self.members[ra], self.members[rb]
-        lists_left = {m.source_id for m in left if self.formats.get(m.source_id) in LISTS}
-        if any(m.source_id in lists_left for m in right):
-            return "would put two entries of one chronology or timeline in one event"
+        if {m.source_id for m in left} & {m.source_id for m in right}:
+            return "would put two mentions of one document in one event"
         if any((x.key, y.key) in self.apart for x in left for y in right):
             return "a curated 'different' decision keeps them apart"
         return None

@@ -325,10 +325,12 @@ class StatementFinder:
             day = self.footnotes[footnote]
             statement.date = DateBounds(day, day, None, "day", "cue",
                                         f"footnote [{footnote}] dates the statement's source {day}")
-            same_day = {self.events[m.key].id for m in self.mentions if m.key in self.events
-                        and self.events[m.key].date.earliest == self.events[m.key].date.latest == day}
-            if len(same_day) == 1:
-                statement.event_id = same_day.pop()
+            same_day = [self.events[m.key] for m in self.mentions if m.key in self.events
+                        and self.events[m.key].date.earliest == self.events[m.key].date.latest == day]
+            with_speaker = [e for e in same_day if any(a.actor_id == statement.speaker_id for _, a in e.actors)]
+            chosen = {e.id for e in (with_speaker if statement.speaker_id else same_day)}
+            if len(chosen) == 1:  # the one event that day (with the speaker taking part, when known)
+                statement.event_id = chosen.pop()
         return statement
 
 

@@ -29,7 +29,8 @@ CUE = re.compile(
     rf"|[Oo]n\s+(?P<month_day>(?P<md_month>{MONTH})\s+(?P<md_day>\d{{1,2}}))\b(?!,?\s+\d{{4}})"
     rf"|[Oo]n\s+(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
     rf"|[Ii]n\s+(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)\b(?!\s+\d{{4}})"
-    rf"|\b[Ll]ast\s+(?P<last>week|month|year)\b)"
+    rf"|\b[Ll]ast\s+(?P<last>week|month|year)\b"
+    rf"|\b(?:[Oo]n\s+)?the\s+(?P<relative_to_lead>eve|day)\s+of\s+the\s+(?:summit|meeting|talks|visit)\b)"
 )
 FUTURE = re.compile(r"\b(?:will|would|shall|expected to|plans? to|upcoming|next)\b", re.IGNORECASE)
 CLAUSE_BREAK = re.compile(r"[,;:–—]|\band\b")
@@ -59,10 +60,19 @@ def _clause(sentence: str, start: int, end: int) -> str:
     return sentence[left:right]
 
 
-def resolve(cue: re.Match, published: Optional[dt.date]) -> Optional[DateBounds]:
-    """Bounds for one cue; None when it cannot be resolved without a document date."""
+def resolve(cue: re.Match, published: Optional[dt.date], lead: Optional[dt.date] = None) -> Optional[DateBounds]:
+    """Bounds for one cue; None when it cannot be resolved without a document date.
+
+    `lead` is the day of the document's lead event (its first fully dated sentence): "the eve of the
+    summit" and "the day of the summit" are read against it."""
     if cue["full"]:
         return bounds_from_label(cue)
+    if cue["relative_to_lead"]:
+        if lead is None:
+            return None
+        day_date = lead - dt.timedelta(days=1 if cue["relative_to_lead"] == "eve" else 0)
+        return DateBounds(day_date.isoformat(), day_date.isoformat(), None, "day", "relative",
+                          f"'{cue.group(0)}' read against the document's lead event, {lead.isoformat()}")
     if published is None:
         return None
     said = cue.group(0)
@@ -98,14 +108,14 @@ def resolve(cue: re.Match, published: Optional[dt.date]) -> Optional[DateBounds]
     return DateBounds(first.isoformat(), last.isoformat(), None, "window", "relative", anchor)
 
 
-def usable_cues(sentence: str, anchor: Optional[dt.date]) -> list[tuple[re.Match, DateBounds]]:
+def usable_cues(sentence: str, anchor: Optional[dt.date], lead: Optional[dt.date] = None) -> list[tuple[re.Match, DateBounds]]:
     """Cues of a sentence that date a reported event, with their bounds."""
     found = []
     for cue in CUE.finditer(sentence):
         # "last month" is past whatever the clause says next ("the Kremlin said a visit would ...").
         if not cue["last"] and FUTURE.search(_clause(sentence, cue.start(), cue.end())):
             continue
-        date = resolve(cue, anchor)
+        date = resolve(cue, anchor, lead)
         if date is None or (anchor and date.earliest > anchor.isoformat()):
             continue
         if date.method == "explicit":
@@ -114,14 +124,14 @@ def usable_cues(sentence: str, anchor: Optional[dt.date]) -> list[tuple[re.Match
     return found
 
 
-def dated_clauses(sentence: str, anchor: Optional[dt.date]) -> list[tuple[int, int, re.Match, DateBounds]]:
+def dated_clauses(sentence: str, anchor: Optional[dt.date], lead: Optional[dt.date] = None) -> list[tuple[int, int, re.Match, DateBounds]]:
     """(begin, end, cue, bounds) per event the sentence reports.
 
     One event per sentence, dated by its first usable cue, unless later cues give other dates: then
     the sentence is cut before each such cue's clause ("In June ... visited Geneva ..., | and on
     December 6 made a one-day visit to Delhi."), so each event keeps its own verbatim span.
     """
-    cues = usable_cues(sentence, anchor)
+    cues = usable_cues(sentence, anchor, lead)
     if not cues:
         return []
     kept = [cues[0]]
@@ -157,6 +167,7 @@ def parse(text: str, file: str = "<text>", published: Optional[str] = None) -> P
         result.problems.append(
             Problem(file, None, "no publication day known: only fully dated sentences are read as events")
         )
+    lead = None  # the day of the first fully dated sentence, once read
     for para in paragraphs(text):
         if (
             FOOTNOTE.match(para.text)
@@ -168,7 +179,9 @@ def parse(text: str, file: str = "<text>", published: Optional[str] = None) -> P
         for sentence in sentences(para):
             if len(sentence.text.split()) < MIN_WORDS:
                 continue
-            for begin, end, cue, date in dated_clauses(sentence.text, anchor):
+            for begin, end, cue, date in dated_clauses(sentence.text, anchor, lead):
+                if lead is None and cue["full"]:
+                    lead = dt.date.fromisoformat(date.earliest)
                 excerpt = sentence.text[begin:end]
                 result.mentions.append(
                     Mention(
