@@ -10,13 +10,15 @@ from typing import Callable, Optional
 
 from .database import BuildData, write_database
 from .enrich.actors import load_actors
-from .enrich.dates import date_mentions
+from .enrich.curated_dates import load_curated_dates
+from .enrich.dates import DocumentDates, date_document, date_events
 from .enrich.events import events_from_mentions
 from .model import Document, Event, InputError, Problem
 from .parse import parse_document
 from .sources import read_documents
 
 ACTORS_FILE = "actors.yml"
+DATES_FILE = "dates.yml"
 
 
 @dataclass
@@ -40,6 +42,8 @@ def collect(seeds: Path, curated: Path, keep_going: bool = False,
     With `keep_going`, a document that cannot be read or parsed is skipped with a warning instead.
     """
     actors = load_actors(curated / ACTORS_FILE)
+    curated_dates = load_curated_dates(curated / DATES_FILE)
+    dating: list[DocumentDates] = []
     documents: list[Document] = []
     events: list[Event] = []
     problems: list[Problem] = []
@@ -74,7 +78,11 @@ def collect(seeds: Path, curated: Path, keep_going: bool = False,
             info.coverage_end = info.coverage_end or parsed.header.get("coverage_end")
             info.published = info.published or parsed.header.get("published")
             info.title = info.title or first_line(document.text)
-        problems.extend(date_mentions(parsed.mentions, info, parsed.header))
+        dated = date_document(parsed.mentions, info, parsed.header, curated_dates)
+        # A curated date that contradicts a source is a curation error: never skipped by --keep-going.
+        errors.extend(p for p in dated.problems if p.severity == "error")
+        problems.extend(p for p in dated.problems if p.severity != "error")
+        dating.append(dated)
         document_events = events_from_mentions(parsed.mentions)
         for event in document_events:
             for mention in event.mentions:
@@ -83,11 +91,18 @@ def collect(seeds: Path, curated: Path, keep_going: bool = False,
         events.extend(document_events)
         if progress:
             progress(document)
+    # Across documents: an event reported by several sources gets the bounds they allow together.
+    for problem in date_events(events, dating):
+        (errors if problem.severity == "error" else problems).append(problem)
+    loaded = {document.info.id for document in documents}
+    for item in curated_dates.dates.values():
+        if item.source not in loaded:
+            problems.append(Problem(item.file, item.line, f"curated date for {item.source!r}, a source not loaded; not used"))
     if errors:
         raise InputError(errors)
     if not documents:
         raise InputError([Problem(str(seeds), None, "no documents to load", "error")])
-    return BuildData(documents=documents, events=events, actors=actors.actors, problems=problems)
+    return BuildData(documents=documents, events=events, actors=actors.actors, problems=problems, dates=dating)
 
 
 def first_line(text: str) -> Optional[str]:
