@@ -10,7 +10,8 @@ from typing import Callable, Optional
 
 from .database import BuildData, write_database
 from .enrich.actors import load_actors
-from .enrich.dates import date_mentions
+from .enrich.curated_dates import load_curated_dates
+from .enrich.dates import DocumentDates, date_document, date_events
 from .enrich.events import events_from_clusters
 from .enrich.link import link_mentions, load_curated_links, load_vocabulary
 from .enrich.statements import StatementFinder, document_window
@@ -21,6 +22,7 @@ from .sources import read_documents
 ACTORS_FILE = "actors.yml"
 LINKS_FILE = "links.yml"
 VOCABULARY_FILE = "linking.yml"
+DATES_FILE = "dates.yml"
 
 
 @dataclass
@@ -49,6 +51,8 @@ def collect(seeds: Path, curated: Path, keep_going: bool = False,
     actors = load_actors(curated / ACTORS_FILE)
     decisions = load_curated_links(curated / LINKS_FILE)
     vocabulary = load_vocabulary(curated / VOCABULARY_FILE)
+    curated_dates = load_curated_dates(curated / DATES_FILE)
+    dating: list[DocumentDates] = []
     documents: list[Document] = []
     mentions: list[Mention] = []
     problems: list[Problem] = []
@@ -83,24 +87,38 @@ def collect(seeds: Path, curated: Path, keep_going: bool = False,
             info.coverage_end = info.coverage_end or parsed.header.get("coverage_end")
             info.published = info.published or parsed.header.get("published")
             info.title = info.title or first_line(document.text)
-        problems.extend(date_mentions(parsed.mentions, info, parsed.header))
+        dated = date_document(parsed.mentions, info, parsed.header, curated_dates)
+        # A curated date that contradicts a source is a curation error: never skipped by --keep-going.
+        errors.extend(p for p in dated.problems if p.severity == "error")
+        problems.extend(p for p in dated.problems if p.severity != "error")
+        dating.append(dated)
         for mention in parsed.mentions:
             mention.actors = actors.match(mention)
         documents.append(document)
         mentions.extend(parsed.mentions)
         if progress:
             progress(document)
+    loaded = {document.info.id for document in documents}
+    for item in curated_dates.dates.values():
+        if item.source not in loaded:
+            problems.append(Problem(item.file, item.line, f"curated date for {item.source!r}, a source not loaded; not used"))
     if errors:
         raise InputError(errors)
     if not documents:
         raise InputError([Problem(str(seeds), None, "no documents to load", "error")])
+    # Across documents: link the reports of one event, then give it the bounds its sources allow together.
     formats = {d.info.id: d.info.format for d in documents}
     linked = link_mentions(mentions, formats, decisions, vocabulary)
     problems.extend(linked.problems)
     events = events_from_clusters(linked.clusters, formats)
+    date_errors = []
+    for problem in date_events(events, dating):
+        (date_errors if problem.severity == "error" else problems).append(problem)
+    if date_errors:
+        raise InputError(date_errors)
     statements = find_statements(documents, mentions, events, actors)
     return BuildData(documents=documents, events=events, actors=actors.actors, problems=problems,
-                     links=linked.links, candidates=linked.candidates, statements=statements)
+                     links=linked.links, candidates=linked.candidates, statements=statements, dates=dating)
 
 
 def find_statements(documents: list[Document], mentions: list[Mention], events: list, actors) -> list:

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import os
+import statistics
 import sys
 from pathlib import Path
 
 import click
 
 from .build import build as run_build
+from .build import collect
+from .enrich.dates import label, width_days
 from .model import InputError
 
 
@@ -68,6 +71,70 @@ def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool, quiet: bo
         f"{report.statements} statements, "
         f"{report.actors} actors ({report.actor_links} event links), {len(report.warnings)} warnings"
     )
+
+
+@cli.command()
+@click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True,
+              help="Folder of source documents and their registry, sources.yml.")
+@click.option("--curated", type=click.Path(path_type=Path), default=Path("curated"), show_default=True,
+              help="Folder of curated YAML (dates.yml, actors.yml).")
+def dates(seeds: Path, curated: Path):
+    """Explain the dates: every chronology entry with its bounds, method and evidence.
+
+    \b
+    Runs the same stages as `build` (nothing is written) and prints, per
+    chronology, how its list runs, then each entry: position, line, bounds
+    (earliest..latest, and the end of a multi-day event), method and the
+    evidence in words. Each chronology ends with its figures: how many entries
+    are exact (earliest = latest), and the median and largest width of the
+    bounds in days (latest - earliest + 1, so an exact entry is 1 day wide).
+
+    \b
+    Example:
+        python -m loader dates --seeds seeds --curated curated
+    """
+    try:
+        data = collect(seeds, curated)
+    except InputError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"dates: {len(error.problems)} error(s)", err=True)
+        sys.exit(1)
+    except Exception as error:  # a bug, not bad input
+        if os.environ.get("LOADER_DEBUG"):
+            raise
+        click.echo(f"internal error: {type(error).__name__}: {error} (set LOADER_DEBUG=1 for a traceback)", err=True)
+        sys.exit(2)
+    event_of = {(m.source_id, m.position): event for event in data.events for m in event.mentions}
+    chronologies = [doc for doc in data.dates if doc.format == "chronology"]
+    if not chronologies:
+        click.echo("no chronology among the documents")
+    for doc in chronologies:
+        click.echo(f"{doc.source_id} ({doc.file}): {len(doc.entries)} entries, coverage {doc.window[0]} to {doc.window[1]}; "
+                   f"{doc.direction_note}")
+        widths, methods = [], {}
+        for entry in doc.entries:
+            mention = entry.mention
+            date = event_of[(mention.source_id, mention.position)].date
+            width = width_days(date.earliest, date.latest)
+            widths.append(width)
+            methods[date.method] = methods.get(date.method, 0) + 1
+            bounds = f"{date.earliest or '?'}..{date.latest or '?'}" + (f" (ends {date.end})" if date.end else "")
+            flag = " CONFLICT" if date.conflict else ""
+            click.echo(f"  {mention.position:>3}  line {mention.line:<4} {bounds:<24} {date.method:<12} "
+                       f"{width if width is not None else '?':>4} d{flag}  {label(mention, 8)}")
+            click.echo(f"{'':7}{date.evidence}")
+        known = sorted(w for w in widths if w is not None)
+        exact = sum(1 for w in known if w == 1)
+        median = statistics.median(known) if known else None
+        median_text = "-" if median is None else (f"{median:g}")
+        click.echo(
+            f"  {doc.source_id}: {exact} of {len(doc.entries)} exact (earliest = latest); width in days: "
+            f"median {median_text}, largest {known[-1] if known else '-'}"
+            + (f", {len(widths) - len(known)} unbounded" if len(known) < len(widths) else "")
+            + "; methods: " + ", ".join(f"{m} {n}" for m, n in sorted(methods.items()))
+        )
+        click.echo("")
 
 
 def main():

@@ -36,9 +36,9 @@ TABLES = {
     "events": (
         {
             "id": str, "summary": str, "date_earliest": str, "date_latest": str, "date_end": str,
-            "date_precision": str, "date_method": str, "date_evidence": str, "month": str,
-            "date_conflict": int, "category": str, "categories": str, "source_count": int,
-            "first_source": str, "first_position": int, "description": str,
+            "date_precision": str, "date_method": str, "date_evidence": str, "date_conflict": int, "month": str,
+            "category": str, "categories": str, "source_count": int, "first_source": str,
+            "first_position": int, "description": str,
         },
         {"pk": "id", "foreign_keys": [("first_source", "sources", "id")]},
     ),
@@ -97,7 +97,10 @@ NOT_NULL = {
 }
 
 INDEXES = {
-    "events": [["date_earliest", "date_latest"], ["month"], ["category"], ["date_method"],
+    # (date_earliest, id): Datasette 0.65 pages the events table (sorted by date_earliest) with an `id`
+    # tie-break on later pages but not on the first, so ties must come out in id order: this index
+    # gives them that order and serves date range queries too.
+    "events": [["date_earliest", "id"], ["date_latest"], ["month"], ["category"], ["date_method"], ["date_conflict"],
                ["date_precision"], ["source_count"], ["first_source"]],
     "event_sources": [["event_id"]],
     "event_links": [["event_id"]],
@@ -143,6 +146,7 @@ class BuildData:
     links: list[PairScore] = field(default_factory=list)
     candidates: list[PairScore] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
+    dates: list = field(default_factory=list)  # enrich.dates.DocumentDates per document, for `loader dates`
 
 
 def ensure_db_shape(db: sqlite_utils.Database) -> None:
@@ -180,8 +184,8 @@ def event_rows(events: list[Event]) -> Iterable[dict]:
             "id": event.id, "summary": event.summary, "date_earliest": event.date.earliest,
             "date_latest": event.date.latest, "date_end": event.date.end,
             "date_precision": event.date.precision, "date_method": event.date.method,
-            "date_evidence": event.date.evidence, "month": month_of(event.date),
-            "date_conflict": int(event.date.conflict),
+            "date_evidence": event.date.evidence, "date_conflict": int(event.date.conflict),
+            "month": month_of(event.date),
             "category": event.category,
             "categories": json.dumps(event.categories) if event.categories else None,
             "source_count": len({m.source_id for m in event.mentions}),

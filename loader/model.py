@@ -70,9 +70,9 @@ class DateBounds:
     latest: Optional[str]
     end: Optional[str] = None
     precision: Optional[str] = None  # day | days | week | month | window
-    method: Optional[str] = None  # explicit | coverage | order | cross-source | cue | relative | curated
+    method: Optional[str] = None  # explicit | coverage | order | cross-source | cue | relative | curated | unknown
     evidence: Optional[str] = None
-    conflict: bool = False  # the sources reporting the event give dates that cannot both be true
+    conflict: bool = False  # the sources reporting the event disagree; the bounds span them all
 
 
 @dataclass

@@ -1,16 +1,57 @@
-"""Dates: give every mention the best bounds its own document supports, and say how.
+"""Dates: the best bounds the evidence allows for every event, and that evidence in words.
 
-Rules, in the order of trust:
-  1. a date printed for the entry (or read from a dated sentence) is kept as the parser read it;
-  2. an entry whose date was stripped is bounded by its document's coverage window (header or
-     registry): never a made-up single day.
+Two pure stages over the dataclasses of loader.model:
+
+``date_document(mentions, info, header, curated)``: one document on its own.
+    Every entry first gets its own evidence, in this order of trust:
+      1. a date printed for it (``explicit``; in an article, also ``relative`` phrases read against the
+         article's own date). Dates printed *inside* a chronology entry ("On July 23, 2019, bombers ...
+         conducted their first joint patrols", "inked on Oct. 13, 2009") are never read as the entry's
+         date: they are back-references;
+      2. the document's coverage window (``coverage``), when nothing was printed;
+      3. an anniversary cue in its text ("telegram ... on the 72nd anniversary of the establishment of
+         the PRC"), counted from a reference date in curated/dates.yml (``cue``);
+      4. a curated date in curated/dates.yml with its citation (``curated``).
+    Then, in a chronology or a timeline, the order of the entries. The direction (newest or oldest
+    first) is read from the dated entries, never assumed silently; every entry is no later than the
+    one listed above it (newest first) and no earlier than the one below it, so the bounds of a dated
+    entry flow to its undated neighbours (``order``). One forward and one backward pass over the list
+    compute all of it, so the cost is linear in the length of the document.
+
+    Evidence is admitted in layers, each checked against what the layers before it established:
+    printed dates that break the order are reported and kept out of the reasoning; a cue that
+    contradicts it is reported and dropped; a curated date that contradicts it fails the build with
+    the YAML file and line (unless its entry is marked ``out_of_order`` with the reason).
+
+``date_events(events, documents)``: across documents.
+    One event may be reported by several mentions (cross-source links). Their bounds are intersected;
+    each mention whose bounds the other sources narrow takes the narrower bounds (``cross-source``),
+    and its document's list is propagated again so the anchor narrows the neighbours too, until
+    nothing changes. Each round touches only the documents that changed. Sources whose bounds do not
+    overlap are not forced to agree: the event is flagged (``DateBounds.conflict``), keeps bounds
+    spanning every source, and each source's own report stays in event_sources.reported_*.
+
+Bounds are always on the day an event happened or began; ``end`` is the last day of a multi-day event.
 """
 from __future__ import annotations
 
+import bisect
 import calendar
-from typing import Optional
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
 
-from ..model import DateBounds, Mention, Problem, SourceInfo
+from ..model import DateBounds, Event, Mention, Problem, SourceInfo
+from .curated_dates import CuratedDate, CuratedDates
+
+LOW, HIGH = "0000-01-01", "9999-12-31"  # no bound known
+ORDERED_FORMATS = {"chronology", "timeline"}
+NEWEST_FIRST, OLDEST_FIRST = "newest first", "oldest first"
+PRINTED = {"explicit", "relative"}
+
+
+# --------------------------------------------------------------------------------------------------
+# Small helpers
 
 
 def coverage(info: SourceInfo, header: dict) -> tuple[Optional[str], Optional[str]]:
@@ -23,33 +64,11 @@ def coverage(info: SourceInfo, header: dict) -> tuple[Optional[str], Optional[st
 def _full_day(value: Optional[str], first: bool) -> Optional[str]:
     if value is None or len(value) == 10:
         return value
-
     year = int(value[:4])
     if len(value) == 4:
         return f"{year}-01-01" if first else f"{year}-12-31"
     month = int(value[5:7])
     return f"{value}-01" if first else f"{value}-{calendar.monthrange(year, month)[1]:02d}"
-
-
-def date_mentions(mentions: list[Mention], info: SourceInfo, header: dict) -> list[Problem]:
-    """Fill in `mention.date` for every mention of one document; return warnings."""
-    problems = []
-    start, end = coverage(info, header)
-    for mention in mentions:
-        if mention.date is not None:
-            if start and end and not (start <= mention.date.earliest <= end) and info.format == "chronology":
-                problems.append(Problem(info.file, mention.line,
-                    f"entry dated {mention.reported_date!r} lies outside the chronology's coverage {start} to {end}"))
-            continue
-        if start and end:
-            mention.date = DateBounds(
-                start, end, None, "window", "coverage",
-                f"date not printed; bounded by the document's coverage window, {start} to {end}",
-            )
-        else:
-            mention.date = DateBounds(None, None, None, None, "unknown", "no date printed and no coverage window known")
-            problems.append(Problem(info.file, mention.line, "entry has no date and its document no coverage window"))
-    return problems
 
 
 def month_of(date: DateBounds) -> Optional[str]:
@@ -58,3 +77,688 @@ def month_of(date: DateBounds) -> Optional[str]:
         return None
     last = date.end or date.latest
     return date.earliest[:7] if date.earliest[:7] == last[:7] == date.latest[:7] else None
+
+
+def width_days(earliest: Optional[str], latest: Optional[str]) -> Optional[int]:
+    """How many days the bounds allow: 1 when the day is known; None when a bound is unknown."""
+    if not earliest or not latest:
+        return None
+    return (dt.date.fromisoformat(latest) - dt.date.fromisoformat(earliest)).days + 1
+
+
+def precision_of(earliest: Optional[str], latest: Optional[str]) -> Optional[str]:
+    """day (1 day), days (2-6), week (7-13), month (14-31), window (longer)."""
+    width = width_days(earliest, latest)
+    if width is None:
+        return None
+    if width == 1:
+        return "day"
+    if width <= 6:
+        return "days"
+    if width <= 13:
+        return "week"
+    if width <= 31:
+        return "month"
+    return "window"
+
+
+def label(mention: Mention, words: int = 6) -> str:
+    """The opening words of an entry, to name it in evidence: “Two Russian Tu-95MC and two Chinese…”."""
+    body = mention.excerpt[mention.lead:].split()
+    text = " ".join(body[:words]).rstrip(",;:.")
+    return f"“{text}…”" if len(body) > words else f"“{text}”"
+
+
+def entry_name(mention: Mention) -> str:
+    return f"entry {mention.position} {label(mention)}"
+
+
+# --------------------------------------------------------------------------------------------------
+# Per-document state
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """One bound and where it comes from.
+
+    `entry` is the entry *of this document* whose constraint gives the day: the entry itself for its
+    own evidence (or an anchor another source lent it), a neighbour when the day came by order.
+    """
+
+    day: str
+    entry: Mention
+    kind: str  # explicit | relative | coverage | unknown | cue | curated | cross-source
+    note: str  # how `entry` got the day, in words
+    short: str = ""  # the same in a few words, when a neighbour quotes it ("curated", "dated by overwatch-2020-2022")
+
+
+@dataclass
+class Entry:
+    """One mention inside its document, with its own evidence and its bounds after propagation."""
+
+    mention: Mention
+    own_lo: Anchor
+    own_hi: Anchor
+    own_kind: str
+    own_evidence: str
+    own_precision: Optional[str] = None
+    end: Optional[str] = None
+    in_order: bool = True  # False: out of the list's order; it neither bounds nor is bounded by its neighbours
+    order_note: Optional[str] = None  # why it is out of order
+    curated: Optional[CuratedDate] = None
+    lo: Optional[Anchor] = None
+    hi: Optional[Anchor] = None
+    document_only: Optional[DateBounds] = None  # what its own document alone supports
+
+    key: tuple[str, int] = (None, 0)  # (source id, position): set from the mention
+
+    def __post_init__(self):
+        self.lo = self.lo or self.own_lo
+        self.hi = self.hi or self.own_hi
+        self.key = (self.mention.source_id, self.mention.position)
+
+
+@dataclass
+class Candidate:
+    """Evidence offered to an entry after its own: a cue, a curated date or another source's bounds."""
+
+    lo: Anchor
+    hi: Anchor
+    kind: str
+    payload: object = None  # the CuratedDate, or the Event lending the bounds
+
+
+@dataclass
+class DocumentDates:
+    """The dating of one document: its entries in document order and how its list runs."""
+
+    source_id: str
+    file: str
+    format: Optional[str]
+    window: tuple[Optional[str], Optional[str]]
+    entries: list[Entry]
+    ordered: bool
+    direction: Optional[str] = None
+    direction_note: str = ""
+    direction_short: str = ""
+    problems: list[Problem] = field(default_factory=list)
+    _index: dict = field(default_factory=dict, repr=False)
+
+    def entry(self, key: tuple[str, int]) -> Entry:
+        if len(self._index) != len(self.entries):
+            self._index = {e.key: e for e in self.entries}
+        return self._index[key]
+
+    # -- order ---------------------------------------------------------------------------------
+
+    def chronological(self) -> list[Entry]:
+        """The entries oldest first (the list itself, or reversed when it runs newest first)."""
+        return list(reversed(self.entries)) if self.direction == NEWEST_FIRST else list(self.entries)
+
+    def propagate(self) -> set[tuple[str, int]]:
+        """Bounds through the list: one forward pass (earliest) and one backward pass (latest).
+
+        Returns the keys of the entries whose bounds changed.
+        """
+        before = {e.key: (e.lo.day, e.hi.day) for e in self.entries}
+        if not self.ordered:
+            for entry in self.entries:
+                entry.lo, entry.hi = entry.own_lo, entry.own_hi
+        else:
+            chrono = self.chronological()
+            carried: Optional[Anchor] = None
+            for entry in chrono:  # oldest first: nothing can be earlier than an entry before it
+                if not entry.in_order:
+                    entry.lo = entry.own_lo
+                    continue
+                entry.lo = entry.own_lo if carried is None or entry.own_lo.day >= carried.day else carried
+                carried = entry.lo
+            carried = None
+            for entry in reversed(chrono):  # newest first: nothing can be later than an entry after it
+                if not entry.in_order:
+                    entry.hi = entry.own_hi
+                    continue
+                entry.hi = entry.own_hi if carried is None or entry.own_hi.day <= carried.day else carried
+                carried = entry.hi
+        for entry in self.entries:
+            if entry.lo.day > entry.hi.day:  # cannot happen when evidence is admitted through accept()
+                raise AssertionError(f"{self.file}:{entry.mention.line}: bounds invert ({entry.lo.day} > {entry.hi.day})")
+        return {e.key for e in self.entries if before[e.key] != (e.lo.day, e.hi.day)}
+
+    def accept(self, offers: dict[tuple[str, int], Candidate]) -> tuple[list[Entry], list[tuple[Entry, Candidate, str]]]:
+        """Check a batch of candidates against the bounds established so far, without applying them.
+
+        A candidate is admitted when it overlaps its entry's current bounds and agrees with the order
+        of the candidates admitted before it in the batch (a single pass, oldest first). Returns the
+        admitted entries and, for the others, why not.
+        """
+        admitted, refused = [], []
+        latest_start: Optional[tuple[Anchor, Entry]] = None  # the latest 'earliest' admitted so far, chronologically
+        for entry in (self.chronological() if self.ordered else self.entries):
+            offer = offers.get(entry.key)
+            if offer is None:
+                continue
+            lo = offer.lo if offer.lo.day > entry.lo.day else entry.lo
+            hi = offer.hi if offer.hi.day < entry.hi.day else entry.hi
+            if lo.day > hi.day:
+                refused.append((entry, offer, self._contradiction(entry, offer)))
+                continue
+            if self.ordered and entry.in_order and latest_start and latest_start[0].day > hi.day:
+                other = latest_start[1]
+                refused.append((entry, offer,
+                                f"it would put {entry_name(entry.mention)} before {entry_name(other.mention)} "
+                                f"({latest_start[0].day}, {latest_start[0].kind}), which the list ({self.direction}) "
+                                f"places {'above' if self.direction == OLDEST_FIRST else 'below'} it"))
+                continue
+            admitted.append(entry)
+            if self.ordered and entry.in_order and (latest_start is None or lo.day > latest_start[0].day):
+                latest_start = (lo, entry)
+        return admitted, refused
+
+    def apply(self, entry: Entry, offer: Candidate) -> None:
+        """Make an admitted candidate part of the entry's own evidence."""
+        if offer.lo.day > entry.own_lo.day:
+            entry.own_lo = offer.lo
+        if offer.hi.day < entry.own_hi.day:
+            entry.own_hi = offer.hi
+
+    def _contradiction(self, entry: Entry, offer: Candidate) -> str:
+        rng = _range(offer.lo.day, offer.hi.day)
+        bounds = _range(entry.lo.day, entry.hi.day)
+        reasons = []
+        if offer.hi.day < entry.lo.day:
+            reasons.append(f"it is no earlier than {entry.lo.day}: {self._side(entry, entry.lo, 'start')}")
+        if offer.lo.day > entry.hi.day:
+            reasons.append(f"it is no later than {entry.hi.day}: {self._side(entry, entry.hi, 'end')}")
+        return f"{rng} lies outside {bounds}, the bounds {entry_name(entry.mention)} already has ({'; '.join(reasons)})"
+
+    # -- evidence in words ---------------------------------------------------------------------
+
+    def _side(self, entry: Entry, anchor: Anchor, side: str) -> str:
+        """One bound, named: the entry or the fact it comes from, and its day."""
+        if anchor.entry is entry.mention:
+            if anchor.kind == "coverage":
+                return f"the coverage window {'starts' if side == 'start' else 'ends'} {anchor.day}"
+            return anchor.note if anchor.note.startswith(anchor.day) else f"{anchor.day}: {anchor.note}"
+        where = "below" if anchor.entry.position < entry.mention.position else "above"
+        return f"listed {where} {entry_name(anchor.entry)} ({anchor.day}, {_kind_words(anchor)})"
+
+    def method(self, entry: Entry) -> str:
+        sides = []
+        for anchor in (entry.lo, entry.hi):
+            sides.append(anchor.kind if anchor.entry is entry.mention else "order")
+        kinds = set(sides)
+        if kinds <= {"unknown"}:
+            return "unknown"
+        if kinds <= {"coverage", "unknown"}:
+            return "coverage"
+        if "cross-source" in kinds:
+            return "cross-source"
+        if "order" in kinds:
+            return "order"
+        for kind in ("explicit", "relative", "curated", "cue"):
+            if kind in kinds:
+                return kind
+        return sides[0]
+
+    def bounds(self, entry: Entry) -> DateBounds:
+        """The entry's bounds as a DateBounds: days, precision, method and evidence."""
+        lo, hi = entry.lo, entry.hi
+        earliest = None if lo.day == LOW else lo.day
+        latest = None if hi.day == HIGH else hi.day
+        method = self.method(entry)
+        if method == "unknown":
+            return DateBounds(earliest, latest, entry.end, None, "unknown", entry.own_evidence)
+        if method in PRINTED and (lo, hi) == (entry.own_lo, entry.own_hi):
+            evidence = entry.own_evidence
+            precision = entry.own_precision or precision_of(earliest, latest)
+        elif method == "coverage":
+            evidence = f"date not printed; bounded by the document's coverage window, {lo.day} to {hi.day}"
+            precision = precision_of(earliest, latest)
+        elif method in ("cue", "curated") or (lo.entry is entry.mention and hi.entry is entry.mention and lo.note == hi.note):
+            evidence = lo.note if lo.kind != "coverage" else hi.note
+            precision = precision_of(earliest, latest)
+        else:
+            by_order = lo.entry is not entry.mention or hi.entry is not entry.mention
+            how = f" by chronology order ({self.direction_short})" if by_order else ""
+            sides = [self._side(entry, hi, "end"), self._side(entry, lo, "start")]
+            if self.direction == OLDEST_FIRST:
+                sides.reverse()
+            evidence = f"between {lo.day} and {hi.day}{how}: " + "; ".join(sides)
+            precision = precision_of(earliest, latest)
+        if not entry.in_order and entry.order_note:
+            evidence += f" [{entry.order_note}]"
+        return DateBounds(earliest, latest, entry.end, precision, method, evidence)
+
+
+def _range(lo: str, hi: str) -> str:
+    return lo if lo == hi else f"{lo} to {hi}"
+
+
+def _kind_words(anchor: Anchor) -> str:
+    if anchor.short:
+        return anchor.short
+    return {
+        "explicit": "printed",
+        "relative": "a relative date",
+        "cue": "anniversary cue",
+        "curated": "curated",
+        "coverage": "coverage window",
+        "unknown": "unknown",
+    }.get(anchor.kind, anchor.note)
+
+
+# --------------------------------------------------------------------------------------------------
+# Stage 1: one document
+
+
+def date_document(mentions: list[Mention], info: SourceInfo, header: dict,
+                  curated: Optional[CuratedDates] = None) -> DocumentDates:
+    """Bounds for every mention of one document from its own evidence and its order.
+
+    Sets `mention.date` to what the document alone supports (a printed date stays as printed) and
+    returns the document's dating, which `date_events` continues. Problems: warnings about the source
+    (an entry out of order, an unusable cue) and errors about curated dates, naming file and line.
+    """
+    curated = curated or CuratedDates("")
+    start, end = coverage(info, header)
+    doc = DocumentDates(info.id, info.file, info.format, (start, end), [], info.format in ORDERED_FORMATS)
+    cues: dict[tuple[str, int], Candidate] = {}
+    offers: dict[tuple[str, int], Candidate] = {}
+    for mention in mentions:
+        entry = _own_entry(mention, doc)
+        doc.entries.append(entry)
+        if mention.date is not None:
+            if (key := (info.id, mention.position)) in curated.dates:
+                item = curated.dates[key]
+                doc.problems.append(Problem(item.file, item.date_line,
+                    f"{info.id} entry {mention.position} has a printed date ({mention.reported_date!r}); "
+                    "curated dates are for entries whose date was not printed", "error"))
+            continue
+        if (cue := _anniversary_cue(mention, curated, doc)) is not None:
+            cues[entry.key] = cue
+        if (item := curated.dates.get(entry.key)) is not None and _curated_key_holds(item, mention, mentions, doc):
+            entry.curated = item
+            offers[entry.key] = Candidate(
+                Anchor(item.earliest, mention, "curated", _curated_note(item), "curated"),
+                Anchor(item.latest, mention, "curated", _curated_note(item), "curated"), "curated", item)
+            if item.end:
+                entry.end = item.end
+            if item.out_of_order:
+                entry.in_order = False
+                entry.order_note = f"curated as out of the list's order: {item.out_of_order}"
+    if doc.ordered:
+        _detect_direction(doc, cues, offers)
+        _admit_printed(doc)
+    doc.propagate()
+
+    # Layer: anniversary cues. One that contradicts what the text and order establish is dropped.
+    admitted, refused = doc.accept(cues)
+    for entry, cue, why in refused:
+        doc.problems.append(Problem(info.file, entry.mention.line,
+            f"anniversary cue ({cue.lo.note.split(';')[0]}) not used for entry {entry.mention.position}: {why}"))
+    for entry in admitted:
+        doc.apply(entry, cues[entry.key])
+    doc.propagate()
+
+    # Layer: curated dates. One that contradicts what the sources establish fails the build.
+    out_of_order = {k: o for k, o in offers.items() if not doc.entry(k).in_order}
+    in_order = {k: o for k, o in offers.items() if k not in out_of_order}
+    for key, offer in out_of_order.items():  # out of the order, but still within the coverage window
+        entry = doc.entry(key)
+        if offer.lo.day < entry.own_lo.day or offer.hi.day > entry.own_hi.day:
+            item = offer.payload
+            doc.problems.append(Problem(item.file, item.date_line,
+                f"curated date {_range(item.earliest, item.latest)} for {info.id} entry {key[1]} contradicts "
+                f"the entry's own evidence: {doc._contradiction(entry, offer)}", "error"))
+        else:
+            doc.apply(entry, offer)
+    admitted, refused = doc.accept(in_order)
+    for entry, offer, why in refused:
+        item = offer.payload
+        doc.problems.append(Problem(item.file, item.date_line,
+            f"curated date {_range(item.earliest, item.latest)} for {info.id} entry {entry.mention.position} "
+            f"contradicts the order of the list: {why}. Correct the date, or, if the source misplaces the "
+            "entry, say so with out_of_order: <reason>", "error"))
+    for entry in admitted:
+        doc.apply(entry, in_order[entry.key])
+    doc.propagate()
+
+    for entry in doc.entries:
+        entry.document_only = doc.bounds(entry)
+        if entry.mention.date is None:
+            entry.mention.date = entry.document_only
+    return doc
+
+
+def _own_entry(mention: Mention, doc: DocumentDates) -> Entry:
+    """The entry with only its own evidence: a printed date, else the coverage window."""
+    start, end = doc.window
+    date = mention.date
+    if date is not None and date.earliest and date.latest:
+        note = date.evidence or f"printed: {mention.reported_date}"
+        if date.method not in PRINTED:
+            note = date.evidence or date.method
+        entry = Entry(mention, Anchor(date.earliest, mention, date.method or "explicit", note),
+                      Anchor(date.latest, mention, date.method or "explicit", note),
+                      date.method or "explicit", note, date.precision, date.end)
+        if doc.ordered and start and end and not (start <= date.earliest <= end):
+            doc.problems.append(Problem(doc.file, mention.line,
+                f"entry dated {mention.reported_date!r} lies outside the document's coverage {start} to {end}; "
+                "it is kept as printed but does not bound its neighbours"))
+            entry.in_order = False
+            entry.order_note = "outside the document's coverage window"
+        return entry
+    if start and end:
+        note = f"the document's coverage window, {start} to {end}"
+        return Entry(mention, Anchor(start, mention, "coverage", note), Anchor(end, mention, "coverage", note),
+                     "coverage", f"date not printed; bounded by the document's coverage window, {start} to {end}", "window")
+    doc.problems.append(Problem(doc.file, mention.line, "entry has no date and its document no coverage window"))
+    note = "no date printed and no coverage window known"
+    return Entry(mention, Anchor(LOW, mention, "unknown", note), Anchor(HIGH, mention, "unknown", note), "unknown", note)
+
+
+def _anniversary_cue(mention: Mention, curated: CuratedDates, doc: DocumentDates) -> Optional[Candidate]:
+    """'telegram ... on the 72nd anniversary of the establishment of the PRC' -> 2021-10-01.
+
+    Only an entry that reports a message sent for the anniversary is dated by it, on the assumption
+    (stated in curated/dates.yml and repeated in the evidence) that such a message is dated the day.
+    """
+    pattern, message = curated.pattern, curated.message_pattern
+    if pattern is None or message is None or not message.search(mention.excerpt):
+        return None
+    for match in pattern.finditer(mention.excerpt):
+        ref = curated.reference_named(match["name"])
+        if ref is None:
+            continue
+        years = int(match["n"])
+        try:
+            day = ref.date.replace(year=ref.date.year + years).isoformat()
+        except ValueError:  # 29 February in a year without one
+            continue
+        start, end = doc.window
+        if start and end and not (start <= day <= end):
+            doc.problems.append(Problem(doc.file, mention.line,
+                f"anniversary cue '{' '.join(match.group(0).split())}' gives {day}, outside the coverage {start} to {end}; not used"))
+            continue
+        note = (f"anniversary cue '{' '.join(match.group(0).split())}': {ref.event}, {ref.date.isoformat()}, "
+                f"+ {years} years = {day}; assumes {curated.assumption} (reference: {curated.file}:{ref.line})")
+        short = f"anniversary cue: {' '.join(match.group(0).split())}"
+        return Candidate(Anchor(day, mention, "cue", note, short), Anchor(day, mention, "cue", note, short), "cue", ref)
+    return None
+
+
+def _curated_key_holds(item: CuratedDate, mention: Mention, mentions: list[Mention], doc: DocumentDates) -> bool:
+    """The entry at the curated position must still open with the curated words."""
+    if " ".join(mention.excerpt.split()).startswith(item.excerpt):
+        return True
+    moved = [m.position for m in mentions if " ".join(m.excerpt.split()).startswith(item.excerpt)]
+    hint = f"; an entry opening that way is now at position {', '.join(map(str, moved))}" if moved else ""
+    doc.problems.append(Problem(item.file, item.line,
+        f"{item.source} entry {item.position} no longer opens with {item.excerpt!r} (it opens "
+        f"{' '.join(mention.excerpt.split())[:len(item.excerpt) + 10]!r}){hint}: the document changed, so the "
+        "curated date cannot be trusted; update its position and excerpt", "error"))
+    return False
+
+
+def _curated_note(item: CuratedDate) -> str:
+    return f"curated ({item.where}): {item.citation}"
+
+
+def _detect_direction(doc: DocumentDates, cues: dict, offers: dict) -> None:
+    """Newest or oldest first, from consecutive dated entries (printed, cue or curated).
+
+    Counts the steps between consecutive dated entries that go back in time against those that go
+    forward. With no evidence either way the list is taken as newest first, and the evidence says so.
+    """
+    dated, kinds = [], set()
+    for entry in doc.entries:
+        if not entry.in_order:
+            continue
+        if entry.own_kind in PRINTED:
+            dated.append((entry.own_lo.day, entry.own_hi.day))
+            kinds.add("printed dates")
+        elif (offer := cues.get(entry.key) or offers.get(entry.key)) is not None:
+            dated.append((offer.lo.day, offer.hi.day))
+            kinds.add("anniversary cues" if offer.kind == "cue" else "curated dates")
+    shown = "its " + " and ".join(sorted(kinds)) + " show" if kinds else ""
+    back = sum(1 for (a, b) in zip(dated, dated[1:]) if a[0] > b[1])
+    forward = sum(1 for (a, b) in zip(dated, dated[1:]) if a[1] < b[0])
+    steps = back + forward
+    if back > forward:
+        doc.direction = NEWEST_FIRST
+        doc.direction_note = f"listed newest first: {back} of {steps} steps between its dated entries go back in time"
+        doc.direction_short = f"the list runs newest first, as {shown}"
+    elif forward > back:
+        doc.direction = OLDEST_FIRST
+        doc.direction_note = f"listed oldest first: {forward} of {steps} steps between its dated entries go forward in time"
+        doc.direction_short = f"the list runs oldest first, as {shown}"
+    else:
+        doc.direction = NEWEST_FIRST
+        why = "no two of its dated entries tell the direction" if steps == 0 else \
+            f"its dated entries are split ({back} steps back, {forward} forward)"
+        doc.direction_note = f"assumed newest first, as chronologies are usually listed: {why}"
+        doc.direction_short = f"assumed newest first: {why}"
+        if steps:
+            doc.problems.append(Problem(doc.file, None, f"cannot tell which way the list runs: {why}; assumed newest first"))
+
+
+def _admit_printed(doc: DocumentDates) -> None:
+    """Keep the largest set of printed dates that agree with the list's order; report the others.
+
+    The longest non-decreasing run (oldest first) of the printed earliest days, found in O(n log n);
+    an entry outside it keeps its printed date but neither bounds nor is bounded by its neighbours.
+    """
+    chrono = [e for e in doc.chronological() if e.in_order and e.own_kind in PRINTED]
+    tails: list[str] = []  # smallest last day of a run of each length
+    tail_at: list[int] = []
+    previous: list[int] = [-1] * len(chrono)
+    for i, entry in enumerate(chrono):
+        k = bisect.bisect_right(tails, entry.own_lo.day)
+        if k == len(tails):
+            tails.append(entry.own_lo.day)
+            tail_at.append(i)
+        else:
+            tails[k] = entry.own_lo.day
+            tail_at[k] = i
+        previous[i] = tail_at[k - 1] if k else -1
+    keep = set()
+    i = tail_at[-1] if tail_at else -1
+    while i >= 0:
+        keep.add(i)
+        i = previous[i]
+    for i, entry in enumerate(chrono):
+        if i not in keep:
+            entry.in_order = False
+            entry.order_note = f"printed out of the list's order ({doc.direction})"
+            doc.problems.append(Problem(doc.file, entry.mention.line,
+                f"entry dated {entry.mention.reported_date!r} is out of the list's order ({doc.direction}); "
+                "it keeps its printed date but does not bound its neighbours"))
+
+
+# --------------------------------------------------------------------------------------------------
+# Stage 2: across documents
+
+
+def date_events(events: list[Event], documents: list[DocumentDates]) -> list[Problem]:
+    """Final bounds for every event: its mentions' bounds combined, anchors propagated to a fixpoint.
+
+    Sets `event.date` (with `conflict` when its sources disagree). Returns problems: an error when a
+    curated date contradicts another source reporting the same event.
+    """
+    where: dict[tuple[str, int], tuple[DocumentDates, Entry]] = {}
+    for doc in documents:
+        for entry in doc.entries:
+            where[entry.key] = (doc, entry)
+    problems: list[Problem] = []
+
+    def located(event: Event) -> list[tuple[DocumentDates, Entry]]:
+        seen, result = set(), []
+        for mention in event.mentions:
+            key = (mention.source_id, mention.position)
+            if key in where and key not in seen:
+                seen.add(key)
+                result.append(where[key])
+        return result
+
+    linked = [e for e in events if len(located(e)) > 1]
+    linked_by_id = {e.id: e for e in linked}
+    by_id = {doc.source_id: doc for doc in documents}
+    events_of: dict[tuple[str, int], list[Event]] = {}
+    for event in linked:
+        for _, entry in located(event):
+            events_of.setdefault(entry.key, []).append(event)
+    conflicts: dict[str, str] = {}
+
+    pending = linked
+    while pending:
+        offers: dict[str, dict[tuple[str, int], Candidate]] = {}
+        for event in pending:
+            if event.id in conflicts:
+                continue
+            members = located(event)
+            starts, during = _roles(members)
+            lo_doc, lo_entry = max(starts, key=lambda de: de[1].lo.day)
+            hi_doc, hi_entry = min(starts + during, key=lambda de: de[1].hi.day)
+            last = max((e.end for _, e in starts if e.end), default=HIGH)
+            if lo_entry.lo.day > hi_entry.hi.day or any(e.lo.day > last for _, e in during):
+                conflicts[event.id] = _disagreement(members)
+                problems.extend(_curated_disagreements(members, during))
+                continue
+            for doc, entry in starts:
+                if entry.lo.day >= lo_entry.lo.day and entry.hi.day <= hi_entry.hi.day:
+                    continue
+                lo = entry.own_lo if entry.lo.day >= lo_entry.lo.day else Anchor(
+                    lo_entry.lo.day, entry.mention, "cross-source", _lent(lo_doc, lo_entry, lo_entry.lo),
+                    f"dated by {lo_entry.mention.source_id}")
+                hi = entry.own_hi if entry.hi.day <= hi_entry.hi.day else Anchor(
+                    hi_entry.hi.day, entry.mention, "cross-source", _lent(hi_doc, hi_entry, hi_entry.hi),
+                    f"dated by {hi_entry.mention.source_id}")
+                offers.setdefault(doc.source_id, {})[entry.key] = Candidate(lo, hi, "cross-source", event)
+        # Check every document's batch first; an event refused anywhere lends nothing anywhere.
+        refused_events = {}
+        for source_id, batch in offers.items():
+            _, refused = by_id[source_id].accept(batch)
+            for entry, offer, why in refused:
+                refused_events.setdefault(offer.payload.id, f"{entry.mention.source_id} entry {entry.mention.position}: {why}")
+        for event_id, why in refused_events.items():
+            conflicts[event_id] = _disagreement(located(linked_by_id[event_id]), why)
+        changed: set[tuple[str, int]] = set()
+        for source_id, batch in offers.items():
+            doc = by_id[source_id]
+            for key, offer in batch.items():
+                if offer.payload.id not in conflicts:
+                    doc.apply(doc.entry(key), offer)
+            changed |= doc.propagate()
+        pending = _unique(event for key in sorted(changed) for event in events_of.get(key, []))
+
+    for event in events:
+        members = located(event)
+        if not members:
+            continue  # a mention of a document that was not dated: keep what the event has
+        if len(members) == 1:
+            doc, entry = members[0]
+            event.date = doc.bounds(entry)
+        elif event.id in conflicts:
+            event.date = _hull(members, conflicts[event.id])
+        else:
+            event.date = _combined(*_roles(members))
+    return problems
+
+
+def _roles(members: list[tuple[DocumentDates, Entry]]) -> tuple[list, list]:
+    """Which mentions date the event's first day, and which only a day it was under way.
+
+    Normally every mention dates the day the event happened or began. But when one source knows the
+    event lasted several days (it gives an end: "Maritime Interaction 2021, 14-17 October"), a single
+    printed day from another source ("On October 15, 2021, Russia and China held naval drills") says
+    the event was under way that day: the event began no later than it, and ended no earlier.
+    """
+    if not any(entry.end for _, entry in members):
+        return members, []
+    starts, during = [], []
+    for doc, entry in members:
+        printed_day = entry.own_kind in PRINTED and not entry.end and entry.own_lo.kind in PRINTED
+        (during if printed_day else starts).append((doc, entry))
+    return starts, during
+
+
+def _unique(events: Iterable[Event]) -> list[Event]:
+    seen, result = set(), []
+    for event in events:
+        if event.id not in seen:
+            seen.add(event.id)
+            result.append(event)
+    return result
+
+
+def _lent(doc: DocumentDates, entry: Entry, anchor: Anchor) -> str:
+    bounds = doc.bounds(entry)
+    return (f"{anchor.day} from {entry.mention.source_id} {entry_name(entry.mention)}, which reports the same event "
+            f"({bounds.method}: {bounds.evidence})")
+
+
+def _report(doc: DocumentDates, entry: Entry) -> str:
+    bounds = doc.bounds(entry)
+    return f"{entry.mention.source_id} entry {entry.mention.position}: {_range(entry.lo.day, entry.hi.day)} ({bounds.method})"
+
+
+def _disagreement(members: list[tuple[DocumentDates, Entry]], why: Optional[str] = None) -> str:
+    text = "sources disagree: " + "; ".join(_report(doc, entry) for doc, entry in members)
+    if why:
+        text += f"; {why}"
+    return text + "; the bounds span them all"
+
+
+def _curated_disagreements(members: list[tuple[DocumentDates, Entry]], during: list) -> list[Problem]:
+    problems = []
+    under_way = {id(entry) for _, entry in during}
+    for doc, entry in members:
+        if entry.curated is None:
+            continue
+        for other_doc, other in members:
+            if other.mention.source_id == entry.mention.source_id:
+                continue
+            last = (entry.end or entry.hi.day) if id(other) in under_way else entry.hi.day
+            if entry.lo.day > other.hi.day or last < other.lo.day:
+                item = entry.curated
+                problems.append(Problem(item.file, item.date_line,
+                    f"curated date {_range(item.earliest, item.latest)} for {item.source} entry {item.position} "
+                    f"contradicts {_report(other_doc, other)}, which reports the same event", "error"))
+                break
+    return problems
+
+
+def _hull(members: list[tuple[DocumentDates, Entry]], evidence: str) -> DateBounds:
+    earliest = min(entry.lo.day for _, entry in members)
+    latest = max(entry.hi.day for _, entry in members)
+    ends = [entry.end for _, entry in members if entry.end]
+    earliest_out = None if earliest == LOW else earliest
+    latest_out = None if latest == HIGH else latest
+    return DateBounds(earliest_out, latest_out, max(ends) if ends else None, precision_of(earliest_out, latest_out),
+                      "cross-source", evidence, conflict=True)
+
+
+def _combined(starts: list[tuple[DocumentDates, Entry]], during: list[tuple[DocumentDates, Entry]]) -> DateBounds:
+    """Every mention dating the start now has the same bounds (the intersection). Say where they come from."""
+    doc, entry = starts[0]
+    first = doc.bounds(entry)  # once nothing changes, every start mention has these bounds
+    ends = [e.end for _, e in starts if e.end]
+    narrowed = [e for _, e in starts
+                if e.document_only is not None and (e.document_only.earliest, e.document_only.latest) != (first.earliest, first.latest)]
+    under_way = "".join(f"; {e.mention.source_id} entry {e.mention.position} reports "
+                        f"{_range(e.lo.day, e.hi.day)}, when it was under way" for _, e in during)
+    if not narrowed:
+        agreeing = ", ".join(e.mention.source_id for _, e in starts[1:])
+        evidence = first.evidence + (f" ({agreeing} report{'s' if len(starts) == 2 else ''} the same bounds)" if agreeing else "")
+        return DateBounds(first.earliest, first.latest, max(ends) if ends else first.end, first.precision, first.method,
+                          evidence + under_way)
+    parts = []
+    for _, e in starts:
+        own = e.document_only
+        parts.append(f"{e.mention.source_id} entry {e.mention.position} alone gives "
+                     f"{_range(own.earliest or '?', own.latest or '?')} ({own.method})")
+    evidence = (f"{_range(first.earliest or '?', first.latest or '?')}, combining {len(starts) + len(during)} reports "
+                "of the event: " + "; ".join(parts) + under_way)
+    return DateBounds(first.earliest, first.latest, max(ends) if ends else None,
+                      precision_of(first.earliest, first.latest), "cross-source", evidence)

@@ -1,11 +1,9 @@
 """Events: each mention becomes an event with a stable id, a summary and its sources."""
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-from dataclasses import replace
 
-from ..model import DateBounds, Event, Mention
+from ..model import Event, Mention
 from ..parse.text import Span, sentences
 
 SUMMARY_LIMIT = 200
@@ -57,7 +55,7 @@ def events_from_clusters(clusters: list[list[Mention]], formats: dict[str, str])
                 id=ids[first.key],
                 summary=summarize(first),
                 description=first.excerpt,
-                date=combine_dates(ordered),
+                date=first.date,  # until enrich.dates.date_events combines the sources' bounds
                 mentions=ordered,
                 categories=categories,
                 actors=[(m, match) for m in ordered for match in m.actors],
@@ -66,29 +64,6 @@ def events_from_clusters(clusters: list[list[Mention]], formats: dict[str, str])
     return events
 
 
-def combine_dates(mentions: list[Mention]) -> DateBounds:
-    """The event's bounds: the intersection of its mentions' bounds, when they agree.
-
-    When they do not overlap the most trusted mention's bounds stand and the event is flagged
-    (each source keeps its own reported date in event_sources).
-    """
-    first = mentions[0].date
-    dated = [m for m in mentions if m.date and m.date.earliest and m.date.latest]
-    if len(dated) < 2:
-        return first
-    earliest = max(m.date.earliest for m in dated)
-    latest = min(m.date.latest for m in dated)
-    if earliest > latest:
-        return replace(first, conflict=True)
-    if (earliest, latest) == (first.earliest, first.latest):
-        return first
-    anchor = next((m for m in dated if (m.date.earliest, m.date.latest) == (earliest, latest)), None)
-    said = f"{anchor.reported_date} in {anchor.source_id}" if anchor else "the overlap of its sources' dates"
-    end = next((m.date.end for m in dated if m.date.end), None)
-    precision = "day" if earliest == latest else ("week" if _days(earliest, latest) <= 7 else
-                                                  "month" if earliest[:7] == latest[:7] else "window")
-    return DateBounds(earliest, latest, end, precision, "cross-source", f"narrowed by another source: {said}")
-
-
-def _days(first: str, last: str) -> int:
-    return (dt.date.fromisoformat(last) - dt.date.fromisoformat(first)).days
+def events_from_mentions(mentions: list[Mention]) -> list[Event]:
+    """One event per mention, before any cross-source linking."""
+    return events_from_clusters([[mention] for mention in mentions], {})
