@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from .database import BuildData, write_database
-from .enrich.actors import load_actors
+from .enrich.actors import ActorDictionary, load_actors
 from .enrich.dates import date_mentions
 from .enrich.events import events_from_mentions
 from .model import Document, Event, InputError, Problem
@@ -39,12 +39,29 @@ def collect(seeds: Path, curated: Path, keep_going: bool = False,
 
     With `keep_going`, a document that cannot be read or parsed is skipped with a warning instead.
     """
-    actors = load_actors(curated / ACTORS_FILE)
+    data, errors = check(seeds, curated, keep_going=keep_going, progress=progress)
+    if errors:
+        raise InputError(errors)
+    return data
+
+
+def check(seeds: Path, curated: Path, keep_going: bool = False,
+          progress: Optional[Callable[[Document], None]] = None) -> tuple[BuildData, list[Problem]]:
+    """The pure stages, shared by `build` and `validate`: what they produced (warnings in
+    `problems`) and every error found, curated files and documents alike. Never raises for bad input."""
     documents: list[Document] = []
     events: list[Event] = []
     problems: list[Problem] = []
     errors: list[Problem] = []
     ids: set[str] = set()
+    actors = ActorDictionary({}, {}, None)
+    try:
+        actors = load_actors(curated / ACTORS_FILE)
+    except InputError as error:
+        errors.extend(error.problems)
+    except (TypeError, ValueError, AttributeError) as error:  # a value of a type the dictionary's checks missed
+        errors.append(Problem(str(curated / ACTORS_FILE), None,
+                              f"cannot read the actors: {type(error).__name__}: {error} (a field of the wrong type?)", "error"))
 
     def fail(problem: Problem) -> None:
         if keep_going:
@@ -52,7 +69,7 @@ def collect(seeds: Path, curated: Path, keep_going: bool = False,
         else:
             errors.append(problem)
 
-    for item in read_documents(seeds):
+    for item in _read_documents(seeds, errors):
         if isinstance(item, Problem):
             (fail if item.severity == "error" else problems.append)(item)
             continue
@@ -83,11 +100,17 @@ def collect(seeds: Path, curated: Path, keep_going: bool = False,
         events.extend(document_events)
         if progress:
             progress(document)
-    if errors:
-        raise InputError(errors)
-    if not documents:
-        raise InputError([Problem(str(seeds), None, "no documents to load", "error")])
-    return BuildData(documents=documents, events=events, actors=actors.actors, problems=problems)
+    if not documents and not errors:
+        errors.append(Problem(str(seeds), None, "no documents to load", "error"))
+    return BuildData(documents=documents, events=events, actors=actors.actors, problems=problems), errors
+
+
+def _read_documents(seeds: Path, errors: list[Problem]):
+    """read_documents(), with a registry that cannot be read turned into errors rather than raised."""
+    try:
+        yield from read_documents(seeds)
+    except InputError as error:
+        errors.extend(error.problems)
 
 
 def first_line(text: str) -> Optional[str]:
