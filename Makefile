@@ -5,10 +5,12 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8001
 DB     ?= events.db
+# Serving settings live in settings.json, read here, by the tests and by the load test: one place.
+SETTINGS = $(shell $(PYTHON) -c 'import json; print(" ".join(f"--setting {k} {v}" for k, v in json.load(open("settings.json")).items()))')
 
 SOURCES := $(wildcard seeds/*) $(wildcard curated/*.yml) $(shell find loader -name '*.py')
 
-.PHONY: install db serve test clean
+.PHONY: install db serve test validate clean
 
 install: $(VENV)/.installed
 
@@ -25,12 +27,16 @@ $(DB): $(VENV)/.installed $(SOURCES)
 
 ## Build, then serve read-only (immutable) on http://$(HOST):$(PORT)/
 serve: $(DB)
-	$(BIN)/datasette serve --immutable $(DB) --metadata metadata.yml --host $(HOST) --port $(PORT) \
-	  --setting sql_time_limit_ms 3000 --setting facet_time_limit_ms 1000
+	$(BIN)/datasette serve --immutable $(DB) --metadata metadata.yml --host $(HOST) --port $(PORT) $(SETTINGS)
+
+## Check seeds/ and curated/ as a build would, without writing a database
+validate: $(VENV)/.installed
+	$(BIN)/python -m loader validate --seeds seeds --curated curated
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest
 
 clean:
 	rm -rf $(VENV) $(DB) .pytest_cache
+	rm -f .$(notdir $(DB)).*.tmp  # left only by a build killed with SIGKILL
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
