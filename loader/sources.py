@@ -32,6 +32,15 @@ def _iso(value) -> str | None:
     return str(value)
 
 
+def _real_date(value: str) -> bool:
+    """True for a day, month or year that exists in the calendar (not 2021-02-30, 2021-13 or 0000)."""
+    try:
+        dt.date.fromisoformat((value + "-01-01")[:10])
+    except ValueError:
+        return False
+    return True
+
+
 def read_registry(seeds: Path) -> tuple[dict[str, SourceInfo], list[Problem]]:
     """SourceInfo per file name, from seeds/sources.yml (empty when there is none).
 
@@ -68,8 +77,9 @@ def read_registry(seeds: Path) -> tuple[dict[str, SourceInfo], list[Problem]]:
         for name in DATE_FIELDS:
             setattr(info, name, _iso(getattr(info, name)))
             value = getattr(info, name)
-            if value is not None and not PARTIAL_DATE.fullmatch(value):
-                errors.append(Problem(str(path), line, f"{name} {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD", "error"))
+            if value is not None and not (PARTIAL_DATE.fullmatch(value) and _real_date(value)):
+                errors.append(Problem(str(path), line, f"{name} {value!r} is not a real YYYY, YYYY-MM or YYYY-MM-DD",
+                                      "error"))
         if info.format is not None and info.format not in FORMATS:
             errors.append(Problem(str(path), line, f"unknown format {info.format!r} (known: {', '.join(FORMATS)})", "error"))
         if info.id in ids:

@@ -144,6 +144,19 @@ def test_an_impossible_calendar_date_in_the_registry_names_its_line(seeds_copy, 
                          f"sources.yml:{line}: error: malformed YAML: impossible date '2021-13-45'")
 
 
+@pytest.mark.parametrize("field, value", [("published", "'2021-02-30'"), ("coverage_start", "'2021-13'"),
+                                          ("coverage_end", "'0000'")])
+def test_a_registry_date_that_is_not_in_the_calendar_fails_naming_its_line(seeds_copy, existing_db, field, value):
+    before = existing_db.read_bytes()
+    registry = seeds_copy / "sources.yml"
+    lines = line_count(registry)
+    (seeds_copy / "odd.txt").write_text(NEW_CHRONOLOGY.format(entries=": An entry."), encoding="utf-8")
+    registry.write_text(registry.read_text(encoding="utf-8") + f"\n- id: odd\n  file: odd.txt\n  {field}: {value}\n",
+                        encoding="utf-8")
+    assert_fails_cleanly(build(seeds_copy, existing_db), existing_db, before,
+                         f"sources.yml:{lines + 2}: error: {field} {value} is not a real YYYY, YYYY-MM or YYYY-MM-DD")
+
+
 def test_an_entry_dated_outside_its_chronology_window_is_a_warning_naming_its_line(seeds_copy, tmp_path):
     entries = "Feb. 4, 2022: Xi and Putin meet in Beijing.\n\nJune 1, 2023: A meeting long after the window."
     (seeds_copy / "window.txt").write_text(NEW_CHRONOLOGY.format(entries=entries), encoding="utf-8")

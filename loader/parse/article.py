@@ -60,7 +60,15 @@ def _clause(sentence: str, start: int, end: int) -> str:
 
 
 def resolve(cue: re.Match, published: Optional[dt.date]) -> Optional[DateBounds]:
-    """Bounds for one cue; None when it cannot be resolved without a document date."""
+    """Bounds for one cue; None when it cannot be resolved without a document date, or would fall
+    outside the calendar (a document dated in year 1 and "last month")."""
+    try:
+        return _resolve(cue, published)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _resolve(cue: re.Match, published: Optional[dt.date]) -> Optional[DateBounds]:
     if cue["full"]:
         return bounds_from_label(cue)
     if published is None:
