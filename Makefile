@@ -7,10 +7,13 @@ PORT   ?= 8001
 DB     ?= events.db
 # Serving settings live in settings.json, read here, by the tests and by the load test: one place.
 SETTINGS = $(shell $(PYTHON) -c 'import json; print(" ".join(f"--setting {k} {v}" for k, v in json.load(open("settings.json")).items()))')
+# Load test: requests per concurrency level, and the levels (see bench/loadtest.py --help).
+REQUESTS ?= 2000
+CONCURRENCY ?= 16,64
 
 SOURCES := $(wildcard seeds/*) $(wildcard curated/*.yml) $(shell find loader -name '*.py')
 
-.PHONY: install db serve test validate clean
+.PHONY: install db serve test validate loadtest clean
 
 install: $(VENV)/.installed
 
@@ -32,6 +35,11 @@ serve: $(DB)
 ## Check seeds/ and curated/ as a build would, without writing a database
 validate: $(VENV)/.installed
 	$(BIN)/python -m loader validate --seeds seeds --curated curated
+
+## Bounded load on loopback: starts `datasette serve --immutable $(DB)` (settings.json), stops it after.
+## Point DB at another database (e.g. the 1M-event benchmark site) with `make loadtest DB=...`.
+loadtest: $(VENV)/.installed $(if $(filter events.db,$(DB)),$(DB))
+	$(BIN)/python bench/loadtest.py --db $(DB) --requests $(REQUESTS) --concurrency $(CONCURRENCY)
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest
