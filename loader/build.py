@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from .database import BuildData, write_database
-from .enrich.actors import load_actors
-from .enrich.curated_dates import load_curated_dates
+from .enrich.actors import ActorDictionary, load_actors
+from .enrich.curated_dates import CuratedDates, load_curated_dates
 from .enrich.dates import DocumentDates, date_document, date_events
 from .enrich.events import events_from_clusters
-from .enrich.link import link_mentions, load_curated_links, load_vocabulary
+from .enrich.link import Curated, Vocabulary, link_mentions, load_curated_links, load_vocabulary
 from .enrich.statements import StatementFinder, document_window
 from .model import Document, InputError, Mention, Problem
 from .parse import parse_document
@@ -48,16 +48,27 @@ def collect(seeds: Path, curated: Path, keep_going: bool = False,
 
     With `keep_going`, a document that cannot be read or parsed is skipped with a warning instead.
     """
-    actors = load_actors(curated / ACTORS_FILE)
-    decisions = load_curated_links(curated / LINKS_FILE)
-    vocabulary = load_vocabulary(curated / VOCABULARY_FILE)
-    curated_dates = load_curated_dates(curated / DATES_FILE)
-    dating: list[DocumentDates] = []
+    data, errors = check(seeds, curated, keep_going=keep_going, progress=progress)
+    if errors:
+        raise InputError(errors)
+    return data
+
+
+def check(seeds: Path, curated: Path, keep_going: bool = False,
+          progress: Optional[Callable[[Document], None]] = None) -> tuple[BuildData, list[Problem]]:
+    """The pure stages, shared by `build` and `validate`: what they produced (warnings in
+    `problems`) and every error found, curated files and documents alike. Never raises for bad input."""
     documents: list[Document] = []
     mentions: list[Mention] = []
     problems: list[Problem] = []
     errors: list[Problem] = []
     ids: set[str] = set()
+    actors = _curated(errors, curated / ACTORS_FILE, load_actors, ActorDictionary({}, {}, None), "the actors")
+    decisions = _curated(errors, curated / LINKS_FILE, load_curated_links, Curated(), "the link decisions")
+    vocabulary = _curated(errors, curated / VOCABULARY_FILE, load_vocabulary, Vocabulary(), "the linking vocabulary")
+    curated_dates = _curated(errors, curated / DATES_FILE, load_curated_dates, CuratedDates(str(curated / DATES_FILE)),
+                             "the curated dates")
+    dating: list[DocumentDates] = []
 
     def fail(problem: Problem) -> None:
         if keep_going:
@@ -65,7 +76,7 @@ def collect(seeds: Path, curated: Path, keep_going: bool = False,
         else:
             errors.append(problem)
 
-    for item in read_documents(seeds):
+    for item in _read_documents(seeds, errors):
         if isinstance(item, Problem):
             (fail if item.severity == "error" else problems.append)(item)
             continue
@@ -102,23 +113,43 @@ def collect(seeds: Path, curated: Path, keep_going: bool = False,
     for item in curated_dates.dates.values():
         if item.source not in loaded:
             problems.append(Problem(item.file, item.line, f"curated date for {item.source!r}, a source not loaded; not used"))
+    if not documents and not errors:
+        errors.append(Problem(str(seeds), None, "no documents to load", "error"))
+    partial = BuildData(documents=documents, events=[], actors=actors.actors, problems=problems, dates=dating)
     if errors:
-        raise InputError(errors)
-    if not documents:
-        raise InputError([Problem(str(seeds), None, "no documents to load", "error")])
+        return partial, errors
     # Across documents: link the reports of one event, then give it the bounds its sources allow together.
     formats = {d.info.id: d.info.format for d in documents}
-    linked = link_mentions(mentions, formats, decisions, vocabulary)
+    try:
+        linked = link_mentions(mentions, formats, decisions, vocabulary)
+    except InputError as error:  # a curated link that names no mention
+        return partial, error.problems
     problems.extend(linked.problems)
     events = events_from_clusters(linked.clusters, formats)
-    date_errors = []
     for problem in date_events(events, dating):
-        (date_errors if problem.severity == "error" else problems).append(problem)
-    if date_errors:
-        raise InputError(date_errors)
+        (errors if problem.severity == "error" else problems).append(problem)
     statements = find_statements(documents, mentions, events, actors)
     return BuildData(documents=documents, events=events, actors=actors.actors, problems=problems,
-                     links=linked.links, candidates=linked.candidates, statements=statements, dates=dating)
+                     links=linked.links, candidates=linked.candidates, statements=statements, dates=dating), errors
+
+
+def _curated(errors: list[Problem], path: Path, load, empty, what: str):
+    """Load one curated file; its problems become errors (with the rest) instead of stopping here."""
+    try:
+        return load(path)
+    except InputError as error:
+        errors.extend(error.problems)
+    except (TypeError, ValueError, AttributeError) as error:  # a value of a type the file's checks missed
+        errors.append(Problem(str(path), None, f"cannot read {what}: {type(error).__name__}: {error} (a field of the wrong type?)", "error"))
+    return empty
+
+
+def _read_documents(seeds: Path, errors: list[Problem]):
+    """read_documents(), with a registry that cannot be read turned into errors rather than raised."""
+    try:
+        yield from read_documents(seeds)
+    except InputError as error:
+        errors.extend(error.problems)
 
 
 def find_statements(documents: list[Document], mentions: list[Mention], events: list, actors) -> list:

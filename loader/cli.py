@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import sqlite3
 import statistics
 import sys
 from pathlib import Path
@@ -12,6 +14,7 @@ from .build import build as run_build
 from .build import collect
 from .enrich.dates import label, width_days
 from .model import InputError
+from .validate import validate_inputs
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -21,6 +24,7 @@ def cli():
 
     \b
     Typical use, from the project folder:
+        python -m loader validate              # check seeds/ and curated/ only
         python -m loader build                 # seeds/ -> events.db
         datasette events.db -m metadata.yml    # browse it
     """
@@ -49,6 +53,7 @@ def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool, quiet: bo
     Example:
         python -m loader build --seeds seeds --db events.db
     """
+    previous = _on_sigterm(_interrupt)  # so a terminated build removes its temporary file, as Ctrl-C does
     try:
         report = run_build(seeds, db_path, curated, keep_going=keep_going)
     except InputError as error:
@@ -56,12 +61,23 @@ def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool, quiet: bo
             click.echo(str(problem), err=True)
         click.echo(f"build failed: {len(error.problems)} error(s); {db_path} left unchanged", err=True)
         sys.exit(1)
+    except (KeyboardInterrupt, Interrupted) as error:
+        number = error.signal if isinstance(error, Interrupted) else signal.SIGINT
+        click.echo(f"build interrupted ({signal.Signals(number).name}); {db_path} left unchanged", err=True)
+        sys.exit(128 + number)
+    except (OSError, sqlite3.OperationalError) as error:  # the machine, not the input: a full disk, a bad --db path
+        where = getattr(error, "filename", None) or db_path
+        click.echo(f"{where}: error: {getattr(error, 'strerror', None) or error}; {db_path} left unchanged", err=True)
+        sys.exit(1)
     except Exception as error:  # a bug, not bad input: say so plainly, no traceback unless asked
         if os.environ.get("LOADER_DEBUG"):
             raise
         click.echo(f"internal error: {type(error).__name__}: {error} (set LOADER_DEBUG=1 for a traceback); "
                    f"{db_path} left unchanged", err=True)
         sys.exit(2)
+    finally:
+        if previous is not None:
+            _on_sigterm(previous)
     if not quiet:
         for problem in report.warnings:
             click.echo(str(problem), err=True)
@@ -135,6 +151,65 @@ def dates(seeds: Path, curated: Path):
             + "; methods: " + ", ".join(f"{m} {n}" for m, n in sorted(methods.items()))
         )
         click.echo("")
+
+
+@cli.command(name="validate")
+@click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True,
+              help="Folder of source documents and their registry, sources.yml.")
+@click.option("--curated", type=click.Path(path_type=Path), default=Path("curated"), show_default=True,
+              help="Folder of curated YAML (actors.yml, dates.yml, links.yml, linking.yml).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the one-line summary.")
+def validate_command(seeds: Path, curated: Path, quiet: bool):
+    """Check SEEDS and CURATED as a build would, without writing a database.
+
+    \b
+    Reads the registry and every document, runs the parsers, dates and actors,
+    and parses every curated YAML file. Prints FILE:LINE: severity: message for
+    each problem and a summary; exits 1 when there is an error, 0 otherwise.
+
+    \b
+    Example:
+        python -m loader validate --seeds seeds --curated curated
+    """
+    try:
+        result = validate_inputs(seeds, curated)
+    except OSError as error:
+        click.echo(f"{error.filename or seeds}: error: {error.strerror or error}", err=True)
+        sys.exit(1)
+    except Exception as error:  # a bug, not bad input
+        if os.environ.get("LOADER_DEBUG"):
+            raise
+        click.echo(f"internal error: {type(error).__name__}: {error} (set LOADER_DEBUG=1 for a traceback)", err=True)
+        sys.exit(2)
+    for problem in result.problems:
+        if problem.severity == "error" or not quiet:
+            click.echo(str(problem), err=True)
+    summary = (f"{seeds}, {curated}: {result.documents} documents, {result.events} events; "
+               f"{len(result.errors)} error(s), {len(result.warnings)} warning(s)")
+    if result.errors:
+        click.echo(f"validate failed: {summary}")
+        sys.exit(1)
+    click.echo(f"valid: {summary}")
+
+
+def _on_sigterm(handler):
+    """Install a SIGTERM handler and return the previous one (a no-op outside the main thread)."""
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except ValueError:
+        return None
+
+
+class Interrupted(BaseException):
+    """SIGTERM, raised like KeyboardInterrupt so that the write stage removes its temporary file."""
+
+    def __init__(self, number: int):
+        super().__init__(number)
+        self.signal = number
+
+
+def _interrupt(number, frame):
+    raise Interrupted(number)
 
 
 def main():

@@ -20,6 +20,7 @@ DOCUMENT_SUFFIXES = {".txt", ".text", ".md"}
 FIELDS = {"id", "file", "title", "publisher", "author", "url", "published", "coverage_start",
           "coverage_end", "format", "rights", "notes"}
 PARTIAL_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+DATE_FIELDS = ("published", "coverage_start", "coverage_end")
 
 
 def _iso(value) -> str | None:
@@ -31,13 +32,27 @@ def _iso(value) -> str | None:
     return str(value)
 
 
+def _real_date(value: str) -> bool:
+    """True for a day, month or year that exists in the calendar (not 2021-02-30, 2021-13 or 0000)."""
+    try:
+        dt.date.fromisoformat((value + "-01-01")[:10])
+    except ValueError:
+        return False
+    return True
+
+
 def read_registry(seeds: Path) -> tuple[dict[str, SourceInfo], list[Problem]]:
-    """SourceInfo per file name, from seeds/sources.yml (empty when there is none)."""
+    """SourceInfo per file name, from seeds/sources.yml (empty when there is none).
+
+    A malformed registry raises InputError. A listed file that is missing or not a document is
+    returned as an error Problem with the entry's line, so the build can report it with the others.
+    """
     path = seeds / REGISTRY
     if not path.exists():
         return {}, [Problem(str(path), None, "no sources registry: every document loads without bibliographic data")]
     data, where = load_list(path)
     errors: list[Problem] = []
+    missing: list[Problem] = []
     by_file: dict[str, SourceInfo] = {}
     ids: set[str] = set()
     for index, entry in enumerate(data):
@@ -48,12 +63,23 @@ def read_registry(seeds: Path) -> tuple[dict[str, SourceInfo], list[Problem]]:
         unknown = set(entry) - FIELDS
         if unknown:
             errors.append(Problem(str(path), line, f"unknown field(s) {sorted(unknown)} in source {entry['id']!r}", "error"))
-        info = SourceInfo(**{k: entry.get(k) for k in FIELDS if k in entry})
-        for name in ("published", "coverage_start", "coverage_end"):
+        wrong = [k for k in sorted(FIELDS & set(entry)) if isinstance(entry[k], (list, dict)) and k != "notes"]
+        if wrong:
+            errors.append(Problem(str(path), line, f"field(s) {wrong} of source {entry['id']!r} must be single values, "
+                                  "not lists or mappings", "error"))
+            continue
+        if not isinstance(entry.get("notes", {}), (dict, str, type(None))):
+            errors.append(Problem(str(path), line, f"notes of source {entry['id']!r} must be a mapping (field: how it was "
+                                  "established)", "error"))
+            continue
+        info = SourceInfo(**{k: entry[k] for k in FIELDS if k in entry})
+        info.id, info.file = str(info.id), str(info.file)
+        for name in DATE_FIELDS:
             setattr(info, name, _iso(getattr(info, name)))
             value = getattr(info, name)
-            if value is not None and not PARTIAL_DATE.fullmatch(value):
-                errors.append(Problem(str(path), line, f"{name} {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD", "error"))
+            if value is not None and not (PARTIAL_DATE.fullmatch(value) and _real_date(value)):
+                errors.append(Problem(str(path), line, f"{name} {value!r} is not a real YYYY, YYYY-MM or YYYY-MM-DD",
+                                      "error"))
         if info.format is not None and info.format not in FORMATS:
             errors.append(Problem(str(path), line, f"unknown format {info.format!r} (known: {', '.join(FORMATS)})", "error"))
         if info.id in ids:
@@ -64,20 +90,38 @@ def read_registry(seeds: Path) -> tuple[dict[str, SourceInfo], list[Problem]]:
             errors.append(Problem(str(path), line, f"coverage of {info.id!r} ends before it starts", "error"))
         ids.add(info.id)
         by_file[info.file] = info
+        document = seeds / info.file
+        if Path(info.file).name != info.file:
+            errors.append(Problem(str(path), line, f"file {info.file!r} must be a file name in {seeds}, not a path", "error"))
+        elif not document.is_file():
+            missing.append(Problem(str(path), line, f"source {info.id!r} lists {info.file!r}, which is not in {seeds}", "error"))
+        elif not is_document(document):
+            missing.append(Problem(str(path), line, f"source {info.id!r} lists {info.file!r}, which is not a document "
+                                   f"file ({', '.join(sorted(DOCUMENT_SUFFIXES))})", "error"))
     if errors:
         raise InputError(errors)
-    return by_file, []
+    return by_file, missing
 
 
 def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "document"
 
 
+def is_document(path: Path) -> bool:
+    return path.suffix.lower() in DOCUMENT_SUFFIXES and not path.name.startswith(".") \
+        and not path.name.lower().startswith("readme")
+
+
 def document_paths(seeds: Path) -> list[Path]:
     """Document files in name order (the order the build reads them in)."""
+    return sorted(p for p in seeds.iterdir() if p.is_file() and is_document(p))
+
+
+def ignored_paths(seeds: Path) -> list[Path]:
+    """Files of the folder that are neither documents nor the registry, a README or hidden: worth a warning."""
     return sorted(
         p for p in seeds.iterdir()
-        if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES and not p.name.startswith(".")
+        if p.is_file() and not is_document(p) and p.name != REGISTRY and not p.name.startswith(".")
         and not p.name.lower().startswith("readme")
     )
 
@@ -92,10 +136,8 @@ def read_documents(seeds: Path) -> Iterator[Document | Problem]:
     registry, problems = read_registry(seeds)
     yield from problems
     paths = document_paths(seeds)
-    present = {p.name for p in paths}
-    for file, info in sorted(registry.items()):
-        if file not in present:
-            yield Problem(str(seeds / REGISTRY), None, f"source {info.id!r} lists {file!r}, which is not in {seeds}", "error")
+    for path in ignored_paths(seeds):
+        yield Problem(str(path), None, f"ignored: not a document (documents end in {', '.join(sorted(DOCUMENT_SUFFIXES))})")
     seen_hashes: dict[str, str] = {}
     for path in paths:
         raw = path.read_bytes()

@@ -8,15 +8,34 @@ import yaml
 from .model import InputError, Problem
 
 
-def load_yaml(path: Path):
+class CheckedLoader(yaml.SafeLoader):
+    """yaml.SafeLoader, except that an impossible date (2021-13-45) is a marked error, not a ValueError."""
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.Node):
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as error:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"impossible date {node.value!r} ({error})", node.start_mark) from None
+
+
+CheckedLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
+def load_yaml(path: Path, loader: type[CheckedLoader] = CheckedLoader):
     """Parse a YAML file; a syntax error becomes an InputError naming the file and line."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (a SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         line = mark.line + 1 if mark else None
         raise InputError([Problem(str(path), line, f"malformed YAML: {error.problem}", "error")]) from None
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError as error:
+        line = error.object.count(b"\n", 0, error.start) + 1
+        raise InputError([Problem(str(path), line, f"not UTF-8 (byte {error.object[error.start]:#04x} at offset {error.start})",
+                                  "error")]) from None
+    except yaml.YAMLError as error:
         raise InputError([Problem(str(path), None, f"unreadable YAML: {error}", "error")]) from None
 
 

@@ -25,6 +25,7 @@ from typing import Optional
 import yaml
 
 from ..model import InputError, Problem
+from ..yamlfiles import CheckedLoader, load_yaml
 
 SECTIONS = {"anniversary_cues", "dates"}
 CUE_FIELDS = {"message_words", "assumption", "references"}
@@ -109,7 +110,7 @@ class _Mapping(dict):
     key_lines: dict
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(CheckedLoader):
     pass
 
 
@@ -124,14 +125,7 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 
 
 def _read(path: Path):
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 (a SafeLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        raise InputError([Problem(str(path), mark.line + 1 if mark else None,
-                                  f"malformed YAML: {error.problem}", "error")]) from None
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise InputError([Problem(str(path), None, f"unreadable YAML: {error}", "error")]) from None
+    return load_yaml(path, loader=_LineLoader)
 
 
 def _day(value) -> Optional[str]:

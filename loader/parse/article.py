@@ -61,10 +61,18 @@ def _clause(sentence: str, start: int, end: int) -> str:
 
 
 def resolve(cue: re.Match, published: Optional[dt.date], lead: Optional[dt.date] = None) -> Optional[DateBounds]:
-    """Bounds for one cue; None when it cannot be resolved without a document date.
+    """Bounds for one cue; None when it cannot be resolved without a document date, or would fall
+    outside the calendar (a document dated in year 1 and "last month").
 
     `lead` is the day of the document's lead event (its first fully dated sentence): "the eve of the
     summit" and "the day of the summit" are read against it."""
+    try:
+        return _resolve(cue, published, lead)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _resolve(cue: re.Match, published: Optional[dt.date], lead: Optional[dt.date]) -> Optional[DateBounds]:
     if cue["full"]:
         return bounds_from_label(cue)
     if cue["relative_to_lead"]:

@@ -16,7 +16,7 @@ class Span:
         return self.start + len(self.text)
 
 
-BLANK_LINES = re.compile(r"\n[ \t\u00a0]*\n\s*")
+BLANK_LINES = re.compile(r"\n[ \t\r\u00a0]*\n\s*")  # \r: a CRLF file splits as an LF one
 
 
 def paragraphs(text: str) -> list[Span]:

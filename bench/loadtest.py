@@ -1,0 +1,300 @@
+"""Bounded load test of the published site, on loopback only.
+
+Starts `datasette serve --immutable DB` on 127.0.0.1 with metadata.yml and settings.json (as
+`make serve` does), sends a fixed number of mixed requests (table, row, search, facet and canned-query
+pages, HTML and JSON) at each concurrency level with an asyncio httpx client, stops the server, and
+reports requests/s, p50/p99 latency, errors and 5xx. Exits 1 when any request failed or answered
+>= 400, or when a p99 target is missed.
+
+    python bench/loadtest.py --db events.db --requests 2000 --concurrency 16,64 --p99-target 16=1.0
+
+The request mix is drawn from the database itself (event ids, months, source ids), so the same
+command works on a bigger database (e.g. the 1M-event benchmark site: `make loadtest DB=...`).
+Every run is bounded: --requests per level, and --max-seconds per level as a safety stop.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"  # loopback only: this tool never targets another address
+SEARCH_TERMS = ["patrol", "Putin", "Xi Jinping", "summit", "energy", "military exercise", "Ukraine", "sanctions"]
+
+
+@dataclass
+class Level:
+    concurrency: int
+    latencies: list[float] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+    errors: int = 0  # transport errors and timeouts, plus every status >= 400
+    server_errors: int = 0  # status >= 500
+    error_samples: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    by_path: dict[str, list[float]] = field(default_factory=dict)
+
+    @property
+    def requests(self) -> int:
+        return len(self.latencies)
+
+    def summary(self) -> dict:
+        ordered = sorted(self.latencies)
+        return {
+            "concurrency": self.concurrency,
+            "requests": self.requests,
+            "seconds": round(self.seconds, 2),
+            "requests_per_second": round(self.requests / self.seconds, 1) if self.seconds else None,
+            "p50_ms": round(percentile(ordered, 50) * 1000, 1),
+            "p99_ms": round(percentile(ordered, 99) * 1000, 1),
+            "max_ms": round(ordered[-1] * 1000, 1) if ordered else None,
+            "errors": self.errors,
+            "5xx": self.server_errors,
+            "statuses": dict(sorted(self.statuses.items())),
+        }
+
+
+def percentile(ordered: list[float], pct: float) -> float:
+    """Nearest-rank percentile of an already sorted list (0 for an empty one)."""
+    if not ordered:
+        return 0.0
+    rank = max(1, -(-len(ordered) * pct // 100))  # ceil(n * pct / 100), at least 1
+    return ordered[int(rank) - 1]
+
+
+def request_mix(db: Path, seed: int = 0) -> list[str]:
+    """Paths to request, drawn deterministically from the database: tables, rows, search, facets, canned queries."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro&immutable=1", uri=True)
+    name = "events"  # the name metadata.yml (and its canned queries) describe; see served_as()
+    try:
+        ids = [r[0] for r in conn.execute("select id from events order by id")]
+        months = [r[0] for r in conn.execute("select distinct month from events where month is not null order by 1")]
+        sources = [r[0] for r in conn.execute("select id from sources order by id")]
+        actors = [r[0] for r in conn.execute("select id from actors order by id")]
+    finally:
+        conn.close()
+    if not ids:
+        raise SystemExit(f"{db}: no events to request")
+    rng = random.Random(seed)
+    paths = [
+        f"/{name}/events",
+        f"/{name}/events.json?_size=50&_sort=date_earliest",
+        f"/{name}/sources",
+        f"/{name}/actors",
+        f"/{name}/timeline",
+        f"/{name}/events?_facet=category&_facet=date_method&_facet=month",
+        f"/{name}/events.json?_facet=first_source&_facet=date_precision",
+        f"/{name}/event_sources?_facet=source_id",
+        f"/{name}/event_actors?_facet=actor_id&_facet=role",
+    ]
+    for term in SEARCH_TERMS:
+        paths.append(f"/{name}/events?_search={quote(term)}")
+        paths.append(f"/{name}/search?" + urlencode({"q": term}))
+        paths.append(f"/{name}/search.json?" + urlencode({"q": term, "_shape": "objects"}))
+    for event_id in rng.sample(ids, min(20, len(ids))):
+        paths.append(f"/{name}/events/{event_id}")
+    for month in rng.sample(months, min(6, len(months))):
+        paths.append(f"/{name}/timeline?from={month}-01&to={month}-28")
+        paths.append(f"/{name}/events?month={month}")
+    paths.append(f"/{name}/timeline.json?from=&to=&_shape=objects")
+    for source in sources[:5]:
+        paths.append(f"/{name}/event_sources?source_id={quote(source)}")
+    for actor in actors[:5]:
+        paths.append(f"/{name}/event_actors?actor_id={quote(actor)}")
+    rng.shuffle(paths)
+    return paths
+
+
+def served_as(db: Path, folder: Path) -> Path:
+    """The path to serve: Datasette names a database after its file, and metadata.yml describes `events`,
+    so another file (e.g. bench-1m.db) is served through a symlink named events.db."""
+    if db.name == "events.db":
+        return db
+    link = folder / "events.db"
+    link.symlink_to(db.resolve())
+    return link
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def serve(db: Path, port: int, metadata: Path, settings: Path, log: Path) -> subprocess.Popen:
+    """`datasette serve --immutable` as `make serve` runs it, on loopback; its output goes to `log`
+    (a pipe nobody reads would fill up and stall the server)."""
+    command = [sys.executable, "-m", "datasette", "serve", "--immutable", str(db), "--metadata", str(metadata),
+               "--host", HOST, "--port", str(port)]
+    for key, value in json.loads(settings.read_text(encoding="utf-8")).items():
+        command += ["--setting", key, str(value)]
+    with log.open("w", encoding="utf-8") as handle:
+        return subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT)
+
+
+def wait_until_up(base: str, server: subprocess.Popen, log: Path, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"datasette exited with {server.returncode}: {log.read_text(encoding='utf-8')[-2000:]}")
+        try:
+            if httpx.get(base + "/-/versions.json", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"datasette did not answer on {base} within {seconds} s")
+
+
+def peak_rss_mb(pid: int) -> float | None:
+    """The process's peak resident memory (Linux VmHWM), in MB; None where /proc has no such figure."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def stop(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+async def run_level(base: str, paths: list[str], concurrency: int, requests: int, max_seconds: float,
+                    timeout: float) -> Level:
+    level = Level(concurrency)
+    next_index = 0
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    deadline = time.monotonic() + max_seconds
+
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=timeout) as client:
+        async def worker():
+            nonlocal next_index
+            while next_index < requests and time.monotonic() < deadline:
+                path = paths[next_index % len(paths)]
+                next_index += 1
+                started = time.perf_counter()
+                try:
+                    response = await client.get(path)
+                    await response.aread()
+                    status = response.status_code
+                except httpx.HTTPError as error:
+                    status = None
+                    if len(level.error_samples) < 5:
+                        level.error_samples.append(f"{path}: {type(error).__name__}: {error}")
+                elapsed = time.perf_counter() - started
+                level.latencies.append(elapsed)
+                level.by_path.setdefault(path, []).append(elapsed)
+                level.statuses[status or 0] = level.statuses.get(status or 0, 0) + 1
+                if status is None or status >= 400:
+                    level.errors += 1
+                    if status is not None and len(level.error_samples) < 5:
+                        level.error_samples.append(f"{path}: HTTP {status}")
+                if status is not None and status >= 500:
+                    level.server_errors += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        level.seconds = time.perf_counter() - started
+    return level
+
+
+def parse_targets(values: list[str]) -> dict[int, float]:
+    targets = {}
+    for value in values:
+        concurrency, _, seconds = value.partition("=")
+        targets[int(concurrency)] = float(seconds)
+    return targets
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", type=Path, default=ROOT / "events.db", help="database to serve (default: events.db)")
+    parser.add_argument("--metadata", type=Path, default=ROOT / "metadata.yml")
+    parser.add_argument("--settings", type=Path, default=ROOT / "settings.json")
+    parser.add_argument("--requests", type=int, default=2000, help="requests per concurrency level (default 2000)")
+    parser.add_argument("--concurrency", default="16,64", help="comma-separated levels (default 16,64)")
+    parser.add_argument("--max-seconds", type=float, default=120, help="safety stop per level (default 120)")
+    parser.add_argument("--timeout", type=float, default=30, help="per-request timeout in seconds (default 30)")
+    parser.add_argument("--p99-target", action="append", default=None, metavar="C=SECONDS",
+                        help="fail when p99 at concurrency C exceeds SECONDS (default 16=1.0)")
+    parser.add_argument("--slowest", type=int, default=3, help="list the N paths with the highest mean latency")
+    parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    args = parser.parse_args(argv)
+
+    if not args.db.is_file():
+        print(f"{args.db}: error: no such database (build it with `make db`)", file=sys.stderr)
+        return 1
+    levels = [int(c) for c in args.concurrency.split(",") if c.strip()]
+    targets = parse_targets(args.p99_target if args.p99_target is not None else ["16=1.0"])
+    paths = request_mix(args.db)
+    port = free_port()
+    base = f"http://{HOST}:{port}"
+    folder = tempfile.TemporaryDirectory(prefix="loadtest-")
+    log = Path(folder.name) / "datasette.log"
+    server = serve(served_as(args.db, Path(folder.name)), port, args.metadata, args.settings, log)
+    results = []
+    try:
+        wait_until_up(base, server, log)
+        for path in paths:  # warm-up, not counted: one request per distinct path
+            httpx.get(base + path, timeout=args.timeout)
+        for concurrency in levels:
+            level = asyncio.run(run_level(base, paths, concurrency, args.requests, args.max_seconds, args.timeout))
+            results.append(level)
+        peak = peak_rss_mb(server.pid)
+    finally:
+        stop(server)
+        folder.cleanup()
+
+    print(f"load test: {args.db} ({args.db.stat().st_size / 1e6:.1f} MB), {len(paths)} distinct paths, "
+          f"{args.requests} requests per level, datasette --immutable on {HOST}, {os.cpu_count()} cores")
+    if peak is not None:
+        print(f"server peak RSS: {peak:.0f} MB")
+    print(f"{'conns':>5} {'requests':>8} {'seconds':>7} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} "
+          f"{'errors':>6} {'5xx':>4}")
+    failed = False
+    for level in results:
+        s = level.summary()
+        print(f"{s['concurrency']:>5} {s['requests']:>8} {s['seconds']:>7} {s['requests_per_second']:>7} "
+              f"{s['p50_ms']:>7} {s['p99_ms']:>7} {s['max_ms']:>7} {s['errors']:>6} {s['5xx']:>4}")
+        for sample in level.error_samples:
+            print(f"      e.g. {sample}")
+        slowest = sorted(level.by_path.items(), key=lambda item: -sum(item[1]) / len(item[1]))[:args.slowest]
+        for path, times in slowest:
+            print(f"      slow: {sum(times) / len(times) * 1000:7.1f} ms mean  {path}")
+        if level.errors or level.server_errors or level.requests < args.requests:
+            failed = True
+        target = targets.get(level.concurrency)
+        if target is not None and s["p99_ms"] > target * 1000:
+            print(f"      p99 {s['p99_ms']} ms is over the target of {target * 1000:.0f} ms")
+            failed = True
+    if args.json:
+        args.json.write_text(json.dumps([level.summary() for level in results], indent=2) + "\n", encoding="utf-8")
+    met = "".join(f", p99 under {t:g} s at {c}" for c, t in targets.items() if c in levels)
+    print("FAILED: see above" if failed else f"ok: no errors, no 5xx{met}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
