@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from .database import BuildData, write_database
-from .enrich.actors import load_actors
+from .enrich.actors import DocumentMemory, load_actors
 from .enrich.dates import date_mentions
 from .enrich.events import events_from_mentions
+from .enrich.names import report as name_report
 from .model import Document, Event, InputError, Problem
 from .parse import parse_document
 from .sources import read_documents
@@ -26,7 +27,12 @@ class BuildReport:
     mentions: int = 0
     actors: int = 0
     actor_links: int = 0
+    names_to_review: list = field(default_factory=list)  # unmatched-names rows that are unknown or ambiguous
     problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def unmatched(self) -> int:
+        return len(self.names_to_review)
 
     @property
     def warnings(self) -> list[Problem]:
@@ -42,6 +48,7 @@ def collect(seeds: Path, curated: Path, keep_going: bool = False,
     actors = load_actors(curated / ACTORS_FILE)
     documents: list[Document] = []
     events: list[Event] = []
+    name_issues: list = []  # (event id, mention, NameIssue) for the unmatched-names report
     problems: list[Problem] = []
     errors: list[Problem] = []
     ids: set[str] = set()
@@ -76,9 +83,12 @@ def collect(seeds: Path, curated: Path, keep_going: bool = False,
             info.title = info.title or first_line(document.text)
         problems.extend(date_mentions(parsed.mentions, info, parsed.header))
         document_events = events_from_mentions(parsed.mentions)
+        memory = DocumentMemory()  # short names may refer back to a full name earlier in the document
         for event in document_events:
             for mention in event.mentions:
-                event.actors.extend((mention, match) for match in actors.match(mention))
+                reading = actors.read(mention, memory)
+                event.actors.extend((mention, match) for match in reading.matches + reading.implied)
+                name_issues.extend((event.id, mention, issue) for issue in reading.issues)
         documents.append(document)
         events.extend(document_events)
         if progress:
@@ -87,7 +97,8 @@ def collect(seeds: Path, curated: Path, keep_going: bool = False,
         raise InputError(errors)
     if not documents:
         raise InputError([Problem(str(seeds), None, "no documents to load", "error")])
-    return BuildData(documents=documents, events=events, actors=actors.actors, problems=problems)
+    return BuildData(documents=documents, events=events, actors=actors.actors, problems=problems,
+                     unmatched=name_report(name_issues))
 
 
 def first_line(text: str) -> Optional[str]:
@@ -107,5 +118,6 @@ def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool = False,
         mentions=sum(len(e.mentions) for e in data.events),
         actors=len(data.actors),
         actor_links=sum(len({m.actor_id for _, m in e.actors}) for e in data.events),
+        names_to_review=[row for row in data.unmatched if row.kind != "not an actor"],
         problems=data.problems,
     )

@@ -25,10 +25,10 @@ def seed_text(name: str) -> str:
     return (SEEDS / name).read_bytes().decode("utf-8")
 
 
-def run_build(seeds: Path, db: Path, *extra: str):
+def run_build(seeds: Path, db: Path, *extra: str, curated: Path = CURATED):
     """Run `loader build` through Click's runner; returns the result (exit_code, output)."""
     return CliRunner().invoke(
-        cli, ["build", "--seeds", str(seeds), "--db", str(db), "--curated", str(CURATED), *extra]
+        cli, ["build", "--seeds", str(seeds), "--db", str(db), "--curated", str(curated), *extra]
     )
 
 
@@ -53,4 +53,12 @@ def seeds_copy(tmp_path) -> Path:
     """A private copy of seeds/ a test may add bad documents to."""
     target = tmp_path / "seeds"
     shutil.copytree(SEEDS, target)
+    return target
+
+
+@pytest.fixture
+def curated_copy(tmp_path) -> Path:
+    """A private copy of curated/ a test may edit."""
+    target = tmp_path / "curated"
+    shutil.copytree(CURATED, target)
     return target
