@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from .database import BuildData, write_database
-from .enrich.actors import ActorDictionary, load_actors
+from .enrich.actors import ActorDictionary, DocumentMemory, load_actors
 from .enrich.curated_dates import CuratedDates, load_curated_dates
 from .enrich.dates import DocumentDates, date_document, date_events
 from .enrich.events import events_from_clusters
 from .enrich.link import Curated, Vocabulary, link_mentions, load_curated_links, load_vocabulary
+from .enrich.names import report as name_report
 from .enrich.statements import StatementFinder, document_window
 from .model import Document, InputError, Mention, Problem
 from .parse import parse_document
@@ -35,7 +36,12 @@ class BuildReport:
     corroborated: int = 0
     statements: int = 0
     candidates: int = 0
+    names_to_review: list = field(default_factory=list)  # unmatched-names rows that are unknown or ambiguous
     problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def unmatched(self) -> int:
+        return len(self.names_to_review)
 
     @property
     def warnings(self) -> list[Problem]:
@@ -60,6 +66,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     `problems`) and every error found, curated files and documents alike. Never raises for bad input."""
     documents: list[Document] = []
     mentions: list[Mention] = []
+    name_issues: list = []  # (mention, NameIssue) for the unmatched-names report
     problems: list[Problem] = []
     errors: list[Problem] = []
     ids: set[str] = set()
@@ -103,8 +110,11 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         errors.extend(p for p in dated.problems if p.severity == "error")
         problems.extend(p for p in dated.problems if p.severity != "error")
         dating.append(dated)
+        memory = DocumentMemory()  # short names may refer back to a full name earlier in the document
         for mention in parsed.mentions:
-            mention.actors = actors.match(mention)
+            reading = actors.read(mention, memory)
+            mention.actors = reading.matches + reading.implied
+            name_issues.extend((mention, issue) for issue in reading.issues)
         documents.append(document)
         mentions.extend(parsed.mentions)
         if progress:
@@ -129,8 +139,11 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     for problem in date_events(events, dating):
         (errors if problem.severity == "error" else problems).append(problem)
     statements = find_statements(documents, mentions, events, actors)
+    event_of = {m.key: e.id for e in events for m in e.mentions}
+    unmatched = name_report((event_of[mention.key], mention, issue) for mention, issue in name_issues)
     return BuildData(documents=documents, events=events, actors=actors.actors, problems=problems,
-                     links=linked.links, candidates=linked.candidates, statements=statements, dates=dating), errors
+                     links=linked.links, candidates=linked.candidates, statements=statements, dates=dating,
+                     unmatched=unmatched), errors
 
 
 def _curated(errors: list[Problem], path: Path, load, empty, what: str):
@@ -187,6 +200,7 @@ def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool = False,
         corroborated=sum(1 for e in data.events if len({m.source_id for m in e.mentions}) > 1),
         statements=len(data.statements),
         candidates=len(data.candidates),
+        names_to_review=[row for row in data.unmatched if row.kind != "not an actor"],
         actors=len(data.actors),
         actor_links=sum(len({m.actor_id for _, m in e.actors}) for e in data.events),
         problems=data.problems,

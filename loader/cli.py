@@ -36,7 +36,7 @@ def cli():
 @click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False), default=Path("events.db"),
               show_default=True, help="Database to write. Replaced only when the build succeeds.")
 @click.option("--curated", type=click.Path(path_type=Path), default=Path("curated"), show_default=True,
-              help="Folder of curated YAML (actors.yml).")
+              help="Folder of curated YAML (actors.yml, not_actors.yml, words.yml).")
 @click.option("--keep-going", is_flag=True,
               help="Skip a document that cannot be read or parsed, with a warning, instead of failing.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the one-line summary.")
@@ -81,11 +81,16 @@ def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool, quiet: bo
     if not quiet:
         for problem in report.warnings:
             click.echo(str(problem), err=True)
+        for row in report.names_to_review:
+            candidates = f" (could be {', '.join(row.candidates)})" if row.candidates else ""
+            click.echo(f"{row.example_source}:{row.example_line}: {row.kind} name {row.name!r}{candidates} "
+                       f"in {len(row.events)} event(s)", err=True)
     click.echo(
         f"{db_path}: {report.documents} documents, {report.events} events ({report.corroborated} reported by "
         f"several sources, {report.candidates} link candidates for review), {report.mentions} source excerpts, "
         f"{report.statements} statements, "
-        f"{report.actors} actors ({report.actor_links} event links), {len(report.warnings)} warnings"
+        f"{report.actors} actors ({report.actor_links} event links), {report.unmatched} unmatched names, "
+        f"{len(report.warnings)} warnings"
     )
 
 

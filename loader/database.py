@@ -20,6 +20,8 @@ from .enrich.actors import Actor
 from .enrich.dates import month_of
 from .enrich.link import PairScore
 from .enrich.statements import Statement
+from .enrich.names import UnmatchedName
+from .enrich.roles import STRENGTH
 from .model import Document, Event, Problem
 
 SCHEMA_VERSION = 1
@@ -44,7 +46,7 @@ TABLES = {
     ),
     "actors": (
         {"id": str, "name": str, "type": str, "country": str, "titles": str, "aliases": str,
-         "wikidata": str, "event_count": int, "notes": str},
+         "wikidata": str, "event_count": int, "notes": str, "short_names": str, "cues": str},
         {"pk": "id", "foreign_keys": [("country", "actors", "id")]},
     ),
     "event_sources": (
@@ -58,9 +60,17 @@ TABLES = {
     ),
     "event_actors": (
         {"event_id": str, "actor_id": str, "role": str, "source_id": str, "start_offset": int,
-         "end_offset": int, "matched_text": str, "match_count": int},
+         "end_offset": int, "matched_text": str, "match_count": int, "actor_type": str, "role_evidence": str,
+         "link_method": str, "link_evidence": str, "via_actor_id": str},
         {"pk": ("event_id", "actor_id"),
-         "foreign_keys": [("event_id", "events", "id"), ("actor_id", "actors", "id"), ("source_id", "sources", "id")]},
+         "foreign_keys": [("event_id", "events", "id"), ("actor_id", "actors", "id"), ("source_id", "sources", "id"),
+                          ("via_actor_id", "actors", "id")]},
+    ),
+    "unmatched_names": (
+        {"name": str, "kind": str, "reason": str, "candidates": str, "event_count": int, "count": int,
+         "example_event_id": str, "example_source_id": str, "example_line": int, "example_excerpt": str},
+        {"pk": ("name", "kind"),
+         "foreign_keys": [("example_event_id", "events", "id"), ("example_source_id", "sources", "id")]},
     ),
     "event_links": (
         {"id": int, "event_id": str, "source_a": str, "position_a": int, "source_b": str, "position_b": int,
@@ -106,8 +116,9 @@ INDEXES = {
     "event_links": [["event_id"]],
     "link_candidates": [["score"]],
     "statements": [["speaker_id"], ["event_id"], ["source_id"], ["date_earliest", "date_latest"]],
-    "event_actors": [["actor_id"], ["role"]],
-    "actors": [["type"], ["country"]],
+    "event_actors": [["actor_id", "role"], ["role"], ["actor_type", "actor_id"], ["link_method"]],
+    "actors": [["type"], ["country"], ["name"]],
+    "unmatched_names": [["kind"]],
 }
 
 FTS = {
@@ -147,6 +158,7 @@ class BuildData:
     candidates: list[PairScore] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
     dates: list = field(default_factory=list)  # enrich.dates.DocumentDates per document, for `loader dates`
+    unmatched: list[UnmatchedName] = field(default_factory=list)
 
 
 def ensure_db_shape(db: sqlite_utils.Database) -> None:
@@ -243,20 +255,39 @@ def candidate_rows(candidates: list[PairScore], event_of: dict[tuple, str]) -> I
                "event_b": event_of[pair.b.key], "excerpt_b": pair.b.excerpt, **_features(pair)}
 
 
-def event_actor_rows(events: list[Event]) -> Iterable[dict]:
+def event_actor_rows(events: list[Event], actors: dict[str, Actor]) -> Iterable[dict]:
+    """One row per actor of an event. Of the actor's links (each name in each excerpt, and the
+    countries implied by persons and bodies), the row keeps the strongest role; at equal role, a
+    name in the text before an implied link, then the first in the text."""
     for event in events:
-        first: dict[str, dict] = {}
-        for mention, match in event.actors:
-            row = first.get(match.actor_id)
-            if row is None:
-                first[match.actor_id] = {
-                    "event_id": event.id, "actor_id": match.actor_id, "role": match.role,
-                    "source_id": mention.source_id, "start_offset": match.start, "end_offset": match.end,
-                    "matched_text": match.matched, "match_count": 1,
-                }
-            else:
-                row["match_count"] += 1
-        yield from first.values()
+        best: dict[str, tuple] = {}
+        counts: dict[str, int] = {}
+        for order, (mention, match) in enumerate(event.actors):
+            if match.method != "country-of":
+                counts[match.actor_id] = counts.get(match.actor_id, 0) + 1
+            key = (STRENGTH.get(match.role, len(STRENGTH)), match.method == "country-of", order)
+            if match.actor_id not in best or key < best[match.actor_id][0]:
+                best[match.actor_id] = (key, mention, match)
+        for actor_id, (_, mention, match) in sorted(best.items(), key=lambda item: item[1][0][2]):
+            yield {
+                "event_id": event.id, "actor_id": actor_id, "role": match.role,
+                "source_id": mention.source_id, "start_offset": match.start, "end_offset": match.end,
+                "matched_text": match.matched, "match_count": counts.get(actor_id, 0),
+                "actor_type": actors[actor_id].type if actor_id in actors else None,
+                "role_evidence": match.role_evidence, "link_method": match.method,
+                "link_evidence": match.evidence, "via_actor_id": match.via,
+            }
+
+
+def unmatched_rows(rows: list[UnmatchedName]) -> Iterable[dict]:
+    for row in rows:
+        yield {
+            "name": row.name, "kind": row.kind, "reason": row.reason,
+            "candidates": json.dumps(row.candidates) if row.candidates else None,
+            "event_count": len(row.events), "count": row.count, "example_event_id": row.example_event,
+            "example_source_id": row.example_source, "example_line": row.example_line,
+            "example_excerpt": row.example_excerpt,
+        }
 
 
 def actor_rows(actors: dict[str, Actor], counts: dict[str, int]) -> Iterable[dict]:
@@ -267,6 +298,8 @@ def actor_rows(actors: dict[str, Actor], counts: dict[str, int]) -> Iterable[dic
             "titles": json.dumps(actor.titles, ensure_ascii=False) if actor.titles else None,
             "aliases": json.dumps(actor.aliases, ensure_ascii=False), "wikidata": actor.wikidata,
             "event_count": counts.get(actor.id, 0), "notes": actor.notes,
+            "short_names": json.dumps(actor.short_names, ensure_ascii=False) if actor.short_names else None,
+            "cues": json.dumps(actor.cues, ensure_ascii=False) if actor.cues else None,
         }
 
 
@@ -278,7 +311,7 @@ def write_rows(db: sqlite_utils.Database, data: BuildData) -> None:
     for event in events:
         for source_id in {m.source_id for m in event.mentions}:
             event_counts[source_id] = event_counts.get(source_id, 0) + 1
-    links = list(event_actor_rows(events))
+    links = list(event_actor_rows(events, data.actors))
     actor_counts: dict[str, int] = {}
     for link in links:
         actor_counts[link["actor_id"]] = actor_counts.get(link["actor_id"], 0) + 1
@@ -292,6 +325,7 @@ def write_rows(db: sqlite_utils.Database, data: BuildData) -> None:
         db["link_candidates"].insert_all(candidate_rows(data.candidates, event_of))
         db["statements"].insert_all(statement_rows(data.statements))
         db["event_actors"].insert_all(links)
+        db["unmatched_names"].insert_all(unmatched_rows(data.unmatched))
         db["build_problems"].insert_all(
             {"file": p.file, "line": p.line, "severity": p.severity, "message": p.message} for p in data.problems
         )

@@ -110,11 +110,36 @@ class ParsedDocument:
 
 @dataclass
 class ActorMatch:
+    """An actor named in a mention's excerpt, or implied by one that is.
+
+    `start`..`end` are offsets into the source document's text: the name as written for a match in
+    the text; for an implied link (`method == "country-of"`) the span of the person or body that
+    implies it, whose id is in `via`.
+    """
+
     actor_id: str
     role: str
     start: int  # offsets into the source document's text
     end: int
     matched: str
+    method: str = "alias"  # alias | context (a short name resolved by its context) | country-of
+    evidence: Optional[str] = None  # why the link holds, in words, where it is not a plain alias
+    role_evidence: Optional[str] = None  # which rule gave the role, in words
+    via: Optional[str] = None  # for country-of: the person or body whose country this is
+
+
+@dataclass
+class NameIssue:
+    """A capitalized name in an excerpt that no actor claims (`kind` "unknown"), a short name whose
+    context did not decide between its candidates ("ambiguous"), or a name curated as not an actor
+    ("not an actor", with the curator's reason)."""
+
+    name: str
+    kind: str
+    start: int  # offsets into the source document's text
+    end: int
+    candidates: list[str] = field(default_factory=list)
+    reason: Optional[str] = None
 
 
 @dataclass

@@ -330,10 +330,11 @@ def test_an_alias_two_actors_claim_fails_naming_the_second(seeds_copy, curated_c
 def test_a_curated_value_of_the_wrong_type_names_the_file_not_a_traceback(seeds_copy, curated_copy, existing_db):
     before = existing_db.read_bytes()
     actors = curated_copy / "actors.yml"
+    line = actors.read_text(encoding="utf-8").count("\n") + 2
     with actors.open("a", encoding="utf-8") as handle:
         handle.write("\n- id: numbered\n  name: Numbered\n  type: person\n  aliases: [1917]\n")
     assert_fails_cleanly(build(seeds_copy, existing_db, curated_copy), existing_db, before,
-                         f"{actors}: error: cannot read the actors: TypeError")
+                         f"{actors}:{line}: error: actor 'numbered': aliases must be lists of names")
 
 
 def test_curated_and_document_errors_are_reported_together(seeds_copy, curated_copy, existing_db):

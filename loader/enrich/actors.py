@@ -1,8 +1,21 @@
 """Actors: the curated dictionary (curated/actors.yml) and the matcher that links events to it.
 
-Matching is a single pass of one compiled pattern, the alternation of every alias in the dictionary
-(longest first, so "Xi Jinping" wins over "Xi"), over each excerpt: its cost grows with the text, not
-with the number of actors times the text.
+Matching is a single pass of one compiled pattern over each excerpt. The pattern holds every name the
+curated files know, as a trie (so its cost grows with the text, not with the number of names), and
+prefers the longest name at each place ("Xi Jinping" over "Xi", "East China Sea" over "China"):
+
+  - aliases: each names one actor (actors.yml `aliases`, and the canonical `name`);
+  - short names: a surname alone that may name several actors ("Wang": Wang Yi, Wang Wenbin or Wang
+    Yu), or a common one (`short_names`). The context decides, never the order of the dictionary:
+      1. the candidate named most recently before it in the same excerpt ("Wang Yu ... Wang expressed");
+      2. else the one candidate whose `cues` occur in the excerpt ("Wang and Lavrov discuss" -> Wang Yi);
+      3. else the candidate named most recently before it earlier in the same document;
+      4. else it is linked to no one and reported as ambiguous in the unmatched-names report.
+  - not-actor names (curated/not_actors.yml): matched so that an alias inside them does not count
+    ("East China Sea" is not China), and reported with their reason.
+
+Each match then gets a role (see roles.py). A person or body also implies its country, linked with
+method "country-of" (its role is the person's); a state named in the text keeps its own link.
 """
 from __future__ import annotations
 
@@ -11,11 +24,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from ..model import ActorMatch, InputError, Mention, Problem
-from ..yamlfiles import load_list
+from ..model import ActorMatch, InputError, Mention, NameIssue, Problem
+from ..yamlfiles import load_list, load_yaml
+from .names import NameWords, unknown_names
+from .roles import NameSpan, RoleWords, assign_roles
 
 TYPES = {"state", "person", "organization", "body", "company", "media"}
-FIELDS = {"id", "name", "type", "country", "titles", "aliases", "wikidata", "notes"}
+FIELDS = {"id", "name", "type", "country", "titles", "aliases", "short_names", "cues", "wikidata", "notes"}
+IMPLIES_COUNTRY = {"person", "body"}  # types whose `country` is linked to the events they take part in
+NOT_ACTORS_FILE = "not_actors.yml"
+WORDS_FILE = "words.yml"
+SPACES = re.compile(r"\s+")
 
 
 @dataclass
@@ -26,32 +45,153 @@ class Actor:
     country: Optional[str] = None
     titles: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
+    short_names: list[str] = field(default_factory=list)  # surnames alone: linked only when context decides
+    cues: list[str] = field(default_factory=list)  # words that point to this actor when a short name is met
     wikidata: Optional[str] = None
     notes: Optional[str] = None
 
 
 @dataclass
+class Reading:
+    """What the matcher read off one excerpt."""
+
+    matches: list[ActorMatch] = field(default_factory=list)  # names in the text, in text order
+    implied: list[ActorMatch] = field(default_factory=list)  # countries of the persons and bodies named
+    issues: list[NameIssue] = field(default_factory=list)  # unknown, ambiguous and not-actor names
+
+
+@dataclass
+class DocumentMemory:
+    """Where each actor was last named in the document being read (step 3 for short names).
+
+    Pass one per document to `read`/`match`, in text order."""
+
+    last_seen: dict[str, tuple[int, str]] = field(default_factory=dict)  # actor id -> (offset, text)
+
+
+@dataclass
 class ActorDictionary:
     actors: dict[str, Actor]
-    by_alias: dict[str, str]
+    by_alias: dict[str, str]  # alias -> actor id
     pattern: Optional[re.Pattern]
+    short: dict[str, list[str]] = field(default_factory=dict)  # short name -> candidate actor ids
+    not_actors: dict[str, str] = field(default_factory=dict)  # name -> reason
+    cue_pattern: Optional[re.Pattern] = None
+    cues: dict[str, set[str]] = field(default_factory=dict)  # cue (lower case) -> actor ids
+    role_words: RoleWords = field(default_factory=RoleWords)
+    name_words: NameWords = field(default_factory=NameWords)
 
-    def match(self, mention: Mention) -> list[ActorMatch]:
-        """Every alias found in the mention's excerpt, with offsets into the document."""
+    def match(self, mention: Mention, memory: Optional[DocumentMemory] = None) -> list[ActorMatch]:
+        """Every actor named in the mention's excerpt, with its role and offsets into the document."""
+        return self.read(mention, memory, report=False).matches
+
+    def read(self, mention: Mention, memory: Optional[DocumentMemory] = None, report: bool = True) -> Reading:
+        """Matches, implied countries and (with `report`) the names no actor claims, for one excerpt."""
+        reading = Reading()
         if self.pattern is None:
-            return []
-        return [
-            ActorMatch(self.by_alias[m.group(0)], "participant", mention.start + m.start(), mention.start + m.end(), m.group(0))
-            for m in self.pattern.finditer(mention.excerpt)
-        ]
+            return reading
+        text, base = mention.excerpt, mention.start
+        found: list[tuple[int, int, str, Optional[str]]] = []  # (start, end, text, actor id or None)
+        covered: list[tuple[int, int]] = []
+        seen: dict[str, tuple[int, str]] = {}  # actor id -> last (offset, text) in this excerpt
+        cue_hits: Optional[set[str]] = None
+        evidence: dict[int, str] = {}
+        for m in self.pattern.finditer(text):
+            written, start, end = m.group(0), m.start(), m.end()
+            name = SPACES.sub(" ", written)  # a space in a name matches any whitespace
+            covered.append((start, end))
+            actor_id = self.by_alias.get(name)
+            if actor_id is None and name in self.short:
+                if cue_hits is None:
+                    cue_hits = self._cues(text)
+                actor_id, why = self._resolve(name, base + start, self.short[name], seen, cue_hits, memory)
+                if actor_id is None:
+                    reading.issues.append(NameIssue(name, "ambiguous", base + start, base + end,
+                                                    candidates=list(self.short[name]), reason=why))
+                    found.append((start, end, written, None))
+                    continue
+                evidence[len(found)] = why
+            elif actor_id is None:
+                if report:
+                    reading.issues.append(NameIssue(name, "not an actor", base + start, base + end,
+                                                    reason=self.not_actors.get(name)))
+                found.append((start, end, written, None))
+                continue
+            seen[actor_id] = (base + start, written)
+            found.append((start, end, written, actor_id))
+        spans = [NameSpan(s, e, self.actors[a].type if a else None) for s, e, _, a in found]
+        roles = assign_roles(text, mention.lead, spans, self.role_words)
+        for index, ((start, end, name, actor_id), (role, why_role)) in enumerate(zip(found, roles)):
+            if actor_id is None:
+                continue
+            how = evidence.get(index)
+            reading.matches.append(ActorMatch(
+                actor_id, role, base + start, base + end, name, method="context" if how else "alias",
+                evidence=how, role_evidence=why_role))
+        reading.implied = self.implied(reading.matches)
+        if memory is not None:
+            memory.last_seen.update(seen)
+        if report:
+            for start, end, name in unknown_names(text, covered, self.name_words):
+                reading.issues.append(NameIssue(name, "unknown", base + start, base + end))
+            reading.issues.sort(key=lambda issue: issue.start)
+        return reading
+
+    def implied(self, matches: list[ActorMatch]) -> list[ActorMatch]:
+        """The country of each person and body named, with the person's role and span."""
+        result = []
+        for match in matches:
+            actor = self.actors[match.actor_id]
+            if actor.type in IMPLIES_COUNTRY and actor.country:
+                result.append(ActorMatch(
+                    actor.country, match.role, match.start, match.end, match.matched, method="country-of",
+                    evidence=f"country of {actor.name}", role_evidence=f"the role of {actor.name}", via=actor.id))
+        return result
+
+    def _cues(self, text: str) -> set[str]:
+        if self.cue_pattern is None:
+            return set()
+        return {m.group(0).lower() for m in self.cue_pattern.finditer(text)}
+
+    def _resolve(self, name: str, offset: int, candidates: list[str], seen: dict, cue_hits: set[str],
+                 memory: Optional[DocumentMemory]) -> tuple[Optional[str], str]:
+        """(actor id, why) for a short name, or (None, why not)."""
+        named = [(seen[c][0], c) for c in candidates if c in seen]
+        if named:
+            _, best = max(named)
+            return best, f"'{name}' after '{seen[best][1]}' earlier in the excerpt"
+        by_cue = {c: sorted(cue for cue in cue_hits if c in self.cues.get(cue, ())) for c in candidates}
+        cued = [c for c in candidates if by_cue[c]]
+        if len(cued) == 1:
+            return cued[0], f"'{name}' with the cue '{by_cue[cued[0]][0]}' in the excerpt"
+        if memory is not None:
+            earlier = [(memory.last_seen[c][0], c) for c in candidates if c in memory.last_seen]
+            if earlier:
+                _, best = max(earlier)
+                return best, f"'{name}' after '{memory.last_seen[best][1]}' earlier in the document"
+        if len(cued) > 1:
+            return None, "cues for several candidates: " + ", ".join(f"{c} ('{by_cue[c][0]}')" for c in cued)
+        return None, "no earlier full name and no cue in the context"
 
 
-def load_actors(path: Path) -> ActorDictionary:
-    """Read and check the dictionary; any inconsistency fails with the file and line."""
+def load_actors(path: Path, not_actors: Optional[Path] = None, words: Optional[Path] = None) -> ActorDictionary:
+    """Read and check the dictionary; any inconsistency fails with the file and line.
+
+    `not_actors` and `words` default to not_actors.yml and words.yml beside `path`; either may be
+    absent (then nothing is known not to be an actor, and every role is "participant")."""
+    path = Path(path)
+    not_actors = Path(not_actors) if not_actors else path.with_name(NOT_ACTORS_FILE)
+    words = Path(words) if words else path.with_name(WORDS_FILE)
     if not path.exists():
         return ActorDictionary({}, {}, None)
     data, where = load_list(path)
-    errors, actors, by_alias, names = [], {}, {}, {}
+    errors: list[Problem] = []
+    actors: dict[str, Actor] = {}
+    lines: dict[str, Optional[int]] = {}
+    by_alias: dict[str, str] = {}
+    short: dict[str, list[str]] = {}
+    names: dict[str, str] = {}
+    cues: dict[str, set[str]] = {}
     for index, entry in enumerate(data):
         line = where.get(index)
         if not isinstance(entry, dict) or not all(entry.get(k) for k in ("id", "name", "type")):
@@ -61,7 +201,13 @@ def load_actors(path: Path) -> ActorDictionary:
         if unknown:
             errors.append(Problem(str(path), line, f"unknown field(s) {sorted(unknown)} in actor {entry['id']!r}", "error"))
             continue
+        listed = [k for k in ("titles", "aliases", "short_names", "cues") if entry.get(k) is not None
+                  and not (isinstance(entry[k], list) and all(isinstance(v, str) and v.strip() for v in entry[k]))]
+        if listed:
+            errors.append(Problem(str(path), line, f"actor {entry['id']!r}: {', '.join(listed)} must be lists of names", "error"))
+            continue
         actor = Actor(**{k: entry[k] for k in entry if entry[k] is not None})
+        lines[actor.id] = line
         if actor.type not in TYPES:
             errors.append(Problem(str(path), line, f"actor {actor.id!r} has unknown type {actor.type!r}", "error"))
         if actor.id in actors:
@@ -69,17 +215,131 @@ def load_actors(path: Path) -> ActorDictionary:
         if actor.name in names:
             errors.append(Problem(str(path), line, f"canonical name {actor.name!r} is shared with actor {names[actor.name]!r}", "error"))
         names[actor.name] = actor.id
-        for alias in {actor.name, *actor.aliases}:
+        for alias in spellings([actor.name, *actor.aliases]):
             owner = by_alias.get(alias)
             if owner and owner != actor.id:
                 errors.append(Problem(str(path), line, f"alias {alias!r} is claimed by both {owner!r} and {actor.id!r}", "error"))
             by_alias[alias] = actor.id
+        for name in spellings(actor.short_names):
+            if actor.id not in short.setdefault(name, []):
+                short[name].append(actor.id)
+        for cue in actor.cues:
+            cues.setdefault(cue.lower(), set()).add(actor.id)
         actors[actor.id] = actor
+    for name, candidates in short.items():
+        if name in by_alias:
+            errors.append(Problem(str(path), lines.get(candidates[0]), f"short name {name!r} of {', '.join(candidates)} "
+                                  f"is also an alias of {by_alias[name]!r}: make it a short name of both", "error"))
     for actor in actors.values():
         if actor.country and actor.country not in actors:
-            errors.append(Problem(str(path), where.get(list(actors).index(actor.id)), f"actor {actor.id!r} names unknown country {actor.country!r}", "error"))
+            errors.append(Problem(str(path), lines.get(actor.id), f"actor {actor.id!r} names unknown country {actor.country!r}", "error"))
+        elif actor.country and actors[actor.country].type != "state":
+            errors.append(Problem(str(path), lines.get(actor.id), f"actor {actor.id!r}: country {actor.country!r} is not a state", "error"))
+    excluded, exclusion_errors = load_not_actors(not_actors, by_alias, short)
+    errors.extend(exclusion_errors)
+    role_words, name_words, word_errors = load_words(words)
+    errors.extend(word_errors)
     if errors:
         raise InputError(errors)
-    aliases = sorted(by_alias, key=lambda a: (-len(a), a))
-    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(a) for a in aliases) + r")(?![\w-])") if aliases else None
-    return ActorDictionary(actors, by_alias, pattern)
+    everything = [*by_alias, *short, *excluded]
+    pattern = re.compile(r"(?<!\w)(?:" + trie_pattern(everything) + r")(?!\w)") if everything else None
+    cue_pattern = None
+    if cues:
+        alternatives = "|".join(re.escape(c) for c in sorted(cues, key=lambda c: (-len(c), c)))
+        cue_pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    return ActorDictionary(actors, by_alias, pattern, short, excluded, cue_pattern, cues, role_words, name_words)
+
+
+def spellings(names: list[str]) -> list[str]:
+    """Each name, and with the other apostrophe where it has one ("People's" / "People’s")."""
+    result = []
+    for name in names:
+        name = SPACES.sub(" ", name.strip())
+        for variant in (name, name.replace("'", "’"), name.replace("’", "'")):
+            if variant not in result:
+                result.append(variant)
+    return result
+
+
+def trie_pattern(words: list[str]) -> str:
+    """One regular expression matching any of `words`, built as a trie: at each character only the
+    branches that can still match are tried, and a longer word is tried before its prefix. A space
+    matches any run of whitespace (line breaks, no-break spaces)."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [(r"\s+" if char == " " else re.escape(char)) + build(child)
+                    for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
+
+
+def load_not_actors(path: Path, by_alias: dict[str, str], short: dict[str, list[str]]) -> tuple[dict[str, str], list[Problem]]:
+    """curated/not_actors.yml: names that are not actors, each with its reason."""
+    if not path.exists():
+        return {}, []
+    data, where = load_list(path)
+    result: dict[str, str] = {}
+    errors = []
+    for index, entry in enumerate(data):
+        line = where.get(index)
+        if not isinstance(entry, dict) or set(entry) != {"name", "reason"} or not all(
+                isinstance(entry[k], str) and entry[k].strip() for k in ("name", "reason")):
+            errors.append(Problem(str(path), line, "each entry needs exactly a name and a reason", "error"))
+            continue
+        for name in spellings([entry["name"]]):
+            if name in by_alias or name in short:
+                owner = by_alias.get(name) or ", ".join(short[name])
+                errors.append(Problem(str(path), line, f"{name!r} is listed as not an actor but names {owner!r} in actors.yml", "error"))
+            elif name in result and name == entry["name"]:
+                errors.append(Problem(str(path), line, f"{name!r} is listed twice", "error"))
+            result[name] = entry["reason"].strip()
+    return result, errors
+
+
+WORD_LISTS = {
+    "titles", "stop_words", "name_joiners", "joiners", "title_links", "determiners", "openers", "speech",
+    "not_content", "host_before", "host_after", "addressee_before", "location_before", "topic_before",
+    "no_role_before",
+}
+
+
+def load_words(path: Path) -> tuple[RoleWords, NameWords, list[Problem]]:
+    """curated/words.yml: the word lists the role rules and the unmatched-names report use."""
+    if not path.exists():
+        return RoleWords(), NameWords(), []
+    data = load_yaml(path) or {}
+    text_lines = path.read_text(encoding="utf-8").splitlines()
+
+    def line_of(key: str) -> Optional[int]:
+        return next((n for n, line in enumerate(text_lines, 1) if line.startswith(f"{key}:")), None)
+
+    if not isinstance(data, dict):
+        return RoleWords(), NameWords(), [Problem(str(path), 1, "this file must be a mapping of word lists", "error")]
+    errors = []
+    for key, value in data.items():
+        if key not in WORD_LISTS:
+            errors.append(Problem(str(path), line_of(key), f"unknown word list {key!r} (known: {', '.join(sorted(WORD_LISTS))})", "error"))
+        elif not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            errors.append(Problem(str(path), line_of(key), f"{key!r} must be a list of words", "error"))
+    if errors:
+        return RoleWords(), NameWords(), errors
+    lists = {key: [v.strip().lower() for v in data.get(key) or []] for key in WORD_LISTS}
+    titles = set(lists["titles"])
+    roles = RoleWords(
+        titles=titles, stop_words=set(lists["stop_words"]), joiners=set(lists["joiners"]), title_links=set(lists["title_links"]),
+        determiners=set(lists["determiners"]), openers=set(lists["openers"]),
+        host_before=lists["host_before"], host_after=lists["host_after"],
+        addressee_before=lists["addressee_before"], location_before=lists["location_before"],
+        topic_before=lists["topic_before"], no_role_before=lists["no_role_before"], speech=set(lists["speech"]), not_content=set(lists["not_content"]),
+    )
+    return roles, NameWords(set(lists["stop_words"]), titles, set(lists["name_joiners"])), []

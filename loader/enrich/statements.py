@@ -35,6 +35,9 @@ ENDS_SENTENCE = re.compile(r"[.!?…\"'”’]\s*(?:\[\d+\])?$")
 FOOTNOTE_MARK = re.compile(r"\[(\d+)\]")
 FOOTNOTE_LINE = re.compile(r"^\[(\d+)\][^\n]*?,\s*(?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4})")
 NAME = re.compile(r"(?:[A-Z][\w’'.-]+\s+){0,5}[A-Z][\w’'.-]+")
+ADDRESSING = {"told", "tells", "urged", "urges"}
+# A speaker stands in the verb's own clause: not across ", and ...", ", while ...", ";".
+CLAUSE_BETWEEN = re.compile(r",\s+(?:and|but|while|whereas)\b|;")
 NAME_REACH = 60  # a capitalized name farther than this from the verb is not taken for the speaker
 NOT_NAMES = {"This", "That", "These", "We", "It", "They", "The", "He", "She", "In", "On", "And", "But", "Of",
              "January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -260,9 +263,11 @@ class StatementFinder:
         if that and that.start() <= 40:
             return verb.end() + that.end(), len(text), "claim"
         before = text[: verb.start()]
-        comma = before.rfind(", ")
-        if comma > 20 and len(before[comma:].split()) <= 8:  # "<claim>, <speaker> said"
-            return 0, comma, "claim"
+        # "<claim>, <speaker> said" / "<claim>, <name>, <title>, says": the claim ends at the leftmost
+        # comma that leaves a speaker phrase of a dozen words or fewer before the verb.
+        commas = [m.start() for m in re.finditer(r", ", before) if m.start() > 20 and len(before[m.start():].split()) <= 12]
+        if commas:
+            return 0, commas[0], "claim"
         if len(after.split()) >= 4 and verb.group(0) in {"says", "said", "tells", "told"}:
             return verb.end(), len(text), "claim"
         return None, 0, "claim"
@@ -271,9 +276,10 @@ class StatementFinder:
         """(actor id, words) of whoever the sentence says is speaking.
 
         Candidates are the actors and other capitalized names outside what was said (`said` is the
-        statement's span in document offsets). The nearest to the attribution verb wins: the subject
-        before it ("Mr. Lomanov noted"), or the name right after it in an inverted attribution
-        ('..., said Ushakov'); a person is preferred over a body or a state at equal distance."""
+        statement's span in document offsets) and within reach of the attribution verb: a person
+        before a body before a state before an unknown name, then the nearest to the verb, the
+        subject before it ("Mr. Lomanov noted") or the name right after it in an inverted
+        attribution ('..., said Ushakov')."""
         def outside(start: int, end: int) -> bool:
             return end <= said[0] or start >= said[1]
 
@@ -281,18 +287,24 @@ class StatementFinder:
             verb_start = verb_end = sentence.end
         else:
             verb_start, verb_end = sentence.start + verb.start(), sentence.start + verb.end()
-        inverted = verb is not None and re.search(r"[\"”'’,]\s*$", sentence.text[: verb.start()]) is not None
+        # '..., said Ushakov' / ',' continued IMEMO RAN Deputy Director Alexander Lomanov': the name follows.
+        # ("tells Wei", "urged the US": what follows those verbs is the addressee.)
+        inverted = (verb is not None and verb.group(0) not in ADDRESSING
+                    and re.match(r"\s+(?!That\b|The\b)[A-Z]", sentence.text[verb.end():]) is not None)
 
         def distance(start: int, end: int) -> int:
+            between = (self.text[end:verb_start] if end <= verb_start else self.text[verb_end:start])
+            if CLAUSE_BETWEEN.search(between):
+                return 10**6  # another clause: not this verb's speaker
             if end <= verb_start:
                 return verb_start - end
             return start - verb_end + (0 if inverted else 40)  # after the verb: usually the addressee
 
         candidates = []
         for m in self.match_actors(sentence):
-            if outside(m.start, m.end):
+            if outside(m.start, m.end) and distance(m.start, m.end) <= NAME_REACH:
                 rank = PERSON_FIRST.get(self.actor_types.get(m.actor_id), 9)
-                candidates.append((distance(m.start, m.end), rank, m.start, m.actor_id, m.matched))
+                candidates.append((rank, distance(m.start, m.end), m.start, m.actor_id, m.matched))
         covered = [(c[2], c[2] + len(c[4])) for c in candidates]
         for m in NAME.finditer(sentence.text):
             start, end = sentence.start + m.start(), sentence.start + m.end()
@@ -303,7 +315,7 @@ class StatementFinder:
             if any(a < end and start < b for a, b in covered):
                 continue
             words = " ".join(m.group(0).rstrip(".,").split()[-2:])
-            candidates.append((distance(start, end), 10, start, None, words))
+            candidates.append((10, distance(start, end), start, None, words))
         if not candidates:
             return None, None
         best = min(candidates)

@@ -1,0 +1,102 @@
+"""The data-quality report on names: capitalized names in event excerpts that no actor claims.
+
+A curator reads the `unmatched_names` table, then either adds the name as an alias in
+curated/actors.yml (the next build links it) or, when it is not an actor (a place, a named drill, a
+document), lists it in curated/not_actors.yml with the reason. Obvious non-names (sentence-initial
+words, months, weekdays, title words) are skipped through the stop list in curated/words.yml.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+from ..model import Mention, NameIssue
+
+WORD = re.compile(r"[^\W_][\w’'\-.]*")
+POSSESSIVE = re.compile(r"(?:[’']s|[’'])$")
+
+
+@dataclass
+class NameWords:
+    """Words that are not names (lower case), and the small words that may join a name's parts."""
+
+    stop_words: set[str] = field(default_factory=set)
+    titles: set[str] = field(default_factory=set)
+    name_joiners: set[str] = field(default_factory=set)
+
+
+def unknown_names(text: str, covered: list[tuple[int, int]], words: NameWords) -> list[tuple[int, int, str]]:
+    """(start, end, name) of each run of capitalized words outside the `covered` spans (sorted), where
+    a run may hold small joiners between its words ("Bay of Bengal"). Stop words, title words and
+    designations with digits ("Su-35", "COVID-19") are not names. Linear in the text."""
+    found: list[tuple[int, int, str]] = []
+    run: Optional[list[int]] = None  # [start, end] of the name being read
+    c = 0
+
+    def close():
+        nonlocal run
+        if run is not None:
+            found.append((run[0], run[1], text[run[0]:run[1]]))
+        run = None
+
+    for match in WORD.finditer(text):
+        start = match.start()
+        raw = match.group(0).rstrip(".")
+        while c < len(covered) and covered[c][1] <= start:
+            c += 1
+        if c < len(covered) and covered[c][0] < start + len(raw):  # part of a name already known
+            close()
+            continue
+        core = POSSESSIVE.sub("", raw)
+        lower = core.lower()
+        if not (core[:1].isupper() and len(core) > 1 and not any(ch.isdigit() for ch in core)
+                and lower not in words.stop_words and lower not in words.titles):
+            if lower not in words.name_joiners:
+                close()
+            continue
+        gap = text[run[1]:start] if run else ""
+        if run is not None and (gap.isspace() or (len(gap.split()) == 1 and gap.strip().lower() in words.name_joiners)):
+            run[1] = start + len(core)
+        else:
+            close()
+            run = [start, start + len(core)]
+    close()
+    return found
+
+
+@dataclass
+class UnmatchedName:
+    """One row of the unmatched-names report."""
+
+    name: str
+    kind: str  # unknown | ambiguous | not an actor
+    count: int = 0  # occurrences in event excerpts
+    events: set = field(default_factory=set)
+    candidates: list[str] = field(default_factory=list)
+    reason: Optional[str] = None
+    example_event: Optional[str] = None
+    example_source: Optional[str] = None
+    example_line: Optional[int] = None
+    example_excerpt: Optional[str] = None
+
+
+def report(issues: Iterable[tuple[str, Mention, NameIssue]]) -> list[UnmatchedName]:
+    """Group (event id, mention, issue) by name and kind, keeping the first occurrence as example.
+    Names that need a curator (unknown, ambiguous) come first, most frequent first."""
+    rows: dict[tuple[str, str], UnmatchedName] = {}
+    for event_id, mention, issue in issues:
+        row = rows.get((issue.name, issue.kind))
+        if row is None:
+            relative = issue.start - mention.start
+            row = rows[(issue.name, issue.kind)] = UnmatchedName(
+                issue.name, issue.kind, candidates=list(issue.candidates), reason=issue.reason,
+                example_event=event_id, example_source=mention.source_id,
+                example_line=mention.line + mention.excerpt.count("\n", 0, max(relative, 0)),
+                example_excerpt=mention.excerpt)
+        row.count += 1
+        row.events.add(event_id)
+        for candidate in issue.candidates:
+            if candidate not in row.candidates:
+                row.candidates.append(candidate)
+    return sorted(rows.values(), key=lambda r: (r.kind == "not an actor", -len(r.events), -r.count, r.name, r.kind))

@@ -1,0 +1,339 @@
+"""Roles: what part an actor named in an excerpt plays, read by a few explicit rules.
+
+The words each rule looks for are curated in curated/words.yml; this module only applies them.
+Names and the title words, demonyms and joiners around them form a *group* ("Russian Ambassador to
+China Andrey Denisov", "Russia and China"); a group shares the cue before or after it. For each name,
+the first rule that applies gives its role, and its evidence says which rule it was:
+
+  1. mentioned   inside quotation marks; in what a speech verb reports ("says that China ..."); a
+                 name that only qualifies a word ("US-led", "anti-Chinese"); a state inside a title
+                 ("Ambassador *to China*", "Envoy *for Iran*")
+     (A phrase in no_role_before, such as "according to", is not a cue: rules 2-4 do not apply.)
+  2. host        a host cue before the group ("hosted by", "chaired by", "under chairmanship of") or
+                 after it ("Moscow hosts", "Putin chairs", "Uzbekistan's chairmanship")
+  3. addressee   an addressee cue before the group ("with", "to", "tells", "meets", "invites")
+  4. location    a state after a place cue ("in Beijing", "at Moscow")
+     mentioned   a state after a topic cue ("on the Iranian nuclear issue", "sanctions against China")
+  5. subject     the group that opens the excerpt's first sentence, after any opening phrase that
+                 ends with a comma ("In January, Chinese Foreign Minister Wang Yi said ...")
+  6. participant otherwise.
+
+Rules 2 and 3 are not read inside such an opening phrase ("In conjunction with the SCO ..." does not
+make the SCO an addressee). Only the first sentence has a subject: later sentences add context.
+Everything here is linear in the excerpt.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..parse.text import Span, sentences
+
+# Roles from strongest to weakest: an actor named several times in an event keeps the strongest.
+ROLES = ("host", "subject", "addressee", "participant", "location", "mentioned")
+STRENGTH = {role: rank for rank, role in enumerate(ROLES)}
+
+TOKEN = re.compile(r"[’']s(?!\w)|[^\W_](?:[\w’'\-]*[^\W_])?|[^\s\w]")
+QUOTED = re.compile(r"“[^”]*(?:”|\Z)|‘.*?’(?!\w)|(?<![\w’'])'(?=\w).*?(?<=\S)'(?!\w)", re.S)
+QUOTE_CHARS = "\"“”‘’' "
+WINDOW = 80  # characters read before or after a group for its cue
+
+
+@dataclass
+class RoleWords:
+    """Cue words from curated/words.yml, lower case."""
+
+    titles: set[str] = field(default_factory=set)
+    stop_words: set[str] = field(default_factory=set)  # capitalized words that are not names (months...)
+    joiners: set[str] = field(default_factory=set)
+    title_links: set[str] = field(default_factory=set)
+    determiners: set[str] = field(default_factory=set)
+    openers: set[str] = field(default_factory=set)
+    host_before: list[str] = field(default_factory=list)
+    host_after: list[str] = field(default_factory=list)
+    addressee_before: list[str] = field(default_factory=list)
+    location_before: list[str] = field(default_factory=list)
+    topic_before: list[str] = field(default_factory=list)
+    no_role_before: list[str] = field(default_factory=list)
+    speech: set[str] = field(default_factory=set)
+    not_content: set[str] = field(default_factory=set)
+
+    def __post_init__(self):
+        self._before = [
+            (role, _ending(cues)) for role, cues in (
+                ("none", self.no_role_before), ("host", self.host_before), ("addressee", self.addressee_before),
+                ("location", self.location_before), ("topic", self.topic_before))
+        ]
+        self._after = _opening(self.host_after)
+
+
+def _ending(cues: list[str]) -> Optional[re.Pattern]:
+    """A pattern for text that ends with one of the cues, as whole words (longest cue first)."""
+    if not cues:
+        return None
+    alternatives = "|".join(re.escape(c) for c in sorted(cues, key=lambda c: (-len(c), c)))
+    return re.compile(rf"(?:^|(?<=[^\w’'-]))(?P<cue>{alternatives})$")
+
+
+def _opening(cues: list[str]) -> Optional[re.Pattern]:
+    if not cues:
+        return None
+    alternatives = "|".join(re.escape(c) for c in sorted(cues, key=lambda c: (-len(c), c)))
+    return re.compile(rf"^(?P<cue>{alternatives})(?![\w’'-])(?!\s+by\b)")
+
+
+@dataclass
+class Token:
+    start: int
+    end: int
+    text: str
+    span: Optional[int] = None  # index of the name span this token is
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def capitalized(self) -> bool:
+        return self.span is None and self.text[:1].isupper()
+
+
+@dataclass(frozen=True)
+class NameSpan:
+    """A name found in the excerpt: offsets relative to the excerpt, and the actor's type."""
+
+    start: int
+    end: int
+    actor_type: Optional[str]  # None for a name that is not an actor (it still joins a group)
+
+
+def assign_roles(text: str, lead: int, names: list[NameSpan], words: RoleWords) -> list[tuple[str, str]]:
+    """(role, evidence) for each name, in the order given. `names` must not overlap."""
+    order = sorted(range(len(names)), key=lambda i: names[i].start)
+    result: list[Optional[tuple[str, str]]] = [None] * len(names)
+    quoted = quoted_spans(text)
+    position = 0
+    for index, sentence in enumerate(sentences(Span(text, 0, 1)) or [Span(text, 0, 1)]):
+        inside = []
+        while position < len(order) and names[order[position]].start < sentence.end:
+            inside.append(order[position])
+            position += 1
+        if inside:
+            _Sentence(text, sentence, index == 0, lead, names, inside, words, quoted).assign(result)
+    for i in order[position:]:  # a name past the last sentence (not expected): keep the default
+        result[i] = ("participant", "named in the excerpt")
+    return [r or ("participant", "named in the excerpt") for r in result]
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Spans inside quotation marks. Straight double quotes pair in order; an opening quote with no
+    partner at the very start (a quoted article's paragraph) is left out; an unclosed curly quote
+    runs to the end of the excerpt."""
+    spans = [m.span() for m in QUOTED.finditer(text)]
+    straight = [i for i, c in enumerate(text) if c == '"']
+    if len(straight) % 2 and straight and not text[: straight[0]].strip():
+        straight = straight[1:]
+    spans += [(straight[i], straight[i + 1] + 1) for i in range(0, len(straight) - 1, 2)]
+    return sorted(spans)
+
+
+class _Sentence:
+    def __init__(self, text, sentence: Span, first: bool, lead: int, names, inside, words: RoleWords, quoted):
+        self.text, self.sentence, self.words, self.names, self.inside = text, sentence, words, names, inside
+        self.quoted = [q for q in quoted if q[0] < sentence.end and q[1] > sentence.start]
+        self.tokens = self._tokenize()
+        self.material = self._material()
+        self.groups = self._groups()
+        self.core = self._core(lead) if first else None
+        self.content = self._reported_content()
+
+    # --- reading the sentence ----------------------------------------------------------------
+
+    def _tokenize(self) -> list[Token]:
+        tokens, position, s = [], self.sentence.start, 0
+        spans = self.inside
+        while position < self.sentence.end:
+            if s < len(spans) and self.names[spans[s]].start <= position:
+                name = self.names[spans[s]]
+                tokens.append(Token(name.start, name.end, self.text[name.start:name.end], span=spans[s]))
+                position, s = name.end, s + 1
+                continue
+            stop = self.names[spans[s]].start if s < len(spans) else self.sentence.end
+            match = TOKEN.search(self.text, position, stop)
+            if match is None:
+                position = stop
+                continue
+            tokens.append(Token(match.start(), match.end(), match.group(0)))
+            position = match.end()
+        return tokens
+
+    def _nameish(self, token: Token) -> bool:
+        if token.span is not None or token.lower in self.words.titles:
+            return True
+        # A capitalized stop word (a month, a weekday) does not join names; "The" does, as a joiner.
+        return token.capitalized and token.lower not in self.words.stop_words
+
+    def _named(self, token: Token) -> bool:
+        """A name or a capitalized word that may be part of one: what a group starts and ends with."""
+        return token.span is not None or (token.capitalized and token.lower not in self.words.stop_words)
+
+    def _material(self) -> list[bool]:
+        """Whether each token can belong to a group of names and titles."""
+        flags = []
+        for i, token in enumerate(self.tokens):
+            lower = token.lower
+            if self._nameish(token) or lower in ("’s", "'s") or lower in self.words.joiners or token.text in ",()":
+                flags.append(True)
+            elif lower in self.words.title_links:  # "Ambassador to", "Envoy for": part of the title
+                flags.append(i > 0 and self._nameish(self.tokens[i - 1]))
+            else:
+                flags.append(False)
+        return flags
+
+    def _core(self, lead: int) -> int:
+        """Where the first sentence's subject starts: after the date lead and any opening phrases."""
+        core = max(self.sentence.start, lead)
+        while core < self.sentence.end and self.text[core] in QUOTE_CHARS:
+            core += 1
+        for _ in range(4):
+            while core < self.sentence.end and self.text[core] in QUOTE_CHARS:
+                core += 1
+            first = TOKEN.match(self.text, core)
+            comma = self.text.find(",", core, self.sentence.end)
+            # An opener, or the year of a date the opener began ("On December 31, 2021, ...").
+            if not first or comma < 0 or not (first.group(0).lower() in self.words.openers or first.group(0).isdigit()):
+                break
+            core = comma + 1
+        while core < self.sentence.end and self.text[core] in QUOTE_CHARS:
+            core += 1
+        return core
+
+    def _reported_content(self) -> Optional[tuple[int, str]]:
+        """(offset, verb): where what a speech verb reports begins, to the end of the sentence.
+
+        "says that ..." and "says Russia would ..." start right after the verb; "tells CNN that ..."
+        after the person told; "says in a press briefing in Beijing that ..." and "says, for the first
+        time, that ..." at the "that" (a comma with no "that" after it: at the comma, as in
+        'said, "..."'); "says at a meeting with Putin." reports nothing."""
+        tokens = self.tokens
+        for i, token in enumerate(tokens):
+            if token.lower not in self.words.speech or token.span is not None or self._in_quotes(token.start):
+                continue
+            j = i + 1
+            if j < len(tokens) and token.lower in self.words.addressee_before:  # "tells CNN that"
+                while j < len(tokens) and self.material[j] and tokens[j].text != ",":
+                    j += 1
+            if j >= len(tokens):
+                return None
+            following = tokens[j]
+            if following.lower in self.words.not_content or following.text == ",":
+                that = next((t for t in tokens[j:] if t.lower == "that" and not self._in_quotes(t.start)), None)
+                if that is not None:
+                    return that.start, token.text
+                return (following.end, token.text) if following.text == "," else None
+            return following.start, token.text
+        return None
+
+    def _in_quotes(self, offset: int) -> bool:
+        return any(a <= offset < b for a, b in self.quoted)
+
+    def _groups(self) -> list[Optional[tuple[int, int]]]:
+        """For each token, the first and last token of its group (consecutive material tokens, trimmed
+        to names and capitalized words at both ends); None outside groups. One pass."""
+        groups: list[Optional[tuple[int, int]]] = [None] * len(self.tokens)
+        i = 0
+        while i < len(self.tokens):
+            if not self.material[i]:
+                i += 1
+                continue
+            end = i
+            while end + 1 < len(self.tokens) and self.material[end + 1]:
+                end += 1
+            named = [k for k in range(i, end + 1) if self._named(self.tokens[k])]
+            for k in range(i, end + 1):
+                groups[k] = (named[0], named[-1]) if named else (k, k)
+            i = end + 1
+        return groups
+
+    def _before(self, token: Token) -> str:
+        """The words just before a group, lower case, without trailing determiners. A cue is a few
+        words long, so a short window is enough (and keeps this linear)."""
+        begin = max(self.sentence.start, token.start - WINDOW)
+        words = self.text[begin:token.start].lower().split()
+        if begin > self.sentence.start and words:
+            words = words[1:]  # the window may cut the first word
+        while words and (words[-1] in self.words.determiners or words[-1].isdigit()):
+            words.pop()
+        return " ".join(words)
+
+    # --- the rules ---------------------------------------------------------------------------
+
+    def assign(self, result: list) -> None:
+        token_of = {t.span: i for i, t in enumerate(self.tokens) if t.span is not None}
+        subject_end = None
+        if self.core is not None:
+            first = next((i for i, t in enumerate(self.tokens) if t.start >= self.core), None)
+            if first is not None and self.material[first]:
+                end = first
+                while end + 1 < len(self.tokens) and self.material[end + 1]:
+                    end += 1
+                subject_end = self.tokens[end].end
+        for span in self.inside:
+            if span in token_of:
+                result[span] = self._role(token_of[span], subject_end)
+
+    def _role(self, index: int, subject_end: Optional[int]) -> tuple[str, str]:
+        token = self.tokens[index]
+        name = self.names[token.span]
+        if self._in_quotes(token.start):
+            return "mentioned", "inside quotation marks"
+        modifier = self._modifier(token)
+        if modifier:
+            return "mentioned", f"'{modifier}': the name only qualifies a word"
+        if self.content and token.start >= self.content[0]:
+            return "mentioned", f"in what '{self.content[1]}' reports"
+        back = index - 1
+        if back >= 0 and self.tokens[back].lower == "the":
+            back -= 1
+        if back >= 0 and self.tokens[back].lower in self.words.title_links and self.material[back] \
+                and name.actor_type == "state":
+            return "mentioned", f"inside a title ('{self.tokens[back].text} {token.text}')"
+        first, last = self.groups[index]
+        first, last = min(first, index), max(last, index)
+        before = self._before(self.tokens[first])
+        in_opening = self.core is not None and token.start < self.core
+        host_after = None
+        if not in_opening and self.words._after is not None:
+            after = self.text[self.tokens[last].end:min(self.sentence.end, self.tokens[last].end + WINDOW)].lstrip()
+            host_after = self.words._after.match(re.sub(r"^[’']s\s+", "", after).lower())
+        for role, pattern in self.words._before:
+            if role == "addressee" and host_after:  # "Moscow hosts", "Uzbekistan's chairmanship"
+                return "host", f"before '{host_after['cue']}'"
+            if pattern is None or (in_opening and role in ("host", "addressee")):
+                continue
+            if role in ("location", "topic") and name.actor_type != "state":
+                continue
+            found = pattern.search(before)
+            if found:
+                if role == "none":  # "according to", "in addition to": not a cue after all
+                    break
+                if role == "topic":
+                    return "mentioned", f"after '{found['cue']}' (a topic)"
+                return role, f"after '{found['cue']}'"
+        if subject_end is not None and self.core <= token.start < subject_end:
+            return "subject", "opens the first sentence"
+        return "participant", "named in the excerpt"
+
+    def _modifier(self, token: Token) -> Optional[str]:
+        """The hyphenated word when the name only qualifies it: "US-led", "anti-Chinese"."""
+        text = self.text
+        if text[token.end:token.end + 1] == "-" and text[token.end + 1:token.end + 2].islower():
+            return re.match(r"\S*", text[token.start:]).group(0).rstrip(".,;:”’\"')")
+        if token.start >= 2 and text[token.start - 1] == "-":
+            begin = token.start - 1
+            while begin > 0 and not text[begin - 1].isspace():
+                begin -= 1
+            if text[begin:begin + 1].islower():  # "anti-Chinese", not "Russian-Chinese"
+                return text[begin:token.end]
+        return None
