@@ -69,12 +69,8 @@ def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool, quiet: bo
         where = getattr(error, "filename", None) or db_path
         click.echo(f"{where}: error: {getattr(error, 'strerror', None) or error}; {db_path} left unchanged", err=True)
         sys.exit(1)
-    except Exception as error:  # a bug, not bad input: say so plainly, no traceback unless asked
-        if os.environ.get("LOADER_DEBUG"):
-            raise
-        click.echo(f"internal error: {type(error).__name__}: {error} (set LOADER_DEBUG=1 for a traceback); "
-                   f"{db_path} left unchanged", err=True)
-        sys.exit(2)
+    except Exception as error:
+        internal_error(error, f"; {db_path} left unchanged")
     finally:
         if previous is not None:
             _on_sigterm(previous)
@@ -121,11 +117,8 @@ def dates(seeds: Path, curated: Path):
             click.echo(str(problem), err=True)
         click.echo(f"dates: {len(error.problems)} error(s)", err=True)
         sys.exit(1)
-    except Exception as error:  # a bug, not bad input
-        if os.environ.get("LOADER_DEBUG"):
-            raise
-        click.echo(f"internal error: {type(error).__name__}: {error} (set LOADER_DEBUG=1 for a traceback)", err=True)
-        sys.exit(2)
+    except Exception as error:
+        internal_error(error)
     event_of = {(m.source_id, m.position): event for event in data.events for m in event.mentions}
     chronologies = [doc for doc in data.dates if doc.format == "chronology"]
     if not chronologies:
@@ -181,11 +174,8 @@ def validate_command(seeds: Path, curated: Path, quiet: bool):
     except OSError as error:
         click.echo(f"{error.filename or seeds}: error: {error.strerror or error}", err=True)
         sys.exit(1)
-    except Exception as error:  # a bug, not bad input
-        if os.environ.get("LOADER_DEBUG"):
-            raise
-        click.echo(f"internal error: {type(error).__name__}: {error} (set LOADER_DEBUG=1 for a traceback)", err=True)
-        sys.exit(2)
+    except Exception as error:
+        internal_error(error)
     for problem in result.problems:
         if problem.severity == "error" or not quiet:
             click.echo(str(problem), err=True)
@@ -195,6 +185,14 @@ def validate_command(seeds: Path, curated: Path, quiet: bool):
         click.echo(f"validate failed: {summary}")
         sys.exit(1)
     click.echo(f"valid: {summary}")
+
+
+def internal_error(error: Exception, suffix: str = "") -> None:
+    """A bug, not bad input: say so in one line and exit 2; a traceback only with LOADER_DEBUG=1."""
+    if os.environ.get("LOADER_DEBUG"):
+        raise error
+    click.echo(f"internal error: {type(error).__name__}: {error} (set LOADER_DEBUG=1 for a traceback){suffix}", err=True)
+    sys.exit(2)
 
 
 def _on_sigterm(handler):

@@ -58,13 +58,6 @@ def existing_db(seed_db, tmp_path) -> Path:
     return db
 
 
-@pytest.fixture
-def curated_copy(tmp_path) -> Path:
-    target = tmp_path / "curated"
-    shutil.copytree(CURATED, target)
-    return target
-
-
 def assert_fails_cleanly(result, db: Path, before: bytes, expected: str) -> None:
     """Exit 1, exactly one error line and it contains `expected`, the database untouched."""
     assert_clean_exit(result, 1)
