@@ -5,10 +5,15 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8001
 DB     ?= events.db
+# Serving settings live in settings.json, read here, by the tests and by Datasette's configuration-
+# directory mode (`datasette serve .`): one place.
+SETTINGS = $(shell $(PYTHON) -c 'import json; print(" ".join(f"--setting {k} {v}" for k, v in json.load(open("settings.json")).items()))')
+# Counts and hash for immutable serving, made beside the database (configuration-directory mode reads it there too).
+INSPECT = $(dir $(DB))inspect-data.json
 
-SOURCES := $(wildcard seeds/*) $(wildcard curated/*.yml) $(shell find loader -name '*.py')
+SOURCES := $(wildcard seeds/*) $(wildcard curated/*.yml) $(shell find loader -name '*.py') metadata.yml
 
-.PHONY: install db serve test clean
+.PHONY: install db serve settings test clean
 
 install: $(VENV)/.installed
 
@@ -23,14 +28,22 @@ db: $(DB)
 $(DB): $(VENV)/.installed $(SOURCES)
 	$(BIN)/python -m loader build --seeds seeds --db $(DB)
 
-## Build, then serve read-only (immutable) on http://$(HOST):$(PORT)/
-serve: $(DB)
-	$(BIN)/datasette serve --immutable $(DB) --metadata metadata.yml --host $(HOST) --port $(PORT) \
-	  --setting sql_time_limit_ms 3000 --setting facet_time_limit_ms 1000
+$(INSPECT): $(DB)
+	cd $(dir $(DB)) && $(CURDIR)/$(BIN)/datasette inspect $(notdir $(DB)) --inspect-file inspect-data.json
+
+## Build, then serve read-only (immutable, counts from the inspect file) on http://$(HOST):$(PORT)/
+## The site's own plugin (loader/site) adds the event page template and the highlighted search.
+serve: $(DB) $(INSPECT)
+	$(BIN)/datasette serve --immutable $(DB) --inspect-file $(INSPECT) --metadata metadata.yml \
+	  --host $(HOST) --port $(PORT) $(SETTINGS)
+
+## The serving settings as `datasette serve` flags (for `datasette package --extra-options`)
+settings:
+	@echo $(SETTINGS)
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) $(DB) .pytest_cache
+	rm -rf $(VENV) $(DB) $(INSPECT) .pytest_cache test-artifacts
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

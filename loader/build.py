@@ -13,14 +13,20 @@ from .enrich.actors import load_actors
 from .enrich.dates import date_mentions
 from .enrich.events import events_from_clusters
 from .enrich.link import link_mentions, load_curated_links, load_vocabulary
+from .enrich.places import load_places
 from .enrich.statements import StatementFinder, document_window
+from .enrich.taxonomy import classify, load_taxonomy, unused_overrides
 from .model import Document, InputError, Mention, Problem
 from .parse import parse_document
 from .sources import read_documents
+from .yamlfiles import load_yaml
 
 ACTORS_FILE = "actors.yml"
 LINKS_FILE = "links.yml"
 VOCABULARY_FILE = "linking.yml"
+TAXONOMY_FILE = "taxonomy.yml"
+PLACES_FILE = "places.yml"
+METADATA_FILE = "metadata.yml"  # beside the seeds folder (the project folder); embedded in the database
 
 
 @dataclass
@@ -49,6 +55,10 @@ def collect(seeds: Path, curated: Path, keep_going: bool = False,
     actors = load_actors(curated / ACTORS_FILE)
     decisions = load_curated_links(curated / LINKS_FILE)
     vocabulary = load_vocabulary(curated / VOCABULARY_FILE)
+    taxonomy = load_taxonomy(curated / TAXONOMY_FILE)
+    gazetteer = load_places(curated / PLACES_FILE)
+    metadata_path = seeds.parent / METADATA_FILE
+    metadata = load_yaml(metadata_path) if metadata_path.exists() else None
     documents: list[Document] = []
     mentions: list[Mention] = []
     problems: list[Problem] = []
@@ -99,8 +109,24 @@ def collect(seeds: Path, curated: Path, keep_going: bool = False,
     problems.extend(linked.problems)
     events = events_from_clusters(linked.clusters, formats)
     statements = find_statements(documents, mentions, events, actors)
+    place_links, classes = describe_events(events, taxonomy, gazetteer)
+    problems.extend(unused_overrides(taxonomy, events, str(curated / TAXONOMY_FILE)))
+    problems.extend(gazetteer.unused(events, str(curated / PLACES_FILE)))
     return BuildData(documents=documents, events=events, actors=actors.actors, problems=problems,
-                     links=linked.links, candidates=linked.candidates, statements=statements)
+                     links=linked.links, candidates=linked.candidates, statements=statements,
+                     taxonomy=taxonomy, classes=classes, gazetteer=gazetteer, place_links=place_links,
+                     metadata=metadata)
+
+
+def describe_events(events: list, taxonomy, gazetteer) -> tuple[list, dict]:
+    """Places first (a format rule may ask for the precision of an event's place), then the taxonomy."""
+    place_links, classes = [], {}
+    for event in events:
+        links = gazetteer.links(event)
+        place_links.extend(links)
+        precisions = {gazetteer.places[link.place_id].precision for link in links}
+        classes[event.id] = classify(event, taxonomy, precisions)
+    return place_links, classes
 
 
 def find_statements(documents: list[Document], mentions: list[Mention], events: list, actors) -> list:
