@@ -5,15 +5,18 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8001
 DB     ?= events.db
-# Serving settings live in settings.json, read here, by the tests and by the load test: one place.
+# Serving settings live in settings.json, read here, by the tests and by Datasette's configuration-
+# directory mode (`datasette serve .`): one place.
 SETTINGS = $(shell $(PYTHON) -c 'import json; print(" ".join(f"--setting {k} {v}" for k, v in json.load(open("settings.json")).items()))')
+# Counts and hash for immutable serving, made beside the database (configuration-directory mode reads it there too).
+INSPECT = $(dir $(DB))inspect-data.json
 # Load test: requests per concurrency level, and the levels (see bench/loadtest.py --help).
 REQUESTS ?= 2000
 CONCURRENCY ?= 16,64
 
-SOURCES := $(wildcard seeds/*) $(wildcard curated/*.yml) $(shell find loader -name '*.py')
+SOURCES := $(wildcard seeds/*) $(wildcard curated/*.yml) $(shell find loader -name '*.py') metadata.yml
 
-.PHONY: install db serve test validate loadtest clean
+.PHONY: install db serve settings test validate loadtest clean
 
 install: $(VENV)/.installed
 
@@ -28,9 +31,18 @@ db: $(DB)
 $(DB): $(VENV)/.installed $(SOURCES)
 	$(BIN)/python -m loader build --seeds seeds --db $(DB)
 
-## Build, then serve read-only (immutable) on http://$(HOST):$(PORT)/
-serve: $(DB)
-	$(BIN)/datasette serve --immutable $(DB) --metadata metadata.yml --host $(HOST) --port $(PORT) $(SETTINGS)
+$(INSPECT): $(DB)
+	cd $(dir $(DB)) && $(CURDIR)/$(BIN)/datasette inspect $(notdir $(DB)) --inspect-file inspect-data.json
+
+## Build, then serve read-only (immutable, counts from the inspect file) on http://$(HOST):$(PORT)/
+## The site's own plugin (loader/site) adds the event page template and the highlighted search.
+serve: $(DB) $(INSPECT)
+	$(BIN)/datasette serve --immutable $(DB) --inspect-file $(INSPECT) --metadata metadata.yml \
+	  --host $(HOST) --port $(PORT) $(SETTINGS)
+
+## The serving settings as `datasette serve` flags (for `datasette package --extra-options`)
+settings:
+	@echo $(SETTINGS)
 
 ## Check seeds/ and curated/ as a build would, without writing a database
 validate: $(VENV)/.installed
@@ -45,6 +57,6 @@ test: $(VENV)/.installed
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) $(DB) .pytest_cache
+	rm -rf $(VENV) $(DB) $(INSPECT) .pytest_cache test-artifacts
 	rm -f .$(notdir $(DB)).*.tmp  # left only by a build killed with SIGKILL
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -15,15 +15,22 @@ from .enrich.dates import DocumentDates, date_document, date_events
 from .enrich.events import events_from_clusters
 from .enrich.link import Curated, Vocabulary, link_mentions, load_curated_links, load_vocabulary
 from .enrich.names import report as name_report
+from .enrich.places import Gazetteer, load_places
 from .enrich.statements import StatementFinder, document_window
+from .enrich.taxonomy import FIELDS as TAXONOMY_FIELDS
+from .enrich.taxonomy import Taxonomy, classify, load_taxonomy, unused_overrides
 from .model import Document, InputError, Mention, Problem
 from .parse import parse_document
 from .sources import read_documents
+from .yamlfiles import load_yaml
 
 ACTORS_FILE = "actors.yml"
 LINKS_FILE = "links.yml"
 VOCABULARY_FILE = "linking.yml"
 DATES_FILE = "dates.yml"
+TAXONOMY_FILE = "taxonomy.yml"
+PLACES_FILE = "places.yml"
+METADATA_FILE = "metadata.yml"  # beside the seeds folder (the project folder); embedded in the database
 
 
 @dataclass
@@ -75,6 +82,11 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     vocabulary = _curated(errors, curated / VOCABULARY_FILE, load_vocabulary, Vocabulary(), "the linking vocabulary")
     curated_dates = _curated(errors, curated / DATES_FILE, load_curated_dates, CuratedDates(str(curated / DATES_FILE)),
                              "the curated dates")
+    taxonomy = _curated(errors, curated / TAXONOMY_FILE, load_taxonomy,
+                        Taxonomy({}, {f: [] for f in TAXONOMY_FIELDS}, []), "the taxonomy")
+    gazetteer = _curated(errors, curated / PLACES_FILE, load_places, Gazetteer({}), "the gazetteer")
+    metadata_path = seeds.parent / METADATA_FILE
+    metadata = _curated(errors, metadata_path, load_yaml, None, "the site metadata") if metadata_path.exists() else None
     dating: list[DocumentDates] = []
 
     def fail(problem: Problem) -> None:
@@ -141,9 +153,24 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     statements = find_statements(documents, mentions, events, actors)
     event_of = {m.key: e.id for e in events for m in e.mentions}
     unmatched = name_report((event_of[mention.key], mention, issue) for mention, issue in name_issues)
+    place_links, classes = describe_events(events, taxonomy, gazetteer)
+    problems.extend(unused_overrides(taxonomy, events, str(curated / TAXONOMY_FILE)))
+    problems.extend(gazetteer.unused(events, str(curated / PLACES_FILE)))
     return BuildData(documents=documents, events=events, actors=actors.actors, problems=problems,
                      links=linked.links, candidates=linked.candidates, statements=statements, dates=dating,
-                     unmatched=unmatched), errors
+                     unmatched=unmatched, taxonomy=taxonomy, classes=classes, gazetteer=gazetteer,
+                     place_links=place_links, metadata=metadata), errors
+
+
+def describe_events(events: list, taxonomy, gazetteer) -> tuple[list, dict]:
+    """Places first (a format rule may ask for the precision of an event's place), then the taxonomy."""
+    place_links, classes = [], {}
+    for event in events:
+        links = gazetteer.links(event)
+        place_links.extend(links)
+        precisions = {gazetteer.places[link.place_id].precision for link in links}
+        classes[event.id] = classify(event, taxonomy, precisions)
+    return place_links, classes
 
 
 def _curated(errors: list[Problem], path: Path, load, empty, what: str):

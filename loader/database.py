@@ -12,16 +12,18 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Optional
 
 import sqlite_utils
 
 from .enrich.actors import Actor
 from .enrich.dates import month_of
 from .enrich.link import PairScore
+from .enrich.places import Gazetteer, PlaceLink
 from .enrich.statements import Statement
 from .enrich.names import UnmatchedName
 from .enrich.roles import STRENGTH
+from .enrich.taxonomy import Classification, Taxonomy
 from .model import Document, Event, Problem
 
 SCHEMA_VERSION = 1
@@ -35,14 +37,21 @@ TABLES = {
         },
         {"pk": "id"},
     ),
+    # The CAMEO root codes (curated/taxonomy.yml): events.cameo_root points here, so facets show labels.
+    "cameo_roots": (
+        {"code": str, "label": str, "description": str, "event_count": int},
+        {"pk": "code"},
+    ),
     "events": (
         {
             "id": str, "summary": str, "date_earliest": str, "date_latest": str, "date_end": str,
             "date_precision": str, "date_method": str, "date_evidence": str, "date_conflict": int, "month": str,
             "category": str, "categories": str, "source_count": int, "first_source": str,
             "first_position": int, "description": str,
+            # The site issue: taxonomy (curated/taxonomy.yml) and places (curated/places.yml).
+            "cameo_root": str, "format": str, "forum": str, "taxonomy_evidence": str, "place_count": int,
         },
-        {"pk": "id", "foreign_keys": [("first_source", "sources", "id")]},
+        {"pk": "id", "foreign_keys": [("first_source", "sources", "id"), ("cameo_root", "cameo_roots", "code")]},
     ),
     "actors": (
         {"id": str, "name": str, "type": str, "country": str, "titles": str, "aliases": str,
@@ -97,6 +106,28 @@ TABLES = {
         {"id": int, "file": str, "line": int, "severity": str, "message": str},
         {"pk": "id"},
     ),
+    "places": (
+        {"id": str, "name": str, "country": str, "latitude": float, "longitude": float, "precision": str,
+         "aliases": str, "evidence": str, "event_count": int},
+        {"pk": "id"},
+    ),
+    "event_places": (
+        {"event_id": str, "place_id": str, "source_id": str, "start_offset": int, "end_offset": int,
+         "matched_text": str, "match_count": int, "method": str, "evidence": str},
+        {"pk": ("event_id", "place_id"),
+         "foreign_keys": [("event_id", "events", "id"), ("place_id", "places", "id"), ("source_id", "sources", "id")]},
+    ),
+    # States taking part in an event: a state actor itself, or the country of a person or body.
+    "event_countries": (
+        {"event_id": str, "country_id": str, "via": str},
+        {"pk": ("event_id", "country_id"),
+         "foreign_keys": [("event_id", "events", "id"), ("country_id", "actors", "id")]},
+    ),
+    # metadata.yml as JSON, so that `datasette serve events.db` describes itself (loader/site plugin).
+    "_metadata": (
+        {"key": str, "value": str},
+        {"pk": "key"},
+    ),
 }
 
 NOT_NULL = {
@@ -119,7 +150,15 @@ INDEXES = {
     "event_actors": [["actor_id", "role"], ["role"], ["actor_type", "actor_id"], ["link_method"]],
     "actors": [["type"], ["country"], ["name"]],
     "unmatched_names": [["kind"]],
+    "event_places": [["place_id"]],
+    "event_countries": [["country_id"]],
 }
+# Behind the site's facets (metadata.yml): one index per faceted column.
+INDEXES["events"] += [["cameo_root"], ["format"], ["forum"], ["place_count"]]
+INDEXES["event_sources"] += [["link_method"]]
+INDEXES["event_links"] += [["method"]]
+INDEXES["statements"] += [["kind"]]
+INDEXES["event_places"] += [["method"]]
 
 FTS = {
     "events": ["summary", "description"],
@@ -143,6 +182,34 @@ VIEWS = {
         from events
         order by events.date_earliest, events.date_latest, events.first_source, events.first_position
     """,
+    # The map: datasette-cluster-map draws rows with latitude/longitude and shows `popup` on a click.
+    # The popup's link is relative ("events/<id>"), so it works whatever the database is called.
+    "event_map": """
+        select
+          events.id as event_id,
+          events.date_earliest,
+          events.date_latest,
+          events.summary,
+          events.cameo_root,
+          events.cameo_root || ' ' || cameo_roots.label as kind,
+          events.forum,
+          places.name as place,
+          places.precision,
+          places.latitude,
+          places.longitude,
+          json_object(
+            'title', places.name || ' · ' || case when events.date_earliest = events.date_latest
+                       then events.date_earliest
+                       else coalesce(events.date_earliest, '?') || ' to ' || coalesce(events.date_latest, '?') end,
+            'description', events.summary,
+            'link', 'events/' || events.id
+          ) as popup
+        from event_places
+        join events on events.id = event_places.event_id
+        join places on places.id = event_places.place_id
+        left join cameo_roots on cameo_roots.code = events.cameo_root
+        order by events.date_earliest, events.id, places.name
+    """,
 }
 
 
@@ -159,6 +226,11 @@ class BuildData:
     statements: list[Statement] = field(default_factory=list)
     dates: list = field(default_factory=list)  # enrich.dates.DocumentDates per document, for `loader dates`
     unmatched: list[UnmatchedName] = field(default_factory=list)
+    taxonomy: Optional[Taxonomy] = None
+    classes: dict[str, Classification] = field(default_factory=dict)  # event id -> taxonomy
+    gazetteer: Optional[Gazetteer] = None
+    place_links: list[PlaceLink] = field(default_factory=list)
+    metadata: Optional[dict] = None  # metadata.yml, embedded in the _metadata table
 
 
 def ensure_db_shape(db: sqlite_utils.Database) -> None:
@@ -318,7 +390,8 @@ def write_rows(db: sqlite_utils.Database, data: BuildData) -> None:
     with db.conn:
         db["sources"].insert_all(source_rows(data.documents, event_counts))
         db["actors"].insert_all(actor_rows(data.actors, actor_counts))
-        db["events"].insert_all(event_rows(events))
+        db["cameo_roots"].insert_all(cameo_root_rows(data))
+        db["events"].insert_all(with_site_columns(event_rows(events), data))
         event_of = {m.key: e.id for e in events for m in e.mentions}
         db["event_sources"].insert_all(mention_rows(events, data.links))
         db["event_links"].insert_all(link_rows(data.links, event_of))
@@ -326,9 +399,64 @@ def write_rows(db: sqlite_utils.Database, data: BuildData) -> None:
         db["statements"].insert_all(statement_rows(data.statements))
         db["event_actors"].insert_all(links)
         db["unmatched_names"].insert_all(unmatched_rows(data.unmatched))
+        write_site_rows(db, data)
         db["build_problems"].insert_all(
             {"file": p.file, "line": p.line, "severity": p.severity, "message": p.message} for p in data.problems
         )
+
+
+def cameo_root_rows(data: BuildData) -> Iterable[dict]:
+    counts: dict[str, int] = {}
+    for found in data.classes.values():
+        if found.cameo_root:
+            counts[found.cameo_root] = counts.get(found.cameo_root, 0) + 1
+    for code, root in sorted((data.taxonomy.roots if data.taxonomy else {}).items()):
+        yield {"code": code, "label": root["label"], "description": root.get("description"),
+               "event_count": counts.get(code, 0)}
+
+
+def with_site_columns(rows: Iterable[dict], data: BuildData) -> Iterable[dict]:
+    """Event rows with their taxonomy and place count."""
+    places: dict[str, int] = {}
+    for link in data.place_links:
+        places[link.event_id] = places.get(link.event_id, 0) + 1
+    for row in rows:
+        found = data.classes.get(row["id"]) or Classification()
+        yield {**row, "cameo_root": found.cameo_root, "format": found.format, "forum": found.forum,
+               "taxonomy_evidence": found.evidence_text, "place_count": places.get(row["id"], 0)}
+
+
+def write_site_rows(db: sqlite_utils.Database, data: BuildData) -> None:
+    """Places and their links, the countries taking part in each event, and the embedded metadata."""
+    counts: dict[str, int] = {}
+    for link in data.place_links:
+        counts[link.place_id] = counts.get(link.place_id, 0) + 1
+    places = data.gazetteer.places.values() if data.gazetteer else []
+    db["places"].insert_all(
+        {"id": p.id, "name": p.name, "country": p.country, "latitude": p.latitude, "longitude": p.longitude,
+         "precision": p.precision, "aliases": json.dumps(p.aliases, ensure_ascii=False), "evidence": p.evidence,
+         "event_count": counts.get(p.id, 0)}
+        for p in sorted(places, key=lambda p: p.id)
+    )
+    db["event_places"].insert_all(
+        {"event_id": link.event_id, "place_id": link.place_id, "source_id": link.source_id,
+         "start_offset": link.start_offset, "end_offset": link.end_offset, "matched_text": link.matched_text,
+         "match_count": link.match_count, "method": link.method, "evidence": link.evidence}
+        for link in sorted(data.place_links, key=lambda link: (link.event_id, link.place_id))
+    )
+    db.execute("""
+        insert into event_countries (event_id, country_id, via)
+        select event_actors.event_id,
+               case when actors.type = 'state' then actors.id else actors.country end as country_id,
+               group_concat(event_actors.actor_id, ', ') as via
+        from (select * from event_actors order by event_id, actor_id) as event_actors
+        join actors on actors.id = event_actors.actor_id
+        where actors.type = 'state' or actors.country is not null
+        group by 1, 2
+        order by 1, 2
+    """)
+    if data.metadata is not None:
+        db["_metadata"].insert({"key": "metadata", "value": json.dumps(data.metadata, ensure_ascii=False, sort_keys=True)})
 
 
 def write_database(path: Path, data: BuildData) -> None:

@@ -1,0 +1,201 @@
+"""The Datasette plugin that makes `datasette serve events.db` show the whole site.
+
+Registered through the project's entry points (pyproject.toml, `[project.entry-points.datasette]`), so
+it is active wherever the project is installed. It acts only on databases that carry a `_metadata`
+table (written by the build from metadata.yml) and:
+
+- serves that metadata through `get_metadata` (titles, descriptions, facets, sort orders, licences)
+  and its canned queries through `canned_queries`; metadata given on the command line (`--metadata`,
+  or metadata.yml in configuration-directory mode) wins over the embedded copy, key by key;
+- renders search snippets' **markers** as <mark> (escaping the text first: nothing from the data is
+  ever emitted as HTML) and links event and statement ids in query results to their pages;
+- gives the events row template (templates/row-events-events.html, shipped in this package) the
+  event's sources, excerpts, actors, places and statements.
+
+Standard library, Datasette and MarkupSafe only: no import from the rest of `loader`.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import re
+import sqlite3
+import weakref
+from pathlib import Path
+
+from datasette import hookimpl
+from datasette.utils import urlsafe_components
+from markupsafe import Markup, escape
+
+_CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+MARKED = re.compile(r"\*\*(.+?)\*\*", re.S)
+EVENT_ID = re.compile(r"e[0-9a-f]{11}")
+STATEMENT_ID = re.compile(r"s[0-9a-f]{11}")
+
+
+def embedded(datasette) -> dict:
+    """{database name: metadata dict} for every attached database with a `_metadata` table. Cached."""
+    names = tuple((name, getattr(db, "path", None)) for name, db in datasette.databases.items())
+    cached = _CACHE.get(datasette)
+    if cached is None or cached[0] != names:
+        found = {}
+        for name, path in names:
+            if not path or name == "_internal":
+                continue
+            try:
+                connection = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+                try:
+                    row = connection.execute("select value from _metadata where key = 'metadata'").fetchone()
+                finally:
+                    connection.close()
+            except sqlite3.Error:  # not ours (no _metadata table) or unreadable: leave it alone
+                continue
+            if row:
+                found[name] = json.loads(row[0])
+        cached = (names, found, _merged(found))
+        _CACHE[datasette] = cached
+    return cached[1]
+
+
+def _database_section(metadata: dict, name: str) -> dict:
+    """The metadata of one database, whatever name the file had when metadata.yml was written."""
+    databases = metadata.get("databases") or {}
+    if name in databases:
+        return databases[name]
+    return next(iter(databases.values())) if len(databases) == 1 else {}
+
+
+def _merged(found: dict) -> dict:
+    """One metadata dict for get_metadata: instance keys from the first database, each database's own
+    section under its served name, canned queries left to the canned_queries hook."""
+    result: dict = {"databases": {}}
+    for name, metadata in found.items():
+        for key, value in metadata.items():
+            if key != "databases":
+                result.setdefault(key, value)
+        section = {k: v for k, v in _database_section(metadata, name).items() if k != "queries"}
+        result["databases"][name] = section
+    return result
+
+
+@hookimpl
+def get_metadata(datasette, key, database, table):
+    if not embedded(datasette):
+        return None
+    # Datasette merges this into its own dict in place: hand it a copy, never the cached one.
+    return copy.deepcopy(_CACHE[datasette][2])
+
+
+@hookimpl
+def canned_queries(datasette, database, actor):
+    metadata = embedded(datasette).get(database)
+    if not metadata:
+        return None
+    queries = _database_section(metadata, database).get("queries") or {}
+    local = datasette.metadata("queries", database=database, fallback=False) or {}
+    return {name: copy.deepcopy(query) for name, query in queries.items() if name not in local}
+
+
+def highlight(text: str) -> Markup:
+    """Escape the text, then turn each **marked** run into <mark>…</mark>."""
+    parts = MARKED.split(text)
+    html = Markup("")
+    for index, part in enumerate(parts):
+        html += Markup("<mark>{}</mark>").format(part) if index % 2 else escape(part)
+    return html
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    if table is not None or not isinstance(value, str) or database not in embedded(datasette):
+        return None
+    if column == "snippet" and "**" in value:
+        return highlight(value)
+    if column in ("id", "event_id") and EVENT_ID.fullmatch(value):
+        return Markup('<a href="{}">{}</a>').format(datasette.urls.row(database, "events", value), value)
+    if column in ("id", "statement_id") and STATEMENT_ID.fullmatch(value):
+        return Markup('<a href="{}">{}</a>').format(datasette.urls.row(database, "statements", value), value)
+    return None
+
+
+# Datasette 0.65 lists every column's description above the rows; fold the list into a <details> so a
+# table page opens on its facets, chart, map and rows. Without JavaScript the list stays as it was.
+FOLD_COLUMN_DESCRIPTIONS = """
+document.querySelectorAll("dl.column-descriptions").forEach(function (list) {
+  if (list.parentNode.classList.contains("column-descriptions-folded")) { return; }
+  var details = document.createElement("details");
+  var summary = document.createElement("summary");
+  summary.textContent = "What each column means (" + list.querySelectorAll("dt").length + " columns)";
+  details.className = "column-descriptions-folded";
+  details.appendChild(summary);
+  list.parentNode.insertBefore(details, list);
+  details.appendChild(list);
+});
+"""
+
+
+@hookimpl
+def extra_body_script(template, database, table, columns, view_name, request, datasette):
+    if view_name == "table" and database in embedded(datasette):
+        return FOLD_COLUMN_DESCRIPTIONS
+    return None
+
+
+EVENT_PAGE_QUERIES = {
+    "reports": """
+        select event_sources.*, sources.title, sources.publisher, sources.published, sources.url,
+               sources.rights, sources.format as source_format
+        from event_sources join sources on sources.id = event_sources.source_id
+        where event_sources.event_id = :id
+        order by event_sources.link_method != 'first', event_sources.source_id, event_sources.position
+    """,
+    "actors": """
+        select event_actors.*, actors.name, actors.type, actors.country
+        from event_actors join actors on actors.id = event_actors.actor_id
+        where event_actors.event_id = :id
+        order by actors.type != 'person', actors.name
+    """,
+    "places": """
+        select event_places.*, places.name, places.country, places.precision, places.latitude, places.longitude
+        from event_places join places on places.id = event_places.place_id
+        where event_places.event_id = :id
+        order by places.name
+    """,
+    "countries": """
+        select event_countries.country_id, actors.name, event_countries.via
+        from event_countries join actors on actors.id = event_countries.country_id
+        where event_countries.event_id = :id
+        order by actors.name
+    """,
+    "statements": """
+        select id, speaker_id, speaker_text, kind, text, source_id
+        from statements where event_id = :id order by source_id, position
+    """,
+    "cameo": """
+        select cameo_roots.code, cameo_roots.label, cameo_roots.description
+        from events join cameo_roots on cameo_roots.code = events.cameo_root
+        where events.id = :id
+    """,
+}
+
+
+@hookimpl
+def extra_template_vars(template, database, table, columns, view_name, request, datasette):
+    if view_name != "row" or table != "events" or request is None or database not in embedded(datasette):
+        return None
+
+    async def event_page():
+        pks = urlsafe_components(request.url_vars.get("pks", ""))
+        if len(pks) != 1:
+            return {}
+        db = datasette.get_database(database)
+        page = {}
+        for name, sql in EVENT_PAGE_QUERIES.items():
+            try:
+                page[name] = [dict(r) for r in (await db.execute(sql, {"id": pks[0]})).rows]
+            except sqlite3.OperationalError:  # an older database without this table
+                page[name] = []
+        page["cameo"] = page["cameo"][0] if page["cameo"] else None
+        return {"event_page": page}
+
+    return event_page

@@ -1,0 +1,100 @@
+"""The gazetteer (curated/places.yml) and the links from events to places, through the built database."""
+import pytest
+import yaml
+
+from conftest import CURATED, SEEDS, run_build
+
+PLACES = yaml.safe_load((CURATED / "places.yml").read_text(encoding="utf-8"))
+
+
+def event_named(conn, source, text):
+    rows = conn.execute(
+        """select events.* from events join event_sources on event_sources.event_id = events.id
+           where event_sources.source_id = ? and instr(event_sources.excerpt, ?) > 0""", (source, text)
+    ).fetchall()
+    assert len(rows) == 1, f"{source}: {text!r} names {len(rows)} events, not one"
+    return rows[0]
+
+
+def places_of(conn, event_id):
+    return {r[0] for r in conn.execute("select place_id from event_places where event_id = ?", (event_id,))}
+
+
+@pytest.mark.parametrize("place", PLACES, ids=[p["id"] for p in PLACES])
+def test_every_place_locates_a_seed_event_by_its_own_words(conn, place):
+    links = conn.execute(
+        """select event_places.*, substr(sources.text, start_offset + 1, end_offset - start_offset) as span
+           from event_places join sources on sources.id = event_places.source_id where place_id = ?""", (place["id"],)
+    ).fetchall()
+    assert links, f"{place['id']} locates no seed event"
+    for link in links:
+        if link["method"] == "name":
+            assert link["matched_text"] in place["aliases"]
+            assert link["span"] == link["matched_text"]  # the offsets point at the words in the source
+        else:
+            assert link["method"] == "curated" and link["evidence"] in [c["why"] for c in place.get("also_in", [])]
+    row = conn.execute("select * from places where id = ?", (place["id"],)).fetchone()
+    assert (row["latitude"], row["longitude"]) == (place["latitude"], place["longitude"])
+    assert row["event_count"] == len(links)
+
+
+def test_seas_and_cities_of_the_joint_patrols_and_meetings(conn):
+    patrol = event_named(conn, "cc-2021-sep-dec", "conduct their third joint air patrol over the Sea of Japan")
+    assert places_of(conn, patrol["id"]) == {"sea-of-japan", "east-china-sea"}
+    drill = event_named(conn, "cc-2021-sep-dec", "Maritime Interaction 2021 off the Peter the Great Gulf")
+    assert places_of(conn, drill["id"]) == {"peter-the-great-gulf", "sea-of-japan"}
+    rome = event_named(conn, "cc-2021-sep-dec", "Lavrov and Wang meet in Rome")
+    assert places_of(conn, rome["id"]) == {"rome"}
+    assert rome["place_count"] == 1
+
+
+def test_a_capital_that_stands_for_a_government_is_not_a_place(conn):
+    olympics = event_named(conn, "cc-2021-sep-dec", "diplomatic boycott of the Beijing Winter Olympics")
+    denied = event_named(conn, "scmp-3253354", "a claim that Pyongyang and Moscow both denied")
+    hosts = event_named(conn, "cc-2020-sep-dec", "Moscow hosts the SCO’s first inter-party forum via teleconference")
+    for event in (olympics, denied, hosts):
+        assert places_of(conn, event["id"]) == set() and event["place_count"] == 0
+    briefing = event_named(conn, "cc-2020-sep-dec", "says in a press briefing in Beijing")
+    assert places_of(conn, briefing["id"]) == {"beijing"}
+
+
+def test_a_curated_link_places_an_event_its_text_does_not(conn):
+    talks = event_named(conn, "cc-2020-sep-dec", "Wang and Lavrov take part in formal talks")
+    link = conn.execute("select * from event_places where event_id = ?", (talks["id"],)).fetchone()
+    assert (link["place_id"], link["method"], link["start_offset"]) == ("moscow", "curated", None)
+    assert "held in Moscow" in link["evidence"]
+
+
+def test_place_count_and_the_map_agree_with_the_links(conn):
+    assert conn.execute(
+        """select count(*) from events
+           where place_count != (select count(*) from event_places where event_id = events.id)""").fetchone()[0] == 0
+    on_map = {r[0] for r in conn.execute("select distinct event_id from event_map")}
+    placed = {r[0] for r in conn.execute("select id from events where place_count > 0")}
+    assert on_map == placed and len(placed) > 20
+    row = conn.execute("select * from event_map where place = 'Rome'").fetchone()
+    assert (row["latitude"], row["longitude"]) == (41.9, 12.5)
+    import json
+    popup = json.loads(row["popup"])
+    assert popup["link"] == "events/" + row["event_id"] and popup["description"] == row["summary"]
+    assert popup["title"].startswith("Rome · 2021-")
+
+
+def test_countries_taking_part_come_from_the_actors(conn):
+    lavrov = conn.execute(
+        "select event_id from event_actors where actor_id = 'sergey-lavrov' limit 1").fetchone()["event_id"]
+    row = conn.execute("select * from event_countries where event_id = ? and country_id = 'russia'", (lavrov,)).fetchone()
+    assert row is not None and "sergey-lavrov" in row["via"].split(", ")
+    assert conn.execute(
+        """select count(*) from event_countries join actors on actors.id = event_countries.country_id
+           where actors.type != 'state'""").fetchone()[0] == 0
+
+
+def test_a_place_without_coordinates_fails_the_build_with_its_line(tmp_path, curated_copy):
+    path = curated_copy / "places.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  latitude: 41.90\n", "", 1), encoding="utf-8")
+    line = path.read_text(encoding="utf-8").splitlines().index("- id: rome") + 1
+    result = run_build(SEEDS, tmp_path / "events.db", curated=curated_copy)
+    assert result.exit_code == 1
+    assert f"places.yml:{line}: error: place 'rome' needs a latitude" in result.output

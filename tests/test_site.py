@@ -1,0 +1,305 @@
+"""The published site through Datasette's own client: the bare `datasette serve events.db` (the project's
+plugin serving the metadata the build embedded), `make serve`'s flags, and configuration-directory mode."""
+import asyncio
+import csv
+import io
+import json
+
+import markupsafe
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlencode, urlparse
+
+import pytest
+import yaml
+from datasette.app import Datasette
+from markupsafe import escape
+
+from conftest import CC_2021, ROOT, SEEDS, run_build
+
+METADATA = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
+QUERIES = METADATA["databases"]["events"]["queries"]
+TABLES = METADATA["databases"]["events"]["tables"]
+SETTINGS = json.loads((ROOT / "settings.json").read_text(encoding="utf-8"))
+# A sample value for each canned-query parameter name, so every query can be asked for rows.
+PARAM_SAMPLES = {
+    "from": "2021-11-01", "to": "2021-11-30", "q": "patrol", "forum": "SCO",
+    "actor": "sergey-lavrov", "actor_id": "sergey-lavrov", "type": "person", "start": "2021-01-01", "end": "2021-12-31",
+}
+QUERY_SAMPLES = {"search_statements": {"q": "partnership"}}
+# Queries the seed data leaves empty, and why (every other query must return rows).
+EMPTY_ON_SEEDS: dict[str, str] = {}
+
+
+def client(**kwargs):
+    datasette = Datasette(**kwargs)
+
+    def fetch(path: str):
+        return asyncio.run(datasette.client.get(path))
+
+    fetch.datasette = datasette
+    return fetch
+
+
+@pytest.fixture(scope="module")
+def bare(seed_db):
+    """`datasette serve events.db`: no --metadata, no settings; only what the database carries."""
+    return client(immutables=[str(seed_db)])
+
+
+@pytest.fixture(scope="module")
+def served(seed_db):
+    """What `make serve` runs: immutable, metadata.yml and settings.json."""
+    return client(immutables=[str(seed_db)], metadata=METADATA, settings=SETTINGS)
+
+
+def query_url(name: str, fmt: str = "json", **extra) -> str:
+    samples = {**PARAM_SAMPLES, **QUERY_SAMPLES.get(name, {})}
+    params = {p: samples[p] for p in QUERIES[name].get("params", [])}
+    return f"/events/{name}.{fmt}?" + urlencode({**params, **extra})
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a" and dict(attrs).get("href"):
+            self.links.append(dict(attrs)["href"])
+
+
+def links_in(html: str) -> list[str]:
+    parser = Links()
+    parser.feed(html)
+    return parser.links
+
+
+def test_the_database_embeds_metadata_yml(conn):
+    embedded = json.loads(conn.execute("select value from _metadata where key = 'metadata'").fetchone()[0])
+    assert embedded == METADATA
+
+
+@pytest.mark.parametrize("name", list(QUERIES))
+def test_every_canned_query_answers_ok_with_rows_on_the_bare_command(bare, name):
+    for param in QUERIES[name].get("params", []):
+        assert param in PARAM_SAMPLES, f"add a sample value for parameter {param!r} of {name!r} to PARAM_SAMPLES"
+    response = bare(query_url(name, _shape="objects"))
+    assert response.status_code == 200
+    data = response.json()
+    assert data["ok"] is True
+    if name in EMPTY_ON_SEEDS:
+        assert data["rows"] == [] and data["columns"]
+        return
+    assert data["rows"], name
+    download = bare(query_url(name, "csv"))
+    assert download.status_code == 200 and download.headers["content-type"].startswith("text/plain")
+    rows = list(csv.DictReader(io.StringIO(download.text)))
+    assert len(rows) == len(data["rows"]) and set(rows[0]) == set(data["rows"][0])
+
+
+@pytest.mark.parametrize("name", list(QUERIES))
+def test_every_canned_query_says_what_it_does_and_what_each_parameter_means(name):
+    query = QUERIES[name]
+    assert query.get("title") and query.get("description")
+    for param in query.get("params", []):
+        assert f"<strong>{param}</strong>" in query.get("description_html", ""), (name, param)
+
+
+def test_the_bare_command_shows_the_whole_site(bare):
+    home = bare("/")
+    assert home.status_code == 200
+    assert "<title>China–Russia Relations Events" in home.text
+    database = bare("/events.json").json()
+    hidden = {t["name"] for t in database["tables"] if t["hidden"]}
+    assert {"_metadata", "events_fts", "sources_fts", "statements_fts"} <= hidden
+    page = bare("/events/events")
+    assert TABLES["events"]["columns"]["cameo_root"].split(":")[0] in page.text  # column descriptions
+    data = bare("/events/events.json?_size=0").json()
+    assert set(TABLES["events"]["facets"]) <= set(data["facet_results"])
+    assert "sorted by date_earliest" in data["human_description_en"]
+    assert bare("/events/timeline.json?from=&to=").json()["ok"] is True
+    labels = {r["label"] for r in data["facet_results"]["cameo_root"]["results"]}
+    assert {"Consult", "Engage in material cooperation"} <= labels  # codes shown with their labels
+
+
+def test_the_bare_command_uses_the_metadata_in_the_file_not_a_file_on_disk(tmp_path):
+    """Embedded at build time: a database built elsewhere and served from a folder with no
+    metadata.yml still describes itself."""
+    project = tmp_path / "project"
+    shutil.copytree(SEEDS, project / "seeds")
+    shutil.copy(ROOT / "metadata.yml", project / "metadata.yml")
+    assert run_build(project / "seeds", project / "events.db").exit_code == 0
+    moved = tmp_path / "elsewhere" / "chronology.db"  # another name: another database name too
+    moved.parent.mkdir()
+    shutil.move(project / "events.db", moved)
+    shutil.rmtree(project)
+    get = client(immutables=[str(moved)])
+    assert get("/chronology/events_per_month.json").json()["ok"] is True
+    assert "cameo_root" in get("/chronology/events.json?_size=0").json()["facet_results"]
+
+
+def test_metadata_given_on_the_command_line_wins_key_by_key(seed_db):
+    metadata = json.loads(json.dumps(METADATA))
+    metadata["title"] = "Local title"
+    metadata["databases"]["events"]["queries"]["search"]["title"] = "Local search"
+    del metadata["databases"]["events"]["queries"]["events_by_forum"]
+    get = client(immutables=[str(seed_db)], metadata=metadata)
+    assert "<title>Local title" in get("/").text
+    assert "<h1" in get("/events/search?q=patrol").text and "Local search" in get("/events/search?q=patrol").text
+    assert get("/events/events_by_forum.json?forum=SCO").json()["ok"] is True  # still served, from the database
+    names = [q["name"] for q in get("/events.json").json()["queries"]]
+    assert len(names) == len(set(names)) == len(QUERIES)
+
+
+def test_configuration_directory_mode_serves_immutable_with_inspect_data_and_settings(seed_db, tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    shutil.copy(seed_db, site / "events.db")
+    shutil.copy(ROOT / "metadata.yml", site / "metadata.yml")
+    shutil.copy(ROOT / "settings.json", site / "settings.json")
+    subprocess.run([sys.executable, "-m", "datasette", "inspect", "events.db", "--inspect-file", "inspect-data.json"],
+                   cwd=site, check=True, capture_output=True)
+    get = client(config_dir=site)
+    datasette = get.datasette
+    assert datasette.databases["events"].is_mutable is False
+    assert datasette.setting("suggest_facets") is False
+    assert datasette.setting("facet_time_limit_ms") == SETTINGS["facet_time_limit_ms"]
+    assert get("/events/events_per_month.json").json()["ok"] is True
+    assert "event-report" in get("/events/events/ea49ad72ebaa").text
+
+
+def test_serving_settings_live_in_settings_json_and_make_serve_reads_them():
+    assert SETTINGS["suggest_facets"] is False
+    assert 0 < SETTINGS["facet_time_limit_ms"] < SETTINGS["sql_time_limit_ms"]
+    assert SETTINGS["max_csv_mb"] == 0  # a full CSV of the events table downloads whole (streamed)
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    serve = makefile[makefile.index("\nserve:"):].split("\n\n")[0]
+    assert "$(SETTINGS)" in serve and "--immutable" in serve and "--inspect-file $(INSPECT)" in serve
+    assert "--setting " not in serve  # no second copy of a value
+
+
+# One row per document, actor, place or build warning: small however many events there are.
+UNINDEXED_SMALL_TABLES = {"sources", "actors", "places", "build_problems"}
+
+
+def test_every_faceted_column_of_a_table_has_an_index(conn):
+    for table, config in TABLES.items():
+        if table in UNINDEXED_SMALL_TABLES or not config.get("facets") or conn.execute(
+                "select type from sqlite_master where name = ?", (table,)).fetchone()[0] != "table":
+            continue
+        leading = {conn.execute(f"pragma index_info([{index['name']}])").fetchone()["name"]
+                   for index in conn.execute(f"pragma index_list([{table}])")}
+        for column in config["facets"]:
+            assert column in leading, f"facet {table}.{column} has no index"
+
+
+def test_search_highlights_matches_as_marks_in_html_and_keeps_markers_in_data(served):
+    html = served("/events/search?q=patrol").text
+    assert html.count("<mark>patrol</mark>") >= 2
+    assert "**patrol**" not in html.split("<table", 1)[1]
+    data = served("/events/search.json?q=patrol&_shape=objects").json()
+    assert all("**" in row["snippet"] for row in data["rows"])
+    statements = served("/events/search_statements?q=partnership").text
+    assert "<mark>partnership</mark>" in statements
+    event_id = data["rows"][0]["id"]
+    assert f'<a href="/events/events/{event_id}">{event_id}</a>' in html  # ids link to the event page
+
+
+def test_markup_in_the_data_is_escaped_never_rendered(tmp_path, seeds_copy):
+    path = seeds_copy / CC_2021
+    hostile = ": Hostile <script>alert(1)</script> **<b>bold</b>** joint patrol <img src=x onerror=alert(2)>.\n"
+    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + hostile, encoding="utf-8")
+    shutil.copy(ROOT / "metadata.yml", seeds_copy.parent / "metadata.yml")  # beside seeds/, as in the project
+    db = tmp_path / "events.db"
+    assert run_build(seeds_copy, db).exit_code == 0
+    get = client(immutables=[str(db)])
+    html = get("/events/search?q=hostile").text
+    body = html.split("<table", 1)[1]
+    assert "<script>alert(1)" not in body and "<b>bold</b>" not in body and "<img src=x" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert "<mark>Hostile</mark>" in body
+    event_id = get("/events/search.json?q=hostile&_shape=objects").json()["rows"][0]["id"]
+    page = get(f"/events/events/{event_id}").text
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_the_event_page_shows_dates_evidence_actors_and_every_report_side_by_side(served, conn):
+    event_id = "ea49ad72ebaa"  # Putin–Xi video summit of 2021-12-15, reported by three sources
+    html = served(f"/events/events/{event_id}").text
+    reports = conn.execute("select * from event_sources where event_id = ?", (event_id,)).fetchall()
+    assert len(reports) == 3
+    assert html.count('class="event-report"') == 3
+    for report in reports:
+        assert f'<blockquote class="excerpt">{escape(report["excerpt"])}</blockquote>' in html
+        assert f'href="/events/sources/{report["source_id"]}"' in html
+    event = conn.execute("select * from events where id = ?", (event_id,)).fetchone()
+    assert markupsafe.escape(event["date_evidence"]) in html and "2021-12-15" in html
+    assert "Vladimir Putin" in html and "Xi Jinping" in html and 'href="/events/actors/vladimir-putin"' in html
+    assert "CAMEO 04" in html and "Consult" in html and "video" in html
+    assert "no place named in the sources" in html
+    placed = served("/events/events/" + conn.execute(
+        "select event_id from event_places where place_id = 'rome'").fetchone()[0]).text
+    assert 'href="/events/places/rome"' in placed and "Italy" in placed
+
+
+def test_events_per_month_counts_every_event_dated_within_a_month(served, conn):
+    rows = served("/events/events_per_month.json?_shape=objects").json()["rows"]
+    assert sum(r["events"] for r in rows) == conn.execute("select count(*) from events where month is not null").fetchone()[0]
+    months = sorted({r["month"] for r in rows})
+    first, last = months[0], months[-1]
+    assert first == conn.execute("select min(month) from events").fetchone()[0]
+    expected = (int(last[:4]) - int(first[:4])) * 12 + int(last[5:]) - int(first[5:]) + 1
+    assert len(months) == expected  # every month, empty ones as 0: the chart does not hide gaps
+    november = {r["category"]: r["events"] for r in rows if r["month"] == "2021-11"}
+    assert november["military"] == conn.execute(
+        "select count(*) from events where month = '2021-11' and category = 'military'").fetchone()[0]
+    by_kind = served("/events/events_per_month_by_kind.json?_shape=objects").json()["rows"]
+    assert sum(r["events"] for r in by_kind) == sum(r["events"] for r in rows)
+
+
+@pytest.mark.parametrize("name", [n for n, q in QUERIES.items() if q.get("fragment")])
+def test_chart_presets_are_datasette_vega_fragments_over_the_query_columns(served, name):
+    state = {k[2:]: v[0] for k, v in parse_qs(QUERIES[name]["fragment"]).items()}
+    assert all(key.startswith("g.") for key in parse_qs(QUERIES[name]["fragment"]))
+    assert state["mark"] == "bar" and state["color_column"]  # a stacked bar chart
+    columns = served(f"/events/{name}.json").json()["columns"]
+    assert {state["x_column"], state["y_column"], state["color_column"]} <= set(columns)
+    assert f'/events/{name}#{QUERIES[name]["fragment"]}' in served("/events").text.replace("&amp;", "&")
+
+
+def test_events_by_forum_filters_and_an_empty_box_lists_every_forum(served, conn):
+    sco = served("/events/events_by_forum.json?forum=SCO&_shape=objects").json()["rows"]
+    assert sco and {r["forum"] for r in sco} == {"SCO"}
+    every = served("/events/events_by_forum.json?forum=&_shape=objects").json()["rows"]
+    assert len(every) == conn.execute("select count(*) from events where forum is not null").fetchone()[0]
+    nato = served("/events/events_by_forum.json?forum=NATO").json()
+    assert nato["ok"] is True and nato["rows"] == []
+
+
+def test_the_home_page_reaches_the_four_tasks_in_one_click(bare, conn):
+    home = bare("/").text
+    links = {unquote(link) for link in links_in(home)}
+    chart = next(link for link in links if link.startswith("/events/events_per_month#"))
+    assert "g.mark=bar" in chart and "g.color_column=category" in chart
+    assert "/events/event_map" in links
+    assert "/events/search?q=patrol" in links and 'action="/events/search"' in home
+    lavrov = next(link for link in links if link.startswith("/events/actor_events?actor=Lavrov"))
+    rows = bare(urlparse(lavrov).path + ".json?" + urlparse(lavrov).query + "&_shape=objects&_size=max").json()["rows"]
+    expected = {r[0] for r in conn.execute("select event_id from event_actors where actor_id = 'sergey-lavrov'")}
+    assert {r["event_id"] for r in rows} == expected and len(expected) >= 10
+    for link in links_in(home):
+        if link.startswith("/"):
+            assert bare(link.split("#")[0]).status_code == 200, link
+
+
+def test_the_map_view_feeds_datasette_cluster_map(served):
+    page = served("/events/event_map").text
+    assert "datasette-cluster-map.js" in page and 'DATASETTE_CLUSTER_MAP_LATITUDE_COLUMN = "latitude"' in page
+    unplaced = served("/events/events.json?place_count=0&_size=0").json()["filtered_table_rows_count"]
+    assert unplaced > 0 and "/events/events?place_count=0" in page

@@ -1,0 +1,116 @@
+"""The event taxonomy (curated/taxonomy.yml): every rule and override checked on the real seed entries
+it names, through the database the CLI builds."""
+import pytest
+import yaml
+
+from conftest import CURATED, SEEDS, run_build
+
+TAXONOMY = yaml.safe_load((CURATED / "taxonomy.yml").read_text(encoding="utf-8"))
+SECTIONS = {"cameo": ("code", "cameo_root"), "format": ("format", "format"), "forum": ("forum", "forum")}
+
+
+def event_named(conn, source, text):
+    """The one event whose report in `source` contains `text` verbatim."""
+    rows = conn.execute(
+        """select events.* from events join event_sources on event_sources.event_id = events.id
+           where event_sources.source_id = ? and instr(event_sources.excerpt, ?) > 0""", (source, text)
+    ).fetchall()
+    assert len(rows) == 1, f"{source}: {text!r} names {len(rows)} events, not one"
+    return rows[0]
+
+
+RULES = [(section, rule) for section in SECTIONS for rule in TAXONOMY[section]]
+
+
+@pytest.mark.parametrize("section, rule", RULES, ids=[f"{s}:{r[SECTIONS[s][0]]}:{r['rule']}" for s, r in RULES])
+def test_each_rule_gives_its_value_to_the_real_entries_it_names(conn, section, rule):
+    key, column = SECTIONS[section]
+    assert rule["examples"], f"rule {rule['rule']!r} names no seed entry: it is untested"
+    for example in rule["examples"]:
+        event = event_named(conn, example["source"], example["text"])
+        assert event[column] == rule[key], (example, event["taxonomy_evidence"])
+        # ...and it is this rule that gave it, not an earlier one by luck
+        assert f"rule '{rule['rule']}'" in event["taxonomy_evidence"], event["taxonomy_evidence"]
+
+
+@pytest.mark.parametrize("override", TAXONOMY["overrides"], ids=[o["text"][:40] for o in TAXONOMY["overrides"]])
+def test_each_override_wins_over_the_rules(conn, override):
+    event = event_named(conn, override["source"], override["text"])
+    for section, (_, column) in SECTIONS.items():
+        if section in override:
+            assert event[column] == override[section]
+            assert f"curated override ({override['why']})" in event["taxonomy_evidence"]
+
+
+def test_cameo_codes_are_the_twenty_roots_as_two_digit_text(conn):
+    roots = {r["code"]: r["label"] for r in conn.execute("select * from cameo_roots")}
+    assert list(roots) == [f"{n:02d}" for n in range(1, 21)]
+    assert roots["04"] == "Consult" and roots["15"] == "Exhibit force posture" and roots["01"] == "Make public statement"
+    types = {r[0] for r in conn.execute("select distinct typeof(cameo_root) from events where cameo_root is not null")}
+    assert types == {"text"}
+    counts = dict(conn.execute("select code, event_count from cameo_roots"))
+    assert counts == {code: conn.execute("select count(*) from events where cameo_root = ?", (code,)).fetchone()[0]
+                      for code in roots}
+
+
+def test_every_seed_event_gets_a_cameo_root_and_evidence(conn):
+    assert conn.execute("select count(*) from events where cameo_root is null").fetchone()[0] == 0
+    assert conn.execute("select count(*) from events where taxonomy_evidence is null").fetchone()[0] == 0
+
+
+def test_what_the_text_does_not_say_stays_empty(conn):
+    event = event_named(conn, "cc-2020-sep-dec", "Wang and Lavrov discuss bilateral cooperation in foreign affairs")
+    assert event["cameo_root"] == "04"
+    assert event["format"] is None and event["forum"] is None  # no word of video, phone or a meeting place
+
+
+def test_words_that_only_look_like_a_cue_do_not_count(conn):
+    kim = event_named(conn, "scmp-3253354", "hosted North Korean leader Kim Jong-un")
+    assert kim["forum"] is None  # "Jong-un" is not the UN
+    lavrov = event_named(conn, "cc-2020-sep-dec", "Russia would not pressure China to join arms control talks")
+    assert lavrov["cameo_root"] == "01"  # a statement about talks, not talks
+    intent = event_named(conn, "scmp-3253354", "The Russian leader is expected to visit China this year")
+    assert (intent["cameo_root"], intent["format"]) == ("03", None)  # a visit announced is not a visit held
+
+
+def test_a_meeting_in_a_named_city_is_in_person_but_video_wins(conn):
+    moscow = event_named(conn, "cc-2020-sep-dec", "SCO holds its 17th annual foreign ministerial meeting in Moscow")
+    assert (moscow["format"], moscow["forum"]) == ("in person", "SCO")
+    dushanbe = event_named(conn, "cc-2021-sep-dec", "via videoconference, in Dushanbe")
+    assert dushanbe["format"] == "video"
+
+
+def test_a_code_without_quotes_fails_the_build_with_file_and_line(tmp_path, curated_copy):
+    path = curated_copy / "taxonomy.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('  - code: "15"', "  - code: 15", 1), encoding="utf-8")
+    line = path.read_text(encoding="utf-8").splitlines().index("  - code: 15") + 1
+    result = run_build(SEEDS, tmp_path / "events.db", curated=curated_copy)
+    assert result.exit_code == 1
+    assert f"taxonomy.yml:{line}: error:" in result.output and "code" in result.output
+    assert not (tmp_path / "events.db").exists()
+
+
+def test_a_bad_format_or_pattern_fails_the_build(tmp_path, curated_copy):
+    path = curated_copy / "taxonomy.yml"
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original.replace("  - format: phone", "  - format: telepathy", 1), encoding="utf-8")
+    result = run_build(SEEDS, tmp_path / "a.db", curated=curated_copy)
+    assert result.exit_code == 1 and "unknown format 'telepathy'" in result.output
+    path.write_text(original.replace(r"'\btest-?fires?\b'", r"'\btest-(?fires'", 1), encoding="utf-8")
+    result = run_build(SEEDS, tmp_path / "b.db", curated=curated_copy)
+    assert result.exit_code == 1 and "bad regular expression" in result.output
+
+
+def test_an_override_that_names_no_event_is_a_warning(tmp_path, curated_copy, conn):
+    path = curated_copy / "taxonomy.yml"
+    path.write_text(path.read_text(encoding="utf-8") + (
+        "  - source: cc-2021-sep-dec\n    text: \"words that are in no entry\"\n    cameo: \"04\"\n    why: test\n"),
+        encoding="utf-8")
+    db = tmp_path / "events.db"
+    result = run_build(SEEDS, db, curated=curated_copy)
+    assert result.exit_code == 0, result.output
+    assert "matches no event; it was not applied" in result.output
+    import sqlite3
+    with sqlite3.connect(db) as built:
+        assert built.execute("select count(*) from build_problems where message like '%matches no event%'").fetchone()[0] == 1
