@@ -17,6 +17,7 @@ from .enrich.statements import StatementFinder, document_window
 from .model import Document, InputError, Mention, Problem
 from .parse import parse_document
 from .sources import read_documents
+from .timings import Timings
 
 ACTORS_FILE = "actors.yml"
 LINKS_FILE = "links.yml"
@@ -41,11 +42,14 @@ class BuildReport:
 
 
 def collect(seeds: Path, curated: Path, keep_going: bool = False,
-            progress: Optional[Callable[[Document], None]] = None) -> BuildData:
+            progress: Optional[Callable[[Document], None]] = None,
+            timings: Optional[Timings] = None) -> BuildData:
     """Run the pure stages. Raises InputError when the build cannot go on.
 
     With `keep_going`, a document that cannot be read or parsed is skipped with a warning instead.
+    `timings`, when given, receives the wall time of each stage.
     """
+    timings = timings or Timings()
     actors = load_actors(curated / ACTORS_FILE)
     decisions = load_curated_links(curated / LINKS_FILE)
     vocabulary = load_vocabulary(curated / VOCABULARY_FILE)
@@ -61,7 +65,7 @@ def collect(seeds: Path, curated: Path, keep_going: bool = False,
         else:
             errors.append(problem)
 
-    for item in read_documents(seeds):
+    for item in timings.iterate("read", read_documents(seeds)):
         if isinstance(item, Problem):
             (fail if item.severity == "error" else problems.append)(item)
             continue
@@ -69,7 +73,8 @@ def collect(seeds: Path, curated: Path, keep_going: bool = False,
         if document.info.id in ids:  # an unregistered file whose name slugs to an id already in use
             document.info.id = f"{document.info.id}-{document.sha256[:8]}"
         ids.add(document.info.id)
-        parsed = parse_document(document)
+        with timings.stage("parse"):
+            parsed = parse_document(document)
         doc_errors = [p for p in parsed.problems if p.severity == "error"]
         problems.extend(p for p in parsed.problems if p.severity != "error")
         if doc_errors:
@@ -83,9 +88,11 @@ def collect(seeds: Path, curated: Path, keep_going: bool = False,
             info.coverage_end = info.coverage_end or parsed.header.get("coverage_end")
             info.published = info.published or parsed.header.get("published")
             info.title = info.title or first_line(document.text)
-        problems.extend(date_mentions(parsed.mentions, info, parsed.header))
-        for mention in parsed.mentions:
-            mention.actors = actors.match(mention)
+        with timings.stage("dates"):
+            problems.extend(date_mentions(parsed.mentions, info, parsed.header))
+        with timings.stage("actors"):
+            for mention in parsed.mentions:
+                mention.actors = actors.match(mention)
         documents.append(document)
         mentions.extend(parsed.mentions)
         if progress:
@@ -95,10 +102,13 @@ def collect(seeds: Path, curated: Path, keep_going: bool = False,
     if not documents:
         raise InputError([Problem(str(seeds), None, "no documents to load", "error")])
     formats = {d.info.id: d.info.format for d in documents}
-    linked = link_mentions(mentions, formats, decisions, vocabulary)
+    with timings.stage("links"):
+        linked = link_mentions(mentions, formats, decisions, vocabulary)
     problems.extend(linked.problems)
-    events = events_from_clusters(linked.clusters, formats)
-    statements = find_statements(documents, mentions, events, actors)
+    with timings.stage("events"):
+        events = events_from_clusters(linked.clusters, formats)
+    with timings.stage("statements"):
+        statements = find_statements(documents, mentions, events, actors)
     return BuildData(documents=documents, events=events, actors=actors.actors, problems=problems,
                      links=linked.links, candidates=linked.candidates, statements=statements)
 
@@ -128,9 +138,10 @@ def first_line(text: str) -> Optional[str]:
 
 
 def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool = False,
-          progress: Optional[Callable[[Document], None]] = None) -> BuildReport:
-    data = collect(seeds, curated, keep_going=keep_going, progress=progress)
-    write_database(db_path, data)
+          progress: Optional[Callable[[Document], None]] = None,
+          timings: Optional[Timings] = None) -> BuildReport:
+    data = collect(seeds, curated, keep_going=keep_going, progress=progress, timings=timings)
+    write_database(db_path, data, timings=timings)
     return BuildReport(
         documents=len(data.documents),
         events=len(data.events),

@@ -9,6 +9,8 @@ import click
 
 from .build import build as run_build
 from .model import InputError
+from .sources import document_paths
+from .timings import Timings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,8 +34,11 @@ def cli():
               help="Folder of curated YAML (actors.yml).")
 @click.option("--keep-going", is_flag=True,
               help="Skip a document that cannot be read or parsed, with a warning, instead of failing.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the one-line summary.")
-def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool, quiet: bool):
+@click.option("-q", "--quiet", is_flag=True,
+              help="Print only errors and the one-line summary (no progress bar either).")
+@click.option("--timings", "show_timings", is_flag=True,
+              help="Print the seconds each stage took, as one JSON line on stderr ('timings: {...}').")
+def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool, quiet: bool, show_timings: bool):
     """Parse every document in SEEDS, enrich the events and write DB.
 
     \b
@@ -45,9 +50,29 @@ def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool, quiet: bo
     \b
     Example:
         python -m loader build --seeds seeds --db events.db
+
+    \b
+    On a terminal a progress bar follows the documents, then the stage running;
+    it stays quiet with --quiet or when stderr is not a terminal.
     """
+    interactive = not quiet and sys.stderr.isatty()
+    bar = None
+    if interactive and seeds.is_dir():
+        bar = click.progressbar(length=len(document_paths(seeds)), label="Reading documents", file=sys.stderr)
+
+    def on_stage(name: str) -> None:
+        nonlocal bar
+        if name in LATE_STAGES:
+            if bar is not None:
+                bar.render_finish()
+                bar = None
+            click.echo(f"{LATE_STAGES[name]}…", err=True)
+
+    timings = Timings(on_stage=on_stage if interactive else None)
     try:
-        report = run_build(seeds, db_path, curated, keep_going=keep_going)
+        report = run_build(seeds, db_path, curated, keep_going=keep_going,
+                           progress=(lambda _document: bar and bar.update(1)) if bar is not None else None,
+                           timings=timings)
     except InputError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
@@ -59,6 +84,8 @@ def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool, quiet: bo
         click.echo(f"internal error: {type(error).__name__}: {error} (set LOADER_DEBUG=1 for a traceback); "
                    f"{db_path} left unchanged", err=True)
         sys.exit(2)
+    if show_timings:
+        click.echo(f"timings: {timings.as_json()}", err=True)
     if not quiet:
         for problem in report.warnings:
             click.echo(str(problem), err=True)
@@ -68,6 +95,12 @@ def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool, quiet: bo
         f"{report.statements} statements, "
         f"{report.actors} actors ({report.actor_links} event links), {len(report.warnings)} warnings"
     )
+
+
+# What a long build says, on a terminal, when each stage after reading the documents starts.
+LATE_STAGES = {"links": "Linking mentions across sources", "events": "Making events",
+               "statements": "Finding statements", "write": "Writing the database",
+               "indexes": "Indexing", "fts": "Building full-text search", "vacuum": "Compacting"}
 
 
 def main():

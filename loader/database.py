@@ -12,7 +12,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Optional
 
 import sqlite_utils
 
@@ -21,6 +21,7 @@ from .enrich.dates import month_of
 from .enrich.link import PairScore
 from .enrich.statements import Statement
 from .model import Document, Event, Problem
+from .timings import Timings
 
 SCHEMA_VERSION = 1
 
@@ -145,17 +146,20 @@ class BuildData:
     statements: list[Statement] = field(default_factory=list)
 
 
-def ensure_db_shape(db: sqlite_utils.Database) -> None:
+def ensure_db_shape(db: sqlite_utils.Database, timings: Optional[Timings] = None) -> None:
     """Create tables (if missing), then indexes, full-text search and views: the one place for all of it."""
+    timings = timings or Timings()
     for name, (columns, options) in TABLES.items():
         if not db[name].exists():
             db[name].create(columns, not_null=NOT_NULL.get(name), **options)
-    for name, indexes in INDEXES.items():
-        for columns in indexes:
-            db[name].create_index(columns, if_not_exists=True)
-    for name, columns in FTS.items():
-        if not db[f"{name}_fts"].exists():
-            db[name].enable_fts(columns, fts_version="FTS5", tokenize="porter", create_triggers=False)
+    with timings.stage("indexes"):
+        for name, indexes in INDEXES.items():
+            for columns in indexes:
+                db[name].create_index(columns, if_not_exists=True)
+    with timings.stage("fts"):
+        for name, columns in FTS.items():
+            if not db[f"{name}_fts"].exists():
+                db[name].enable_fts(columns, fts_version="FTS5", tokenize="porter", create_triggers=False)
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
 
@@ -293,8 +297,9 @@ def write_rows(db: sqlite_utils.Database, data: BuildData) -> None:
         )
 
 
-def write_database(path: Path, data: BuildData) -> None:
+def write_database(path: Path, data: BuildData, timings: Optional[Timings] = None) -> None:
     """Build the whole database in a temporary file beside `path`, then rename it into place."""
+    timings = timings or Timings()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -302,12 +307,14 @@ def write_database(path: Path, data: BuildData) -> None:
     try:
         db = sqlite_utils.Database(temporary)
         db.conn.execute("pragma foreign_keys = on")
-        for name, (columns, options) in TABLES.items():
-            db[name].create(columns, not_null=NOT_NULL.get(name), **options)
-        write_rows(db, data)
-        ensure_db_shape(db)
+        with timings.stage("write"):
+            for name, (columns, options) in TABLES.items():
+                db[name].create(columns, not_null=NOT_NULL.get(name), **options)
+            write_rows(db, data)
+        ensure_db_shape(db, timings)
         db.conn.execute(f"pragma user_version = {SCHEMA_VERSION}")
-        db.conn.execute("vacuum")
+        with timings.stage("vacuum"):
+            db.conn.execute("vacuum")
         db.close()
         os.replace(temporary, path)
     except BaseException:
