@@ -116,10 +116,13 @@ def collect(seeds: Path, curated: Path, keep_going: bool = False,
 def find_statements(documents: list[Document], mentions: list[Mention], events: list, actors) -> list:
     event_of = {m.key: e for e in events for m in e.mentions}
     types = {a.id: a.type for a in actors.actors.values()}
+    by_source: dict[str, list[Mention]] = {}  # grouped once: a scan per document is quadratic
+    for mention in mentions:
+        by_source.setdefault(mention.source_id, []).append(mention)
     found = []
     for document in documents:
         info = document.info
-        own = [m for m in mentions if m.source_id == info.id]
+        own = by_source.get(info.id, [])
 
         def match(span, source_id=info.id):
             return actors.match(Mention(source_id, 0, span.start, span.end, span.text, span.line))
