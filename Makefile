@@ -36,8 +36,9 @@ test: $(VENV)/.installed
 ## Writes bench/results.json and bench/RESULTS.md. See bench/README.md.
 N ?= 10000
 BENCH_TIMEOUT ?= 1800
+BENCH_ARGS ?=
 bench: $(VENV)/.bench
-	timeout $(BENCH_TIMEOUT) $(BIN)/python bench/run.py --events $(N)
+	timeout $(BENCH_TIMEOUT) $(BIN)/python bench/run.py --events $(N) $(BENCH_ARGS)
 
 ## A quick run that records nothing: does the whole benchmark still work?
 bench-smoke: $(VENV)/.bench
