@@ -22,6 +22,7 @@ from .enrich.taxonomy import Taxonomy, classify, load_taxonomy, unused_overrides
 from .model import Document, InputError, Mention, Problem
 from .parse import parse_document
 from .sources import read_documents
+from .timings import Timings
 from .yamlfiles import load_yaml
 
 ACTORS_FILE = "actors.yml"
@@ -56,21 +57,25 @@ class BuildReport:
 
 
 def collect(seeds: Path, curated: Path, keep_going: bool = False,
-            progress: Optional[Callable[[Document], None]] = None) -> BuildData:
+            progress: Optional[Callable[[Document], None]] = None,
+            timings: Optional[Timings] = None) -> BuildData:
     """Run the pure stages. Raises InputError when the build cannot go on.
 
     With `keep_going`, a document that cannot be read or parsed is skipped with a warning instead.
+    `timings`, when given, receives the wall time of each stage.
     """
-    data, errors = check(seeds, curated, keep_going=keep_going, progress=progress)
+    data, errors = check(seeds, curated, keep_going=keep_going, progress=progress, timings=timings)
     if errors:
         raise InputError(errors)
     return data
 
 
 def check(seeds: Path, curated: Path, keep_going: bool = False,
-          progress: Optional[Callable[[Document], None]] = None) -> tuple[BuildData, list[Problem]]:
+          progress: Optional[Callable[[Document], None]] = None,
+          timings: Optional[Timings] = None) -> tuple[BuildData, list[Problem]]:
     """The pure stages, shared by `build` and `validate`: what they produced (warnings in
     `problems`) and every error found, curated files and documents alike. Never raises for bad input."""
+    timings = timings or Timings()
     documents: list[Document] = []
     mentions: list[Mention] = []
     name_issues: list = []  # (mention, NameIssue) for the unmatched-names report
@@ -95,7 +100,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         else:
             errors.append(problem)
 
-    for item in _read_documents(seeds, errors):
+    for item in timings.iterate("read", _read_documents(seeds, errors)):
         if isinstance(item, Problem):
             (fail if item.severity == "error" else problems.append)(item)
             continue
@@ -103,7 +108,8 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         if document.info.id in ids:  # an unregistered file whose name slugs to an id already in use
             document.info.id = f"{document.info.id}-{document.sha256[:8]}"
         ids.add(document.info.id)
-        parsed = parse_document(document)
+        with timings.stage("parse"):
+            parsed = parse_document(document)
         doc_errors = [p for p in parsed.problems if p.severity == "error"]
         problems.extend(p for p in parsed.problems if p.severity != "error")
         if doc_errors:
@@ -117,16 +123,18 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
             info.coverage_end = info.coverage_end or parsed.header.get("coverage_end")
             info.published = info.published or parsed.header.get("published")
             info.title = info.title or first_line(document.text)
-        dated = date_document(parsed.mentions, info, parsed.header, curated_dates)
+        with timings.stage("dates"):
+            dated = date_document(parsed.mentions, info, parsed.header, curated_dates)
         # A curated date that contradicts a source is a curation error: never skipped by --keep-going.
         errors.extend(p for p in dated.problems if p.severity == "error")
         problems.extend(p for p in dated.problems if p.severity != "error")
         dating.append(dated)
-        memory = DocumentMemory()  # short names may refer back to a full name earlier in the document
-        for mention in parsed.mentions:
-            reading = actors.read(mention, memory)
-            mention.actors = reading.matches + reading.implied
-            name_issues.extend((mention, issue) for issue in reading.issues)
+        with timings.stage("actors"):
+            memory = DocumentMemory()  # short names may refer back to a full name earlier in the document
+            for mention in parsed.mentions:
+                reading = actors.read(mention, memory)
+                mention.actors = reading.matches + reading.implied
+                name_issues.extend((mention, issue) for issue in reading.issues)
         documents.append(document)
         mentions.extend(parsed.mentions)
         if progress:
@@ -143,17 +151,22 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     # Across documents: link the reports of one event, then give it the bounds its sources allow together.
     formats = {d.info.id: d.info.format for d in documents}
     try:
-        linked = link_mentions(mentions, formats, decisions, vocabulary)
+        with timings.stage("links"):
+            linked = link_mentions(mentions, formats, decisions, vocabulary)
     except InputError as error:  # a curated link that names no mention
         return partial, error.problems
     problems.extend(linked.problems)
-    events = events_from_clusters(linked.clusters, formats)
-    for problem in date_events(events, dating):
-        (errors if problem.severity == "error" else problems).append(problem)
-    statements = find_statements(documents, mentions, events, actors)
+    with timings.stage("events"):
+        events = events_from_clusters(linked.clusters, formats)
+    with timings.stage("dates"):
+        for problem in date_events(events, dating):
+            (errors if problem.severity == "error" else problems).append(problem)
+    with timings.stage("statements"):
+        statements = find_statements(documents, mentions, events, actors)
     event_of = {m.key: e.id for e in events for m in e.mentions}
     unmatched = name_report((event_of[mention.key], mention, issue) for mention, issue in name_issues)
-    place_links, classes = describe_events(events, taxonomy, gazetteer)
+    with timings.stage("taxonomy"):
+        place_links, classes = describe_events(events, taxonomy, gazetteer)
     problems.extend(unused_overrides(taxonomy, events, str(curated / TAXONOMY_FILE)))
     problems.extend(gazetteer.unused(events, str(curated / PLACES_FILE)))
     return BuildData(documents=documents, events=events, actors=actors.actors, problems=problems,
@@ -195,10 +208,13 @@ def _read_documents(seeds: Path, errors: list[Problem]):
 def find_statements(documents: list[Document], mentions: list[Mention], events: list, actors) -> list:
     event_of = {m.key: e for e in events for m in e.mentions}
     types = {a.id: a.type for a in actors.actors.values()}
+    by_source: dict[str, list[Mention]] = {}  # grouped once: a scan per document is quadratic
+    for mention in mentions:
+        by_source.setdefault(mention.source_id, []).append(mention)
     found = []
     for document in documents:
         info = document.info
-        own = [m for m in mentions if m.source_id == info.id]
+        own = by_source.get(info.id, [])
 
         def match(span, source_id=info.id):
             return actors.match(Mention(source_id, 0, span.start, span.end, span.text, span.line))
@@ -217,9 +233,10 @@ def first_line(text: str) -> Optional[str]:
 
 
 def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool = False,
-          progress: Optional[Callable[[Document], None]] = None) -> BuildReport:
-    data = collect(seeds, curated, keep_going=keep_going, progress=progress)
-    write_database(db_path, data)
+          progress: Optional[Callable[[Document], None]] = None,
+          timings: Optional[Timings] = None) -> BuildReport:
+    data = collect(seeds, curated, keep_going=keep_going, progress=progress, timings=timings)
+    write_database(db_path, data, timings=timings)
     return BuildReport(
         documents=len(data.documents),
         events=len(data.events),

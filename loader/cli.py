@@ -14,6 +14,8 @@ from .build import build as run_build
 from .build import collect
 from .enrich.dates import label, width_days
 from .model import InputError
+from .sources import document_paths
+from .timings import Timings
 from .validate import validate_inputs
 
 
@@ -39,8 +41,11 @@ def cli():
               help="Folder of curated YAML (actors.yml, not_actors.yml, words.yml).")
 @click.option("--keep-going", is_flag=True,
               help="Skip a document that cannot be read or parsed, with a warning, instead of failing.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the one-line summary.")
-def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool, quiet: bool):
+@click.option("-q", "--quiet", is_flag=True,
+              help="Print only errors and the one-line summary (no progress bar either).")
+@click.option("--timings", "show_timings", is_flag=True,
+              help="Print the seconds each stage took, as one JSON line on stderr ('timings: {...}').")
+def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool, quiet: bool, show_timings: bool):
     """Parse every document in SEEDS, enrich the events and write DB.
 
     \b
@@ -52,10 +57,30 @@ def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool, quiet: bo
     \b
     Example:
         python -m loader build --seeds seeds --db events.db
+
+    \b
+    On a terminal a progress bar follows the documents, then the stage running;
+    it stays quiet with --quiet or when stderr is not a terminal.
     """
+    interactive = not quiet and sys.stderr.isatty()
+    bar = None
+    if interactive and seeds.is_dir():
+        bar = click.progressbar(length=len(document_paths(seeds)), label="Reading documents", file=sys.stderr)
+
+    def on_stage(name: str) -> None:
+        nonlocal bar
+        if name in LATE_STAGES:
+            if bar is not None:
+                bar.render_finish()
+                bar = None
+            click.echo(f"{LATE_STAGES[name]}…", err=True)
+
+    timings = Timings(on_stage=on_stage if interactive else None)
     previous = _on_sigterm(_interrupt)  # so a terminated build removes its temporary file, as Ctrl-C does
     try:
-        report = run_build(seeds, db_path, curated, keep_going=keep_going)
+        report = run_build(seeds, db_path, curated, keep_going=keep_going,
+                           progress=(lambda _document: bar and bar.update(1)) if bar is not None else None,
+                           timings=timings)
     except InputError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
@@ -74,6 +99,8 @@ def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool, quiet: bo
     finally:
         if previous is not None:
             _on_sigterm(previous)
+    if show_timings:
+        click.echo(f"timings: {timings.as_json()}", err=True)
     if not quiet:
         for problem in report.warnings:
             click.echo(str(problem), err=True)
@@ -185,6 +212,12 @@ def validate_command(seeds: Path, curated: Path, quiet: bool):
         click.echo(f"validate failed: {summary}")
         sys.exit(1)
     click.echo(f"valid: {summary}")
+
+
+# What a long build says, on a terminal, when each stage after reading the documents starts.
+LATE_STAGES = {"links": "Linking mentions across sources", "events": "Making events",
+               "statements": "Finding statements", "write": "Writing the database",
+               "indexes": "Indexing", "fts": "Building full-text search", "vacuum": "Compacting"}
 
 
 def internal_error(error: Exception, suffix: str = "") -> None:

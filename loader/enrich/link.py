@@ -311,25 +311,37 @@ class Scorer:
 # --- linking -------------------------------------------------------------------------------------
 
 def candidate_pairs(mentions: list[Mention], scorer: Scorer, formats: dict[str, str]) -> Iterable[tuple[Mention, Mention]]:
-    """Pairs that share a blocking key and whose dates overlap, each once, in a stable order."""
+    """Pairs that share a blocking key and whose dates overlap, each once, in a stable order.
+
+    A pair is yielded in the first block, in key order, that holds both mentions: a later block skips
+    it when the two share an earlier usable key. So no set of the pairs already compared is kept, and
+    memory grows with the mentions, not with the pairs (tens of millions on a large corpus).
+    """
     blocks: dict[str, list[Mention]] = defaultdict(list)
     for mention in mentions:
         for key in scorer.blocking_keys(mention):
             blocks[key].append(mention)
-    seen = set()
-    for key in sorted(blocks):
+    usable = sorted(key for key, members in blocks.items() if 2 <= len(members) <= MAX_BLOCK)
+    blocks = {key: blocks[key] for key in usable}
+    keys_of: dict[tuple, set[str]] = defaultdict(set)
+    for key in usable:
+        for mention in blocks[key]:
+            keys_of[mention.key].add(key)
+    spans = {m.key: span(m) for m in mentions}
+    for key in usable:
         members = blocks[key]
-        if len(members) < 2 or len(members) > MAX_BLOCK:
-            continue
         for i, a in enumerate(members):
+            earlier = [k for k in keys_of[a.key] if k < key]
+            a0, a1 = spans[a.key]
             for b in members[i + 1 :]:
-                pair = (a.key, b.key) if a.key < b.key else (b.key, a.key)
-                if pair in seen:
-                    continue
-                seen.add(pair)
                 if a.source_id == b.source_id:  # a document reports each event once; later mentions recall others
                     continue
-                if overlaps(a, b):
+                if earlier:
+                    keys_b = keys_of[b.key]
+                    if any(k in keys_b for k in earlier):
+                        continue  # compared in an earlier block
+                b0, b1 = spans[b.key]
+                if a0 <= b1 and b0 <= a1:  # the dates overlap
                     yield (a, b) if a.key < b.key else (b, a)
 
 
@@ -393,8 +405,9 @@ def link_mentions(mentions: list[Mention], formats: dict[str, str], curated: Cur
             pair.decision, pair.method, pair.reason = "linked", "curated", reason
             links.append(pair)
 
-    scored = [scorer.score(a, b) for a, b in candidate_pairs(mentions, scorer, formats)]
-    scored = [p for p in scored if p.score >= CANDIDATE_AT]
+    # Scored as they come, keeping only those a curator or the linker will use.
+    scored = [p for p in (scorer.score(a, b) for a, b in candidate_pairs(mentions, scorer, formats))
+              if p.score >= CANDIDATE_AT]
     scored.sort(key=lambda p: (-p.score, p.a.key, p.b.key))
     best_to_source: dict[tuple, PairScore] = {}
     for pair in scored:  # each mention keeps only its best link to any one other source

@@ -1,0 +1,45 @@
+"""Wall time of each build stage, for `loader build --timings` and the benchmark in bench/.
+
+Stages are timed around whole calls (per document at most), never per mention, so timing costs
+nothing measurable whether or not anyone reads it.
+"""
+from __future__ import annotations
+
+import json
+import time
+from contextlib import contextmanager
+from typing import Callable, Iterable, Iterator, Optional, TypeVar
+
+T = TypeVar("T")
+
+
+class Timings:
+    """Seconds per stage name, summed over every time the stage ran."""
+
+    def __init__(self, on_stage: Optional[Callable[[str], None]] = None):
+        self.seconds: dict[str, float] = {}
+        self.on_stage = on_stage  # called the first time a stage starts (progress messages)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        if self.on_stage and name not in self.seconds:
+            self.on_stage(name)
+        self.seconds.setdefault(name, 0.0)
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] += time.perf_counter() - start
+
+    def iterate(self, name: str, items: Iterable[T]) -> Iterator[T]:
+        """The items, with the time spent producing each one counted under `name`."""
+        iterator = iter(items)
+        while True:
+            with self.stage(name):
+                item = next(iterator, StopIteration)
+            if item is StopIteration:
+                return
+            yield item
+
+    def as_json(self) -> str:
+        return json.dumps({name: round(seconds, 3) for name, seconds in self.seconds.items()})

@@ -1,0 +1,87 @@
+"""The benchmark's corpus generator (and what the loader makes of its corpus), and the linker's pair
+enumeration on it. No timing is asserted here: speed and memory are measured by `make bench`."""
+from __future__ import annotations
+
+import importlib.util
+import sqlite3
+from collections import defaultdict
+
+import pytest
+
+from conftest import ROOT, SEEDS, run_build
+from loader.build import collect
+from loader.enrich.link import MAX_BLOCK, Scorer, candidate_pairs, load_vocabulary, overlaps
+
+spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
+generate = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(generate)
+
+REPORTS = 400
+ENTRIES = (10, 40)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    out = tmp_path_factory.mktemp("corpus")
+    summary = generate.generate(REPORTS, out, seed=11, entries=ENTRIES)
+    return out, summary
+
+
+def test_the_generator_is_deterministic(corpus, tmp_path):
+    out, summary = corpus
+    again = generate.generate(REPORTS, tmp_path / "again", seed=11, entries=ENTRIES)
+    other = generate.generate(REPORTS, tmp_path / "other", seed=12, entries=ENTRIES)
+    assert again["sha256"] == summary["sha256"]
+    assert other["sha256"] != summary["sha256"]
+    assert sorted(p.name for p in (out / "seeds").iterdir()) == sorted(p.name for p in (tmp_path / "again" / "seeds").iterdir())
+
+
+def test_the_loader_builds_every_generated_report_without_warnings(corpus, tmp_path):
+    out, summary = corpus
+    db = tmp_path / "events.db"
+    result = run_build(out / "seeds", db, "--quiet", curated=out / "curated")
+    assert result.exit_code == 0, result.output
+    conn = sqlite3.connect(db)
+    assert conn.execute("select count(*) from event_sources").fetchone()[0] == REPORTS
+    assert conn.execute("select count(*) from build_problems").fetchone()[0] == 0
+    formats = {row[0] for row in conn.execute("select distinct format from sources")}
+    assert formats == {"chronology", "timeline", "article"}
+    methods = {row[0] for row in conn.execute("select distinct date_method from events")}
+    assert {"explicit", "relative"} <= methods and methods & {"coverage", "order"}  # stripped dates bounded
+    assert conn.execute("select count(*) from event_actors").fetchone()[0] > 0
+    assert conn.execute("select count(*) from statements").fetchone()[0] > 0
+
+
+def reference_pairs(mentions, scorer):
+    """The enumeration as first written: a set of every pair already compared."""
+    blocks = defaultdict(list)
+    for mention in mentions:
+        for key in scorer.blocking_keys(mention):
+            blocks[key].append(mention)
+    seen = set()
+    for key in sorted(blocks):
+        members = blocks[key]
+        if len(members) < 2 or len(members) > MAX_BLOCK:
+            continue
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                pair = (a.key, b.key) if a.key < b.key else (b.key, a.key)
+                if pair in seen:
+                    continue
+                seen.add(pair)
+                if a.source_id == b.source_id:
+                    continue
+                if overlaps(a, b):
+                    yield (a, b) if a.key < b.key else (b, a)
+
+
+@pytest.mark.parametrize("which", ["seeds", "generated"])
+def test_pair_enumeration_without_a_seen_set_gives_the_same_pairs_in_the_same_order(which, corpus):
+    out, _ = corpus
+    seeds, curated = (SEEDS, ROOT / "curated") if which == "seeds" else (out / "seeds", out / "curated")
+    data = collect(seeds, curated)
+    mentions = sorted((m for e in data.events for m in e.mentions), key=lambda m: m.key)
+    scorer = Scorer(mentions, load_vocabulary(curated / "linking.yml"))
+    expected = [(a.key, b.key) for a, b in reference_pairs(mentions, scorer)]
+    assert expected
+    assert [(a.key, b.key) for a, b in candidate_pairs(mentions, scorer, {})] == expected
