@@ -65,10 +65,29 @@ class PlaceLink:
 class Gazetteer:
     places: dict[str, Place]
 
+    def __post_init__(self):
+        # One pass of one pattern over each excerpt finds which places it may name; only those are then
+        # checked with their own pattern (locative context, not_in): the cost grows with the text.
+        aliases = {alias: place.id for place in self.places.values() for alias in place.aliases}
+        # An alias that contains another place's alias ("Japan and East China Seas") names both.
+        owner = {alias: {pid for other, pid in aliases.items() if other in alias} for alias in aliases}
+        names = "|".join(re.escape(a) for a in sorted(owner, key=lambda a: (-len(a), a)))
+        self._owner = owner
+        self._any_name = re.compile(rf"(?<![\w-])(?:{names})(?![\w-])") if owner else None
+        self._curated = {place.id for place in self.places.values() if place.also_in}
+
+    def candidates(self, event: Event) -> list[Place]:
+        named = set(self._curated)
+        if self._any_name is not None:
+            for mention in event.mentions:
+                for match in self._any_name.finditer(mention.excerpt):
+                    named |= self._owner[match.group(0)]
+        return [place for pid, place in self.places.items() if pid in named]
+
     def links(self, event: Event) -> list[PlaceLink]:
         """Every place the event's excerpts name (first mention kept, with a count), plus curated links."""
         found: dict[str, PlaceLink] = {}
-        for place in self.places.values():
+        for place in self.candidates(event):
             for mention in event.mentions:
                 if any(c.names(mention) for c in place.not_in):
                     continue
