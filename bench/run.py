@@ -147,10 +147,10 @@ def byhand_route(jsonl: Path, db: Path, work: Path, timeout: float) -> dict:
 # -- the site --------------------------------------------------------------------------------------
 
 def serve_settings() -> list[str]:
-    """The --setting pairs of `make serve`, read from the Makefile so the bench serves the same site."""
-    text = (ROOT / "Makefile").read_text()
-    recipe = text[text.index("\nserve:"):].split("\n\n")[0]
-    return [arg for pair in re.findall(r"--setting\s+(\S+)\s+(\S+)", recipe) for arg in ("--setting", *pair)]
+    """The --setting pairs of `make serve`, from settings.json (the one place the Makefile reads too)."""
+    settings = json.loads((ROOT / "settings.json").read_text(encoding="utf-8"))
+    return [arg for name, value in settings.items()
+            for arg in ("--setting", name, json.dumps(value) if isinstance(value, bool) else str(value))]
 
 
 def free_port() -> int:
