@@ -32,6 +32,16 @@ def run_build(seeds: Path, db: Path, *extra: str, curated: Path = CURATED):
     )
 
 
+def event_named(conn, source, text):
+    """The one event whose report in `source` contains `text` verbatim."""
+    rows = conn.execute(
+        """select events.* from events join event_sources on event_sources.event_id = events.id
+           where event_sources.source_id = ? and instr(event_sources.excerpt, ?) > 0""", (source, text)
+    ).fetchall()
+    assert len(rows) == 1, f"{source}: {text!r} names {len(rows)} events, not one"
+    return rows[0]
+
+
 @pytest.fixture(scope="session")
 def seed_db(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("seed") / "events.db"

@@ -2,18 +2,9 @@
 import pytest
 import yaml
 
-from conftest import CURATED, SEEDS, run_build
+from conftest import CURATED, SEEDS, event_named, run_build
 
 PLACES = yaml.safe_load((CURATED / "places.yml").read_text(encoding="utf-8"))
-
-
-def event_named(conn, source, text):
-    rows = conn.execute(
-        """select events.* from events join event_sources on event_sources.event_id = events.id
-           where event_sources.source_id = ? and instr(event_sources.excerpt, ?) > 0""", (source, text)
-    ).fetchall()
-    assert len(rows) == 1, f"{source}: {text!r} names {len(rows)} events, not one"
-    return rows[0]
 
 
 def places_of(conn, event_id):

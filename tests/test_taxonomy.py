@@ -3,20 +3,10 @@ it names, through the database the CLI builds."""
 import pytest
 import yaml
 
-from conftest import CURATED, SEEDS, run_build
+from conftest import CURATED, SEEDS, event_named, run_build
 
 TAXONOMY = yaml.safe_load((CURATED / "taxonomy.yml").read_text(encoding="utf-8"))
 SECTIONS = {"cameo": ("code", "cameo_root"), "format": ("format", "format"), "forum": ("forum", "forum")}
-
-
-def event_named(conn, source, text):
-    """The one event whose report in `source` contains `text` verbatim."""
-    rows = conn.execute(
-        """select events.* from events join event_sources on event_sources.event_id = events.id
-           where event_sources.source_id = ? and instr(event_sources.excerpt, ?) > 0""", (source, text)
-    ).fetchall()
-    assert len(rows) == 1, f"{source}: {text!r} names {len(rows)} events, not one"
-    return rows[0]
 
 
 RULES = [(section, rule) for section in SECTIONS for rule in TAXONOMY[section]]
