@@ -24,7 +24,6 @@ import math
 import os
 import platform
 import re
-import shutil
 import socket
 import sqlite3
 import subprocess

@@ -152,7 +152,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     formats = {d.info.id: d.info.format for d in documents}
     try:
         with timings.stage("links"):
-            linked = link_mentions(mentions, formats, decisions, vocabulary)
+            linked = link_mentions(mentions, decisions, vocabulary)
     except InputError as error:  # a curated link that names no mention
         return partial, error.problems
     problems.extend(linked.problems)

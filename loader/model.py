@@ -90,8 +90,6 @@ class Mention:
     categories: list[str] = field(default_factory=list)  # the source's own categories
     lead: int = 0  # characters at the start of the excerpt that only carry the date ("On May 19, 2021, ")
     actors: list["ActorMatch"] = field(default_factory=list)  # filled by the actors stage
-    link_method: Optional[str] = None  # how it joined its event: None for the event's first mention
-    link_score: Optional[float] = None
 
     @property
     def key(self) -> tuple[str, int]:

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from datasette.app import Datasette
 
-from conftest import CURATED, ROOT, SEEDS, run_build
+from conftest import ROOT, SEEDS, run_build
 
 
 def event_of(conn, source_id: str, fragment: str) -> str:

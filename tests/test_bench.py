@@ -84,4 +84,4 @@ def test_pair_enumeration_without_a_seen_set_gives_the_same_pairs_in_the_same_or
     scorer = Scorer(mentions, load_vocabulary(curated / "linking.yml"))
     expected = [(a.key, b.key) for a, b in reference_pairs(mentions, scorer)]
     assert expected
-    assert [(a.key, b.key) for a, b in candidate_pairs(mentions, scorer, {})] == expected
+    assert [(a.key, b.key) for a, b in candidate_pairs(mentions, scorer)] == expected

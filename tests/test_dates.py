@@ -17,7 +17,6 @@ from click.testing import CliRunner
 from datasette.app import Datasette
 
 from conftest import CURATED, ROOT, SEEDS
-from loader.build import collect
 from loader.cli import cli
 from loader.database import BuildData, write_database
 from loader.enrich.curated_dates import load_curated_dates

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import CC_2020, CC_2021, CURATED, ROOT, SEEDS, run_build
+from conftest import CC_2020, CC_2021, CURATED, ROOT, SEEDS
 from loader.cli import cli
 
 NEW_CHRONOLOGY = "China - Russia\n\nChronology from Jan 2022 to Mar 2022\n\n{entries}\n"

@@ -6,13 +6,10 @@ import io
 import json
 
 import markupsafe
-import re
 import shutil
-import sqlite3
 import subprocess
 import sys
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlencode, urlparse
 
 import pytest

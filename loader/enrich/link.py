@@ -310,7 +310,7 @@ class Scorer:
 
 # --- linking -------------------------------------------------------------------------------------
 
-def candidate_pairs(mentions: list[Mention], scorer: Scorer, formats: dict[str, str]) -> Iterable[tuple[Mention, Mention]]:
+def candidate_pairs(mentions: list[Mention], scorer: Scorer) -> Iterable[tuple[Mention, Mention]]:
     """Pairs that share a blocking key and whose dates overlap, each once, in a stable order.
 
     A pair is yielded in the first block, in key order, that holds both mentions: a later block skips
@@ -348,10 +348,9 @@ def candidate_pairs(mentions: list[Mention], scorer: Scorer, formats: dict[str, 
 class Clusters:
     """Union-find over mentions that refuses merges breaking a rule (same list twice, a curated 'different')."""
 
-    def __init__(self, mentions: list[Mention], formats: dict[str, str], apart: list[tuple[Mention, Mention]]):
+    def __init__(self, mentions: list[Mention], apart: list[tuple[Mention, Mention]]):
         self.parent = {m.key: m.key for m in mentions}
         self.members = {m.key: [m] for m in mentions}
-        self.formats = formats
         self.apart = {(a.key, b.key) for a, b in apart} | {(b.key, a.key) for a, b in apart}
 
     def find(self, key):
@@ -377,8 +376,7 @@ class Clusters:
         self.members[ra].extend(self.members.pop(rb))
 
 
-def link_mentions(mentions: list[Mention], formats: dict[str, str], curated: Curated,
-                  vocabulary: Vocabulary) -> LinkResult:
+def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabulary) -> LinkResult:
     """Group mentions into events. Pure: the same mentions and decisions give the same clusters."""
     by_source: dict[str, list[Mention]] = defaultdict(list)
     for mention in mentions:
@@ -388,7 +386,7 @@ def link_mentions(mentions: list[Mention], formats: dict[str, str], curated: Cur
         raise InputError(errors)
     apart = [(x, y) for found, _ in different for i, x in enumerate(found) for y in found[i + 1 :]]
     scorer = Scorer(mentions, vocabulary)
-    clusters = Clusters(mentions, formats, apart)
+    clusters = Clusters(mentions, apart)
     links: list[PairScore] = []
     candidates: list[PairScore] = []
     problems: list[Problem] = []
@@ -406,7 +404,7 @@ def link_mentions(mentions: list[Mention], formats: dict[str, str], curated: Cur
             links.append(pair)
 
     # Scored as they come, keeping only those a curator or the linker will use.
-    scored = [p for p in (scorer.score(a, b) for a, b in candidate_pairs(mentions, scorer, formats))
+    scored = [p for p in (scorer.score(a, b) for a, b in candidate_pairs(mentions, scorer))
               if p.score >= CANDIDATE_AT]
     scored.sort(key=lambda p: (-p.score, p.a.key, p.b.key))
     best_to_source: dict[tuple, PairScore] = {}

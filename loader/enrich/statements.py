@@ -21,7 +21,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from ..model import ActorMatch, DateBounds, Event, Mention
+from ..model import DateBounds, Event, Mention
+from ..parse.datetext import DATE_LABEL, bounds_from_label
 from ..parse.text import Span, paragraphs, sentences
 
 VERB = (
@@ -72,8 +73,6 @@ def _last(iterator):
 
 
 def _date_of(value: str) -> Optional[str]:
-    from ..parse.datetext import DATE_LABEL, bounds_from_label
-
     match = DATE_LABEL.search(value)
     bounds = bounds_from_label(match) if match else None
     return bounds.earliest if bounds else None

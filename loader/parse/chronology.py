@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import DateBounds, Mention, ParsedDocument, Problem
+from ..model import Mention, ParsedDocument, Problem
 from .datetext import DATE_LABEL, bounds_from_label, month_bounds, parse_month_year
 from .text import paragraphs
 
