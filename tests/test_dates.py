@@ -89,8 +89,8 @@ def test_the_seed_back_references_do_not_date_their_entries(conn):
     patrol, protocol = rows[3], rows[5]
     assert "On July 23, 2019" in patrol["description"] and "inked on Oct. 13, 2009" in protocol["description"]
     assert bounds_of(patrol) == ("2020-12-22", "2020-12-22") and patrol["date_method"] == "curated"
-    assert protocol["date_earliest"] < protocol["date_latest"]  # no day was read off the text
-    assert protocol["date_earliest"] >= "2020-09-01" and protocol["date_method"] == "order"
+    # its day is the curated signing (15 December), not a day read off the text (Oct. 13, 2009; Dec. 16, 2020)
+    assert bounds_of(protocol) == ("2020-12-15", "2020-12-15") and protocol["date_method"] == "curated"
 
 
 def bounds_of(row):
