@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import CC_2020, CC_2021, CURATED, ROOT, SEEDS
+from conftest import CC_2020, CC_2021, CURATED, OVERWATCH, ROOT, SEEDS
 from loader.cli import cli
 
 NEW_CHRONOLOGY = "China - Russia\n\nChronology from Jan 2022 to Mar 2022\n\n{entries}\n"
@@ -247,6 +247,21 @@ def test_a_missing_document_is_a_warning_with_keep_going(seeds_copy, tmp_path):
     result = build(seeds_copy, tmp_path / "events.db", CURATED, "--keep-going")
     assert_clean_exit(result, 0)
     assert f"warning: source 'cc-2020-sep-dec' lists '{CC_2020}', which is not in" in result.output
+    assert "4 documents" in result.output
+
+
+def test_a_link_decision_naming_a_missing_document_is_a_warning_with_keep_going(seeds_copy, curated_copy, tmp_path):
+    links = curated_copy / "links.yml"
+    links.write_text("same: []\ndifferent:\n"
+                     "  - mentions:\n"
+                     "      - {source: cc-2021-sep-dec, text: \"Putin holds talks, via videoconference, with Xi Jinping\"}\n"
+                     "      - {source: overwatch-2020-2022, text: \"On December 15, 2021\"}\n"
+                     "    reason: a decision about a document this build goes on without\n", encoding="utf-8")
+    (seeds_copy / OVERWATCH).unlink()
+    result = build(seeds_copy, tmp_path / "events.db", curated_copy, "--keep-going")
+    assert_clean_exit(result, 0)
+    assert (f"{links}:3: warning: 'different' decision names 'overwatch-2020-2022', a source not loaded; not used"
+            in result.output)
     assert "4 documents" in result.output
 
 

@@ -167,11 +167,20 @@ def _decision_lines(path: Path) -> dict[tuple[str, int], int]:
     return lines
 
 
-def _resolve(curated: Curated, by_source: dict[str, list[Mention]]) -> tuple[list, list, list[Problem]]:
-    """Turn (source, text) references into mentions; a reference that matches none or several is an error."""
-    errors, same, different = [], [], []
+def _resolve(curated: Curated, by_source: dict[str, list[Mention]]) -> tuple[list, list, list[Problem], list[Problem]]:
+    """Turn (source, text) references into mentions; a reference that matches none or several is an error.
+
+    A decision that names a source not loaded (its document missing, under --keep-going) cannot
+    apply: it is left out with a warning, as a curated date for such a source is.
+    """
+    errors, warnings, same, different = [], [], [], []
     for kind, target in (("same", same), ("different", different)):
         for refs, reason, line in getattr(curated, kind):
+            absent = sorted({source for source, _ in refs if source not in by_source})
+            if absent:
+                warnings.append(Problem(curated.path, line, f"'{kind}' decision names {', '.join(map(repr, absent))}, "
+                                        "a source not loaded; not used", "warning"))
+                continue
             found = []
             for source, text in refs:
                 hits = [m for m in by_source.get(source, []) if text in m.excerpt]
@@ -181,7 +190,7 @@ def _resolve(curated: Curated, by_source: dict[str, list[Mention]]) -> tuple[lis
                 else:
                     found.append(hits[0])
             target.append((found, reason))
-    return same, different, errors
+    return same, different, errors, warnings
 
 
 # --- scoring -------------------------------------------------------------------------------------
@@ -381,7 +390,7 @@ def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabul
     by_source: dict[str, list[Mention]] = defaultdict(list)
     for mention in mentions:
         by_source[mention.source_id].append(mention)
-    same, different, errors = _resolve(curated, by_source)
+    same, different, errors, warnings = _resolve(curated, by_source)
     if errors:
         raise InputError(errors)
     apart = [(x, y) for found, _ in different for i, x in enumerate(found) for y in found[i + 1 :]]
@@ -389,7 +398,7 @@ def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabul
     clusters = Clusters(mentions, apart)
     links: list[PairScore] = []
     candidates: list[PairScore] = []
-    problems: list[Problem] = []
+    problems: list[Problem] = list(warnings)
 
     for found, reason in same:
         for other in found[1:]:
