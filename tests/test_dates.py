@@ -195,10 +195,10 @@ def test_no_stripped_entry_carries_a_single_day_without_evidence_that_fixes_it(c
 
 def test_the_seed_chronologies_are_narrowed_by_order_between_their_anchors(conn):
     rows = {r["position"]: r for r in seed_rows(conn, "cc-2021-sep-dec")}
-    cheng = rows[19]  # between the space weather centre (Nov 17) and the helicopter contract (Nov 8)
+    cheng = rows[19]  # between the Troika Plus meeting in Islamabad (Nov 11) and the helicopter contract (Nov 8)
     assert "Cheng Guoping" in cheng["description"]
-    assert bounds_of(cheng) == ("2021-11-08", "2021-11-17") and cheng["date_method"] == "order"
-    assert "entry 17" in cheng["date_evidence"] and "entry 20" in cheng["date_evidence"]
+    assert bounds_of(cheng) == ("2021-11-08", "2021-11-11") and cheng["date_method"] == "order"
+    assert "entry 18" in cheng["date_evidence"] and "entry 20" in cheng["date_evidence"]
 
 
 # --- cues ----------------------------------------------------------------------------------------
@@ -397,8 +397,8 @@ def test_the_linkers_seed_links_date_entries_across_sources(conn):
     rows = {r["position"]: r for r in seed_rows(conn, "cc-2021-sep-dec")}
     helicopter = rows[20]
     assert bounds_of(helicopter) == ("2021-11-08", "2021-11-08") and helicopter["date_method"] == "cross-source"
-    assert bounds_of(rows[21]) == ("2021-10-14", "2021-11-08")  # listed below it, above the Oct 14-17 drill
-    assert "dated by overwatch-2020-2022" in rows[21]["date_evidence"]
+    assert bounds_of(rows[19]) == ("2021-11-08", "2021-11-11")  # listed above it, below the Nov 11 meeting
+    assert "dated by overwatch-2020-2022" in rows[19]["date_evidence"]
     assert rows[25]["date_method"] == "curated"  # the drill: curated, and the timeline's Oct 15 falls inside it
     assert not conn.execute("select count(*) from events where date_conflict = 1").fetchone()[0]
 
@@ -445,7 +445,8 @@ def get(seed_db):
 
 
 def test_events_between_two_dates_tells_certainly_in_from_possibly_in(get, conn):
-    start, end = "2021-11-01", "2021-11-30"
+    # The first half of October 2021 cuts through Maritime Interaction 2021 (14-17 October): possibly in.
+    start, end = "2021-10-01", "2021-10-15"
     data = get(f"/events/events_between.json?from={start}&to={end}&_shape=objects&_size=max")
     assert data["ok"] is True
     rows = data["rows"]
