@@ -3,10 +3,16 @@
 import asyncio
 import hashlib
 import json
+import os
 import re
 import shutil
+import signal
+import socket
 import sqlite3
+import subprocess
 import time
+import urllib.error
+import urllib.request
 from urllib.parse import urlencode
 
 import pytest
@@ -71,9 +77,61 @@ def test_sql_that_writes_is_refused_and_the_database_is_unchanged(get, seed_db, 
     assert sqlite3.connect(seed_db).execute("select count(*) from events").fetchone()[0] == count
 
 
-def test_the_database_is_served_immutable(get):
-    databases = get("/-/databases.json").json()
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def make_serve(seed_db, tmp_path_factory):
+    """The real server: `make serve` on a copy of the seed database, on a free loopback port."""
+    folder = tmp_path_factory.mktemp("make-serve")
+    db = folder / "events.db"
+    shutil.copy(seed_db, db)
+    port = free_port()
+    log = open(folder / "serve.log", "w")
+    server = subprocess.Popen(["make", "--no-print-directory", "serve", f"DB={db}", f"PORT={port}"], cwd=ROOT,
+                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"make serve exited with {server.returncode}:\n" + (folder / "serve.log").read_text())
+            try:
+                urllib.request.urlopen(base + "/-/versions.json", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("make serve did not answer:\n" + (folder / "serve.log").read_text())
+                time.sleep(0.3)
+        yield base, db
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)  # make and the datasette it started: this group only
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        log.close()
+
+
+def test_make_serve_serves_the_database_immutable_with_its_inspect_data(make_serve):
+    base, db = make_serve
+    before = sha256(db)
+    with urllib.request.urlopen(base + "/-/databases.json", timeout=30) as response:
+        databases = json.load(response)
     assert [(d["name"], d["is_mutable"]) for d in databases] == [("events", False)]
+    assert databases[0]["hash"] == before  # the hash of the file, as `datasette inspect` recorded it
+    inspected = json.loads((db.parent / "inspect-data.json").read_text(encoding="utf-8"))
+    assert inspected["events"]["hash"] == before
+    # A write attempt against the running server is refused and leaves the file as it was.
+    query = urlencode({"sql": "update events set summary = 'defaced'"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{base}/events.json?{query}", timeout=30)
+    assert refused.value.code == 400
+    assert sha256(db) == before
 
 
 def test_a_runaway_recursive_query_is_cut_off_by_the_time_limit(get):
