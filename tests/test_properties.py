@@ -17,10 +17,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from loader.enrich.dates import date_document, month_of
-from loader.model import SourceInfo
+from loader.model import DateBounds, SourceInfo
 from loader.parse import article, chronology, detect_format, timeline
 from loader.parse.datetext import DATE_LABEL, bounds_from_label
-from loader.parse.text import Span, paragraphs, sentences
+from loader.parse.text import paragraphs, sentences
 
 settings.register_profile("quick", max_examples=60, deadline=None, derandomize=True, database=None,
                           suppress_health_check=[HealthCheck.too_slow])
@@ -193,8 +193,18 @@ def test_paragraphs_and_sentences_keep_their_offsets(text):
             assert text[sentence.start:sentence.end] == sentence.text and sentence.start >= inner_end
             assert sentence.line == text.count("\n", 0, sentence.start) + 1
             inner_end = sentence.end
-    span = Span(text.strip(), 0, 1)
-    assert sentences(span) == sentences(span)
+        # Nothing is lost between sentences: what no sentence covers is whitespace.
+        covered = para.start
+        for sentence in sentences(para):
+            assert not text[covered:sentence.start].strip(), (text[covered:sentence.start], para.text)
+            covered = sentence.end
+        assert not text[covered:para.end].strip(), (text[covered:para.end], para.text)
+    # ... nor between paragraphs.
+    covered = 0
+    for para in paragraphs(text):
+        assert not text[covered:para.start].strip()
+        covered = para.end
+    assert not text[covered:].strip()
 
 
 @given(date_label)
@@ -205,6 +215,35 @@ def test_printed_dates_never_invert(label):
         check_bounds(bounds)
         if bounds is not None:
             assert bounds.earliest == bounds.latest and bounds.precision == "day"
+
+
+def one_calendar_month(date):
+    """The month as YYYY-MM when every day the bounds allow, and the last day of the event, lie in one
+    calendar month, else None: worked out from the calendar (the first day of the next month), not from
+    the strings."""
+    if date is None or not date.earliest or not date.latest:
+        return None
+    first = dt.date.fromisoformat(date.earliest)
+    last = max(dt.date.fromisoformat(date.latest), dt.date.fromisoformat(date.end or date.latest))
+    next_month = (first.replace(day=1) + dt.timedelta(days=31)).replace(day=1)
+    return f"{first.year:04d}-{first.month:02d}" if last < next_month else None
+
+
+day = st.dates(dt.date(1, 1, 1), dt.date(9999, 8, 1))
+
+
+@given(day, st.integers(0, 70), st.one_of(st.none(), st.integers(0, 70)))
+@example(dt.date(2021, 11, 30), 0, 2)  # "Nov. 30-Dec. 2, 2021": a known day, an end in the next month
+@example(dt.date(2021, 2, 1), 27, None)  # all of February 2021
+@example(dt.date(2021, 1, 31), 1, None)  # a two-day window across a month's end
+def test_an_event_has_a_month_exactly_when_all_its_days_fall_in_one(earliest, width, end_after):
+    latest = earliest + dt.timedelta(days=width)
+    end = latest + dt.timedelta(days=end_after) if end_after is not None else None
+    date = DateBounds(earliest.isoformat(), latest.isoformat(), end and end.isoformat(), "window", "test")
+    days = {earliest + dt.timedelta(days=n) for n in range(((end or latest) - earliest).days + 1)}
+    months = {(d.year, d.month) for d in days}
+    expected = "%04d-%02d" % next(iter(months)) if len(months) == 1 else None
+    assert month_of(date) == expected == one_calendar_month(date)
 
 
 partial_date = st.one_of(
@@ -230,8 +269,7 @@ def test_date_propagation_gives_every_mention_bounds_that_never_invert(text, win
     for mention in parsed.mentions:
         assert mention.date is not None and mention.date.method
         check_bounds(mention.date)
-        month = month_of(mention.date)
-        assert month is None or (mention.date.earliest[:7] == month == mention.date.latest[:7])
+        assert month_of(mention.date) == one_calendar_month(mention.date)
         if mention.date.method == "coverage":
             assert mention.date.earliest <= mention.date.latest
     assert all(p.file == "x.txt" for p in problems)

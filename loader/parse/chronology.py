@@ -69,6 +69,12 @@ def parse(text: str, file: str = "<text>") -> ParsedDocument:
                 result.problems.append(
                     Problem(file, para.line, f"paragraph is not a chronology entry and was skipped: {para.text[:60]!r}")
                 )
+        for index, line in enumerate(para.text.split("\n")[1:], 1):
+            if ENTRY_LABEL.match(line.lstrip()):  # an entry with no blank line before it: never lost in silence
+                where = f"read as part of the entry on line {para.line}" if label else "skipped with the paragraph above it"
+                result.problems.append(Problem(file, para.line + index, "line looks like a chronology entry but has no "
+                                               f"blank line before it, so it was {where}: {line.strip()[:60]!r}"))
+        if label is None:
             continue
         body_offset = label.end()
         excerpt = para.text[body_offset:].rstrip()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..model import Mention, ParsedDocument, Problem
-from .datetext import DATE_LABEL, bounds_from_label
+from .datetext import DATE_LABEL, MONTH, bounds_from_label
 from .text import paragraphs
 
 FORMAT = "timeline"
@@ -18,6 +18,12 @@ FORMAT = "timeline"
 ITEM = re.compile(
     rf"(?P<category>[A-Z][A-Za-z-]*(?:\s*/\s*[A-Z][A-Za-z-]*)*):\s+"
     rf"(?P<lead>On\s+(?P<date>{DATE_LABEL.pattern}),?\s*)"
+)
+
+# A line that opens like an item ("Tech: On Dec 12 2020", "Military:On…", "Political: July 3, 2021") whether
+# or not ITEM can read it: such a line is never dropped or swallowed without a warning.
+ITEM_SHAPE = re.compile(
+    rf"[A-Z][A-Za-z-]*(?:\s*/\s*[A-Z][A-Za-z-]*)*:\W*(?:[Oo]n\b[^\n]{{0,20}}?\d|{MONTH}\W*\d)"
 )
 
 
@@ -30,6 +36,18 @@ def parse(text: str, file: str = "<text>") -> ParsedDocument:
     result = ParsedDocument(format=FORMAT, mentions=[])
     for para in paragraphs(text):
         item = ITEM.match(para.text)
+        for index, line in enumerate(para.text.split("\n")):
+            line = line.lstrip()
+            if (index == 0 and item) or not ITEM_SHAPE.match(line):
+                continue
+            if index == 0:
+                why = "cannot be read as 'Category: On Month D, YYYY', so it was skipped"
+            elif item:
+                why = f"has no blank line before it, so it was read as part of the item on line {para.line}"
+            else:
+                why = "has no blank line before it, so it was skipped with the paragraph above it"
+            result.problems.append(
+                Problem(file, para.line + index, f"line looks like a timeline item but {why}: {line[:60]!r}"))
         if item is None:
             continue
         body_offset = item.start("lead")  # the excerpt keeps "On July 26, 2021, ...": it is the source's own sentence
