@@ -28,6 +28,10 @@ kind, place and name, in other words), so cross-source linking finds real pairs.
 events per day is fixed (`--per-day`), so the period covered grows with the corpus and every size
 puts the same load on each day: scaling is measured at constant density, ending on 2025-12-31.
 
+The generator knows which entries report one world event: OUT/truth.jsonl gives, per document, the
+number of the world event each of its entries reports, in the document's order (the loader never reads
+it). `bench/run.py` scores the linker against it: link precision and recall over pairs of reports.
+
 Same arguments, same bytes: the only randomness is random.Random(--seed).
 """
 from __future__ import annotations
@@ -36,6 +40,7 @@ import argparse
 import bisect
 import datetime as dt
 import hashlib
+import json
 import re
 import shutil
 import sys
@@ -141,6 +146,8 @@ class Generator:
         self.first_day = LAST_DAY - dt.timedelta(days=self.days - 1)
         self.names = [self._name() for _ in range(max(50, events // 15))]
         self.pool: dict[dt.date, list[dict]] = {}  # events already reported, by day, for re-reports
+        self.made = 0  # world events made so far: each one's number is its identity in truth.json
+        self.truth: dict[str, list[int]] = {}  # source id -> the world event of each entry, in order
 
     def _name(self) -> str:
         rng = self.rng
@@ -159,7 +166,8 @@ class Generator:
             a = rng.choice(v.others)
         elif roll < 0.4 and len(v.states) > 2:
             b = rng.choice(v.states[2:])
-        return {"day": day, "kind": kind, "a": a, "b": b, "place": rng.choice(v.places),
+        self.made += 1
+        return {"id": self.made, "day": day, "kind": kind, "a": a, "b": b, "place": rng.choice(v.places),
                 "forum": rng.choice(v.forums), "name": rng.choice(self.names),
                 "words": [v.word(rng) for _ in range(8)], "speaker": rng.choice(v.persons or v.others or v.states)}
 
@@ -231,6 +239,7 @@ class Generator:
         events = sorted((self.pick(lo, hi) for _ in range(size)), key=lambda e: e["day"])
         head = f"China - Russia\n\nChronology from {SHORT[start.month - 1]} {start.year} to {SHORT[end.month - 1]} {end.year}\n\n"
         body = []
+        self.truth[f"g{index:06d}"] = [event["id"] for event in events]
         for event in events:
             day = event["day"]
             label = f"{ABBR[day.month]} {day.day}, {day.year}" if printed else ""
@@ -247,6 +256,7 @@ class Generator:
         events = sorted((self.pick(lo, hi) for _ in range(size)), key=lambda e: e["day"])
         paras = [f"Watching China and Russia: synthetic timeline {index}",
                  "The following information is a timeline of key events. " + self.context(20)]
+        self.truth[f"g{index:06d}"] = [event["id"] for event in events]
         for event in events:
             day = event["day"]
             category = self.rng.choice(CATEGORIES)
@@ -274,6 +284,7 @@ class Generator:
     def article(self, index: int, size: int, start: dt.date):
         end = min(start + dt.timedelta(days=59), LAST_DAY)
         events = [self.pick(start, end) for _ in range(size)]
+        self.truth[f"g{index:06d}"] = [event["id"] for event in events]
         paras = [f"{MONTH_NAMES[end.month - 1]} {end.day}, {end.year} Bench Dispatch No. {index}",
                  f"Synthetic report {index} on China and Russia"]
         for at in range(0, size, 3):
@@ -328,6 +339,8 @@ def source_digest() -> str:
     return digest.hexdigest()[:16]
 
 
+TRUTH_FILE = "truth.jsonl"  # beside seeds/ and curated/, never read by the loader
+
 SEED_SPECIFIC = {
     "dates.yml": lambda data: {**data, "dates": []},
     "taxonomy.yml": lambda data: {**data, "overrides": []},
@@ -356,12 +369,15 @@ def generate(events: int, out: Path, seed: int = 7, per_day: float = 40.0, entri
     registry = []
     digest = hashlib.sha256()
     size = 0
-    for name, text, info in generator.documents():
-        data = text.encode("utf-8")
-        (corpus / name).write_bytes(data)
-        digest.update(data)
-        size += len(data)
-        registry.append(info)
+    with (out / TRUTH_FILE).open("w", encoding="utf-8") as truth:
+        for name, text, info in generator.documents():
+            data = text.encode("utf-8")
+            (corpus / name).write_bytes(data)
+            digest.update(data)
+            size += len(data)
+            registry.append(info)
+            # Which world event each entry reports, in the document's order: the linker's answer key.
+            truth.write(json.dumps({"source": info["id"], "events": generator.truth.pop(info["id"])}) + "\n")
     header = (f"# Synthetic corpus from bench/generate.py: --events {events} --seed {seed} --per-day {per_day}\n"
               "# Generated; do not edit.\n")
     (corpus / "sources.yml").write_text(header + yaml.safe_dump(registry, sort_keys=False, allow_unicode=True),

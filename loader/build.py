@@ -4,6 +4,7 @@ Everything before `write_database` is pure: it reads files and returns dataclass
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
@@ -152,7 +153,9 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     formats = {d.info.id: d.info.format for d in documents}
     try:
         with timings.stage("links"):
-            linked = link_mentions(mentions, decisions, vocabulary)
+            # The linker folds every gazetteer name of a place into one token: places shared are evidence.
+            places = {alias: place.id for place in gazetteer.places.values() for alias in place.aliases}
+            linked = link_mentions(mentions, decisions, dataclasses.replace(vocabulary, places=places))
     except InputError as error:  # a curated link that names no mention
         return partial, error.problems
     problems.extend(linked.problems)

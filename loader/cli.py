@@ -178,6 +178,65 @@ def dates(seeds: Path, curated: Path):
         click.echo("")
 
 
+@cli.command(name="links")
+@click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True,
+              help="Folder of source documents and their registry, sources.yml.")
+@click.option("--curated", type=click.Path(path_type=Path), default=Path("curated"), show_default=True,
+              help="Folder of curated YAML (links.yml, linking.yml, dates.yml...).")
+@click.option("--report", is_flag=True, help="Print precision and recall on a labelled set of pairs (--pairs).")
+@click.option("--pairs", type=click.Path(path_type=Path), default=Path("tests/linking_pairs.yml"), show_default=True,
+              help="Labelled pairs: 'same:' and 'different:' lists of two mentions each, with reasons.")
+def links_command(seeds: Path, curated: Path, report: bool, pairs: Path):
+    """Explain the cross-source links: every link and every candidate left apart, with its reason.
+
+    \b
+    Runs the same stages as `build` (nothing is written). With --report,
+    judges the linker against the labelled pairs in --pairs instead: prints
+    precision (linked pairs that are one event / linked pairs) and recall
+    (pairs of one event that are linked / pairs of one event), and every
+    pair it got wrong.
+
+    \b
+    Example:
+        python -m loader links --report --seeds seeds --curated curated
+    """
+    from .linkeval import judge_pairs, load_pairs
+
+    try:
+        data = collect(seeds, curated)
+        labelled = load_pairs(pairs) if report else []
+        event_of = {m.key: event.id for event in data.events for m in event.mentions}
+        excerpts = {m.key: m.excerpt for event in data.events for m in event.mentions}
+        quality = judge_pairs(labelled, event_of, excerpts, str(pairs)) if report else None
+    except InputError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"links: {len(error.problems)} error(s)", err=True)
+        sys.exit(1)
+    except OSError as error:
+        click.echo(f"{error.filename or pairs}: error: {error.strerror or error}", err=True)
+        sys.exit(1)
+    except Exception as error:
+        internal_error(error)
+    if report:
+        same = sum(1 for p in labelled if p.label == "same")
+        click.echo(f"{pairs}: {len(labelled)} labelled pairs ({same} same, {len(labelled) - same} different)")
+        for pair, linked in quality.misses:
+            what = "linked, but labelled different" if linked else "left apart, but labelled same"
+            click.echo(f"  {pairs}:{pair.line}: {what}: {pair.a[0]} {pair.a[1]!r} / {pair.b[0]} {pair.b[1]!r}")
+        fmt = lambda v: "-" if v is None else f"{v:.3f}"  # noqa: E731
+        click.echo(f"precision {fmt(quality.precision)} ({quality.true_positive} of {quality.linked} linked pairs are one event), "
+                   f"recall {fmt(quality.recall)} ({quality.true_positive} of {quality.same} pairs of one event linked)")
+        return
+    for pair in data.links:
+        click.echo(f"linked  {pair.a.source_id}:{pair.a.position} + {pair.b.source_id}:{pair.b.position}  "
+                   f"{pair.method} {pair.score}  {pair.reason[:160]}")
+    for pair in data.candidates:
+        click.echo(f"apart   {pair.a.source_id}:{pair.a.position} + {pair.b.source_id}:{pair.b.position}  "
+                   f"{pair.score}  {pair.reason[:160]}")
+    click.echo(f"{len(data.links)} links, {len(data.candidates)} candidates left apart")
+
+
 @cli.command(name="validate")
 @click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True,
               help="Folder of source documents and their registry, sources.yml.")

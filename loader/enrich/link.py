@@ -1,24 +1,38 @@
 """Cross-source linking: decide which mentions in different documents report one real-world event.
 
 How a pair is judged (every figure is stored, so a curator can see why):
-  - blocking: only pairs whose date bounds overlap and that share a rare word, a named actor other
-    than the two states, or an exact day are compared, never all pairs against all pairs;
-  - text: TF-IDF cosine of the two excerpts, with actor names replaced by actor ids (so "PRC" and
-    "China", "Shoygu" and "Shoigu" count as the same word) and common words weighted down;
-  - date: 1 when both give the same single day, 0.5 when both are narrow (a week or less) and
-    overlap; when either is wide the date says nothing and the other features are judged alone
-    (their weights rescaled to sum to 1);
-  - actors: Jaccard overlap of the actors the two excerpts name;
-  - kind: 1 when both name the same kind of event (patrol, drill, summit...), 0 when either names
-    none, -1 when they name different kinds.
-A pair scoring LINK_AT or more is linked; one scoring CANDIDATE_AT or more, or a linked pair that
-another decision overrode, goes to `link_candidates` for a curator. Each mention links to at most one
-mention of any other source (its best), and an event never holds two mentions of one document (a
-chronology lists distinct events; an article that names a day twice recalls other events: "posted
-the day of the summit"). Curated decisions in curated/links.yml win over scores.
+  - blocking: only pairs whose date bounds overlap or fall within DATE_SLACK days of each other, and
+    that share a rare word, a named actor other than the two states, a place, or an exact day, are
+    compared; never all pairs against all pairs;
+  - content: how much the two first sentences say alike, from words alone. Actor names are replaced by
+    actor ids ("PRC" and "China", "Shoygu" and "Shoigu" are one word), places by gazetteer ids,
+    synonyms by one word (curated/linking.yml), and a count of ships, aircraft or troops ("five
+    Chinese and five Russian ships", "ten ... warships") by one token; common words weigh less (IDF).
+    It is the mean of the TF-IDF cosine and of the containment (the share of the shorter sentence's
+    weight the other one shares), so a short paraphrase of a long entry still scores;
+  - date: evidence, not a gate. 1 when both give the same single day, or one gives a day inside the
+    other's curated multi-day span; 0.5 when both are narrow (a week or less) and overlap; 0.5, 0.25
+    for a printed day one or two days off the other's bounds (a secondary timeline's day is often a
+    day late); no evidence (None) when either is wide;
+  - actors: Jaccard overlap of the actors the two name, the two states aside; no evidence when either
+    names none (silence is not disagreement);
+  - kind: 1 when both name the same kind of event (patrol, drill, summit...), -1 when they name
+    different kinds that exclude each other, 0 for kinds that go together (an agreement signed at a
+    summit, a statement made at one); -1 also when one names only naval means and the other only air
+    means (a naval patrol and an air patrol of one season); no evidence when either names none;
+  - place: 1 when both name a gazetteer place and share one, 0 when they name different places.
+The score is the weighted mean of the features that have evidence (WEIGHTS, rescaled to the ones that
+apply), so silence neither helps nor hurts. A pair scoring LINK_AT or more is linked, provided its
+content reaches CONTENT_AT: a date and a kind shared by many events of one day never make a link on
+their own. A pair scoring CANDIDATE_AT or more that is not linked goes to `link_candidates`, with its
+reason. Each mention links to at most one mention of any other source (its best), and an event never
+holds two mentions of one document (a chronology lists distinct events; an article that names a day
+twice recalls other events: "posted the day of the summit"). Curated decisions in curated/links.yml win
+over scores.
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections import Counter, defaultdict
@@ -32,7 +46,15 @@ from ..yamlfiles import load_yaml
 
 LINK_AT = 0.45
 CANDIDATE_AT = 0.30
-WEIGHTS = {"text": 0.50, "date": 0.25, "actors": 0.10, "kind": 0.15}
+# The least content a link needs: CONTENT_AT when the date is certain to the day, up to
+# CONTENT_AT + CONTENT_UNDATED when the date says nothing (many events share a window and a kind).
+CONTENT_AT = 0.25
+CONTENT_UNDATED = 0.20
+MEANS_SHARED = 0.10  # content credit when both name the same means (naval, air): a distinctive term
+WEIGHTS = {"text": 0.40, "date": 0.25, "actors": 0.20, "kind": 0.10, "place": 0.05}
+DATE_SLACK = 2  # days a printed day may lie off another report's bounds and still be compared
+DATE_NEAR = {1: 0.5, 2: 0.25}  # the share of its date evidence a pair keeps, that many days apart
+WIDE_DAYS = 32  # bounds this wide say nothing about the day
 # States that take part in nearly every event: sharing them says nothing about a pair.
 UBIQUITOUS_ACTORS = {"china", "russia"}
 MAX_BLOCK = 200  # a blocking key shared by more mentions than this is too common to block on
@@ -46,24 +68,52 @@ STOPWORDS = set(MONTHS_AND_DAYS.split()) | set(
     what when where while after before over under into onto about against between during also both each
     other than then there here not no nor so such only very more most some any all can could would should
     will shall may might must do does did has have had having said says say told tells one two three first
-    second third new year years day days month months time said also two""".split()
+    second third new year years day days month months time said also two s""".split()
 )
 WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # A relative clause set off by commas ("warships, which just concluded the drill, conduct ...") does not
 # say what kind of event the sentence reports.
 RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who|whose|where)\b[^,]*,")
+# Nor does a phrase that places the sentence by another event ("an article posted the day of the summit").
+REFERENCE = re.compile(r"\b(?:on\s+)?the\s+(?:day|eve|sidelines|margins)\s+of\s+the\s+(?:[\w-]+\s+)?[\w-]+")
+
+
+NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+NUMBER = r"(?:\d{1,6}(?:,\d{3})*|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + ")"
 
 
 @dataclass
 class Vocabulary:
-    """curated/linking.yml: kinds of event and synonyms, compiled for one pass over a text each."""
+    """curated/linking.yml: kinds of event, synonyms, kinds that go together, means (naval, air) and
+    units counted (ships, aircraft), compiled for one pass over a text each. `places` (alias -> place
+    id) comes from the gazetteer, curated/places.yml."""
 
     kinds: dict[str, list[str]] = field(default_factory=dict)
     synonyms: dict[str, list[str]] = field(default_factory=dict)
+    compatible: list[list[str]] = field(default_factory=list)
+    means: dict[str, list[str]] = field(default_factory=dict)
+    counts: dict[str, list[str]] = field(default_factory=dict)
+    places: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self):
         self._synonyms = _phrase_pattern({p: word for word, ps in self.synonyms.items() for p in ps})
         self._kinds = _phrase_pattern({p: kind for kind, ps in self.kinds.items() for p in ps})
+        self._means = _phrase_pattern({p: m for m, ps in self.means.items() for p in ps})
+        self._compatible = {frozenset(pair) for pair in self.compatible}
+        units = {p.lower(): unit for unit, ps in self.counts.items() for p in ps}
+        self._count = None
+        if units:
+            unit = "|".join(re.escape(u) for u in sorted(units, key=lambda u: (-len(u), u)))
+            word = r"(?:[\w’'-]+\s+)"
+            # "ten Russian and Chinese warships", "five Chinese and five Russian ships": one count each
+            self._count = (re.compile(rf"\b({NUMBER})\s+{word}{{0,3}}?(?:and\s+({NUMBER})\s+{word}{{0,3}}?)?({unit})\b",
+                                      re.IGNORECASE), units)
+        self._places = None
+        if self.places:
+            names = "|".join(re.escape(a) for a in sorted(self.places, key=lambda a: (-len(a), a)))
+            self._places = re.compile(rf"(?<![\w-])(?:{names})(?![\w-])")
 
     def normalize(self, text: str) -> str:
         if self._synonyms is None:
@@ -71,11 +121,50 @@ class Vocabulary:
         pattern, table = self._synonyms
         return pattern.sub(lambda m: f" {table[m.group(0)]} ", text)
 
+    def phrases(self, text: str) -> str:
+        """Each kind phrase of several words as one word ("air defense identification zone" ->
+        "air-defense-identification-zone"), so that a long phrase does not count once per word."""
+        if self._kinds is None:
+            return text
+        pattern, _ = self._kinds
+        return pattern.sub(lambda m: m.group(0).replace(" ", "-"), text)
+
     def kinds_of(self, text: str) -> set[str]:
         if self._kinds is None:
             return set()
         pattern, table = self._kinds
         return {table[m.group(0)] for m in pattern.finditer(text)}
+
+    def means_of(self, text: str) -> set[str]:
+        if self._means is None:
+            return set()
+        pattern, table = self._means
+        return {table[m.group(0)] for m in pattern.finditer(text)}
+
+    def compatible_kinds(self, a: set[str], b: set[str]) -> bool:
+        return any(frozenset((x, y)) in self._compatible for x in a for y in b)
+
+    def counts_of(self, text: str) -> list[str]:
+        """One token per count of a unit: 'count:ships=10'."""
+        if self._count is None:
+            return []
+        pattern, units = self._count
+        found = []
+        for match in pattern.finditer(text):
+            total = sum(_number(n) for n in match.groups()[:2] if n)
+            found.append(f"count:{units[match.group(3).lower()]}={total}")
+        return found
+
+    def places_of(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, place id) of each gazetteer name in a text as written (case-sensitive)."""
+        if self._places is None:
+            return []
+        return [(m.start(), m.end(), self.places[m.group(0)]) for m in self._places.finditer(text)]
+
+
+def _number(text: str) -> int:
+    text = text.lower().replace(",", "")
+    return int(text) if text.isdigit() else NUMBER_WORDS[text]
 
 
 def _phrase_pattern(table: dict[str, str]):
@@ -88,13 +177,19 @@ def _phrase_pattern(table: dict[str, str]):
     return pattern, lowered
 
 
+LISTS = ("kinds", "synonyms", "means", "counts")
+
+
 def load_vocabulary(path: Path) -> Vocabulary:
     if not path.exists():
         return Vocabulary()
     data = load_yaml(path) or {}
-    if not isinstance(data, dict) or not all(isinstance(data.get(k, {}), dict) for k in ("kinds", "synonyms")):
-        raise InputError([Problem(str(path), 1, "expected 'kinds:' and 'synonyms:' mappings of name -> list of phrases", "error")])
-    return Vocabulary(kinds=data.get("kinds") or {}, synonyms=data.get("synonyms") or {})
+    if not isinstance(data, dict) or not all(isinstance(data.get(k) or {}, dict) for k in LISTS):
+        raise InputError([Problem(str(path), 1, "expected 'kinds:', 'synonyms:', 'means:' and 'counts:' mappings of name -> list of phrases", "error")])
+    compatible = data.get("compatible") or []
+    if not isinstance(compatible, list) or not all(isinstance(p, list) and len(p) == 2 for p in compatible):
+        raise InputError([Problem(str(path), 1, "expected 'compatible:' to be a list of pairs of kinds", "error")])
+    return Vocabulary(**{k: data.get(k) or {} for k in LISTS}, compatible=compatible)
 
 
 @dataclass
@@ -103,9 +198,11 @@ class PairScore:
     b: Mention
     text: float
     date: float
-    actors: float
-    kind: float
+    actors: Optional[float]
+    kind: Optional[float]
     score: float
+    place: Optional[float] = None
+    gap: Optional[int] = None  # days between the two reports' bounds, when they do not overlap
     decision: str = "below threshold"  # linked | candidate | below threshold
     method: str = "score"  # score | curated
     reason: str = ""
@@ -195,21 +292,26 @@ def _resolve(curated: Curated, by_source: dict[str, list[Mention]]) -> tuple[lis
 
 # --- scoring -------------------------------------------------------------------------------------
 
-def headline(mention: Mention) -> str:
-    """The excerpt's first sentence, with each matched actor name replaced by @actor-id, lower case.
+def headline(mention: Mention, vocabulary: Optional[Vocabulary] = None) -> str:
+    """The excerpt's first sentence, lower case, with each matched actor name replaced by @actor-id
+    and each gazetteer place name by #place-id.
 
     A chronology entry's first sentence says what happened; what follows is context that would
     dilute the comparison.
     """
     text = mention.excerpt
     sentences = first_sentence_end(text)
+    # A name as written, not the country it implies (whose span is the person's name).
+    names = [(m.start - mention.start, m.end - mention.start, f"@{m.actor_id}") for m in mention.actors
+             if m.method != "country-of"]
+    if vocabulary is not None:
+        names += [(b, e, f"#{place}") for b, e, place in vocabulary.places_of(text[:sentences])]
     pieces, last = [], 0
-    for match in sorted(mention.actors, key=lambda m: m.start):
-        begin, end = match.start - mention.start, match.end - mention.start
+    for begin, end, token in sorted(names):
         if begin < last or end > sentences:
             continue
         pieces.append(text[last:begin])
-        pieces.append(f" @{match.actor_id} ")
+        pieces.append(f" {token} ")
         last = end
     pieces.append(text[last:sentences])
     return "".join(pieces).lower()
@@ -221,13 +323,14 @@ def first_sentence_end(text: str) -> int:
 
 
 def tokens(mention: Mention, vocabulary: Vocabulary) -> list[str]:
-    """Content words of the headline, synonyms folded, actor names as actor ids."""
-    text = vocabulary.normalize(headline(mention))
-    words = []
-    for word in re.findall(r"@[\w-]+|" + WORD.pattern, text):
-        if word.startswith("@"):
-            words.append(word)
-        elif word not in STOPWORDS and not word.isdigit():
+    """Content words of the headline, synonyms folded, actors and places as ids, counts as one token."""
+    text = vocabulary.phrases(vocabulary.normalize(headline(mention, vocabulary)))
+    words = vocabulary.counts_of(text)
+    for word in re.findall(r"[@#][\w-]+|" + WORD.pattern, text):
+        if word[0] in "@#":
+            if word[1:] not in UBIQUITOUS_ACTORS:  # in nearly every report: says nothing
+                words.append(word)
+        elif word not in STOPWORDS and not word.isdigit() and word not in NUMBER_WORDS:
             words.append(stem(word))
     return words
 
@@ -246,44 +349,78 @@ def span(mention: Mention) -> tuple[str, str]:
 
 
 def width_days(mention: Mention) -> int:
-    import datetime as dt
-
     first, last = mention.date.earliest, mention.date.latest
     if not first or not last:
         return 10**6
     return (dt.date.fromisoformat(last) - dt.date.fromisoformat(first)).days
 
 
+def gap_days(a: Mention, b: Mention) -> int:
+    """Days between the two reports' spans (the bounds, and a multi-day event's end); 0 when they overlap."""
+    a0, a1 = span(a)
+    b0, b1 = span(b)
+    if a0 <= b1 and b0 <= a1:
+        return 0
+    first_end, later_start = (a1, b0) if a1 < b0 else (b1, a0)
+    try:
+        return (dt.date.fromisoformat(later_start) - dt.date.fromisoformat(first_end)).days
+    except ValueError:
+        return 10**6
+
+
+def _shifted(day: str, days: int) -> str:
+    if day in ("0000-01-01", "9999-12-31"):
+        return day
+    try:
+        return (dt.date.fromisoformat(day) + dt.timedelta(days=days)).isoformat()
+    except (ValueError, OverflowError):
+        return day
+
+
 def date_score(a: Mention, b: Mention) -> Optional[float]:
-    """1 for the same single day, 0.5 for overlapping narrow bounds, None when either is too wide to tell."""
+    """Date evidence, from 1 down: how likely two reports of different events would fall together.
+
+    1 for the same single day, or a single day inside the other's multi-day span (a curated end);
+    for overlapping bounds, less the wider they are: 1 - log(width) / log(WIDE_DAYS), nothing (None)
+    from WIDE_DAYS days on (a coverage window says nothing about the day). Spans a day or two apart
+    (a secondary timeline's printed day against another source's bounds) keep DATE_NEAR of it."""
+    gap = gap_days(a, b)
     wa, wb = width_days(a), width_days(b)
-    if wa == 0 and wb == 0 and a.date.earliest == b.date.earliest:
-        return 1.0
-    if wa <= NARROW_DAYS and wb <= NARROW_DAYS:
-        return 0.5
-    return None
+    for day, other in ((a, b), (b, a)):
+        if width_days(day) == 0 and other.date.end and span(other)[0] <= day.date.earliest <= span(other)[1]:
+            return 1.0  # a report of one day of a multi-day event whose span is known
+    width = max(wa, wb) + 1
+    if width >= WIDE_DAYS:
+        return None
+    evidence = 1.0 - math.log(width) / math.log(WIDE_DAYS)
+    if gap:
+        return round(evidence * DATE_NEAR[gap], 4) if gap in DATE_NEAR else None
+    return round(evidence, 4)
 
 
 def overlaps(a: Mention, b: Mention) -> bool:
+    """Whether the pair is compared at all: the spans overlap or lie at most DATE_SLACK days apart."""
     a0, a1 = span(a)
     b0, b1 = span(b)
-    return a0 <= b1 and b0 <= a1
+    return _shifted(a0, -DATE_SLACK) <= b1 and _shifted(b0, -DATE_SLACK) <= a1
 
 
 class Scorer:
-    """TF-IDF over the mentions being linked, plus the date, actor and kind features."""
+    """TF-IDF over the mentions being linked, plus the date, actor, kind and place features."""
 
     def __init__(self, mentions: list[Mention], vocabulary: Vocabulary):
+        self.vocabulary = vocabulary
         self.words = {m.key: tokens(m, vocabulary) for m in mentions}
         df = Counter(w for words in self.words.values() for w in set(words))
         n = max(len(mentions), 1)
         self.idf = {w: math.log((1 + n) / (1 + c)) + 1 for w, c in df.items()}
         self.df = df
         self.vectors = {key: self._vector(words) for key, words in self.words.items()}
-        self.kinds = {
-            m.key: vocabulary.kinds_of(vocabulary.normalize(RELATIVE_CLAUSE.sub(",", headline(m))))
-            for m in mentions
-        }
+        self.kinds, self.means = {}, {}
+        for m in mentions:
+            main = vocabulary.normalize(RELATIVE_CLAUSE.sub(",", REFERENCE.sub(" ", headline(m))))
+            self.kinds[m.key] = vocabulary.kinds_of(main)
+            self.means[m.key] = vocabulary.means_of(main)
 
     def _vector(self, words: list[str]) -> dict[str, float]:
         counts = Counter(words)
@@ -291,26 +428,51 @@ class Scorer:
         norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
         return {w: v / norm for w, v in vector.items()}
 
-    def score(self, a: Mention, b: Mention) -> PairScore:
+    def content(self, a: Mention, b: Mention) -> float:
+        """Mean of the TF-IDF cosine and the containment of the shorter headline in the other."""
         va, vb = self.vectors[a.key], self.vectors[b.key]
         if len(va) > len(vb):
             va, vb = vb, va
-        text = sum(v * vb.get(w, 0.0) for w, v in va.items())
+        cosine = sum(v * vb.get(w, 0.0) for w, v in va.items())
+        wa = {w: self.idf[w] ** 2 for w in set(self.words[a.key])}
+        wb = {w: self.idf[w] ** 2 for w in set(self.words[b.key])}
+        shared = sum(v for w, v in wa.items() if w in wb)
+        smaller = min(sum(wa.values()), sum(wb.values()))
+        containment = shared / smaller if smaller else 0.0
+        credit = MEANS_SHARED if self.means[a.key] & self.means[b.key] else 0.0
+        return min(1.0, (cosine + containment) / 2 + credit)
+
+    def score(self, a: Mention, b: Mention) -> PairScore:
+        text = self.content(a, b)
         actors_a = {m.actor_id for m in a.actors} - UBIQUITOUS_ACTORS
         actors_b = {m.actor_id for m in b.actors} - UBIQUITOUS_ACTORS
-        actor = len(actors_a & actors_b) / len(actors_a | actors_b) if actors_a | actors_b else 0.0
-        kinds_a, kinds_b = self.kinds[a.key], self.kinds[b.key]
-        kind = 0.0 if not kinds_a or not kinds_b else (1.0 if kinds_a & kinds_b else -1.0)
+        actor = len(actors_a & actors_b) / len(actors_a | actors_b) if actors_a and actors_b else None
+        kind = self.kind_score(a, b)
+        places_a = {w for w in self.words[a.key] if w.startswith("#")}
+        places_b = {w for w in self.words[b.key] if w.startswith("#")}
+        place = (1.0 if places_a & places_b else -1.0) if places_a and places_b else None
         date = date_score(a, b)
-        total = WEIGHTS["text"] * text + WEIGHTS["actors"] * actor + WEIGHTS["kind"] * kind
-        if date is None:  # no date evidence: judge on the other features alone
-            total /= 1 - WEIGHTS["date"]
-        else:
-            total += WEIGHTS["date"] * date
-        return PairScore(a, b, round(text, 4), date, round(actor, 4), kind, round(total, 4))
+        features = {"text": text, "date": date, "actors": actor, "kind": kind, "place": place}
+        applies = {k: v for k, v in features.items() if v is not None}
+        # Features without evidence drop out and the weights of the rest are rescaled to sum to 1.
+        total = sum(WEIGHTS[k] * v for k, v in applies.items()) / sum(WEIGHTS[k] for k in applies)
+        return PairScore(a, b, round(text, 4), date, None if actor is None else round(actor, 4), kind,
+                         round(total, 4), place=place, gap=gap_days(a, b) or None)
+
+    def kind_score(self, a: Mention, b: Mention) -> Optional[float]:
+        means_a, means_b = self.means[a.key], self.means[b.key]
+        if means_a and means_b and not means_a & means_b:
+            return -1.0  # a naval patrol and an air patrol
+        kinds_a, kinds_b = self.kinds[a.key], self.kinds[b.key]
+        if not kinds_a or not kinds_b:
+            return None
+        if kinds_a & kinds_b:
+            return 1.0
+        return 0.0 if self.vocabulary.compatible_kinds(kinds_a, kinds_b) else -1.0
 
     def blocking_keys(self, mention: Mention) -> set[str]:
-        keys = {f"w:{w}" for w in set(self.words[mention.key]) if not w.startswith("@")}
+        keys = {f"w:{w}" for w in set(self.words[mention.key]) if w[0] not in "@#"}
+        keys |= {f"p:{w[1:]}" for w in set(self.words[mention.key]) if w[0] == "#"}
         keys |= {f"a:{m.actor_id}" for m in mention.actors if m.actor_id not in UBIQUITOUS_ACTORS}
         if width_days(mention) == 0:
             keys.add(f"d:{mention.date.earliest}")
@@ -336,7 +498,8 @@ def candidate_pairs(mentions: list[Mention], scorer: Scorer) -> Iterable[tuple[M
     for key in usable:
         for mention in blocks[key]:
             keys_of[mention.key].add(key)
-    spans = {m.key: span(m) for m in mentions}
+    # Compared when the spans overlap once each is widened by DATE_SLACK days at its start.
+    spans = {m.key: (lambda s: (_shifted(s[0], -DATE_SLACK), s[1]))(span(m)) for m in mentions}
     for key in usable:
         members = blocks[key]
         for i, a in enumerate(members):
@@ -350,7 +513,7 @@ def candidate_pairs(mentions: list[Mention], scorer: Scorer) -> Iterable[tuple[M
                     if any(k in keys_b for k in earlier):
                         continue  # compared in an earlier block
                 b0, b1 = spans[b.key]
-                if a0 <= b1 and b0 <= a1:  # the dates overlap
+                if a0 <= b1 and b0 <= a1:  # the dates overlap, or nearly (DATE_SLACK)
                     yield (a, b) if a.key < b.key else (b, a)
 
 
@@ -383,6 +546,23 @@ class Clusters:
         ra, rb = sorted((self.find(a.key), self.find(b.key)))
         self.parent[rb] = ra
         self.members[ra].extend(self.members.pop(rb))
+
+
+def content_needed(date: Optional[float]) -> float:
+    """The content a link needs, given its date evidence (None: none)."""
+    return round(CONTENT_AT + CONTENT_UNDATED * (1 - (date or 0.0)), 4)
+
+
+def _date_note(pair: PairScore) -> str:
+    if not pair.gap:
+        return ""
+    (a0, a1), (b0, b1) = span(pair.a), span(pair.b)
+    return (f"; the dates are {pair.gap} day{'s' if pair.gap > 1 else ''} apart ({pair.a.source_id} {_range(a0, a1)}, "
+            f"{pair.b.source_id} {_range(b0, b1)}): the date lowers the score, each source keeps its own")
+
+
+def _range(first: str, last: str) -> str:
+    return first if first == last else f"{first}..{last}"
 
 
 def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabulary) -> LinkResult:
@@ -425,7 +605,14 @@ def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabul
         if (pair.a.key, pair.b.key) in curated_pairs:
             continue
         if pair.score < LINK_AT:
-            pair.decision, pair.reason = "candidate", f"score {pair.score} below {LINK_AT}"
+            pair.decision, pair.reason = "candidate", f"score {pair.score} below {LINK_AT}{_date_note(pair)}"
+            candidates.append(pair)
+            continue
+        if pair.text < content_needed(pair.date):
+            pair.decision, pair.reason = "candidate", (
+                f"score {pair.score}, but the texts share too little (content {pair.text} below "
+                f"{content_needed(pair.date)} for date evidence {pair.date}): the date, actors and kind alone "
+                f"do not make one event{_date_note(pair)}")
             candidates.append(pair)
             continue
         if best_to_source[(pair.a.key, pair.b.source_id)] is not pair or best_to_source[(pair.b.key, pair.a.source_id)] is not pair:
@@ -442,7 +629,7 @@ def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabul
             candidates.append(pair)
             continue
         clusters.union(pair.a, pair.b)
-        pair.decision, pair.reason = "linked", f"score {pair.score} at or above {LINK_AT}"
+        pair.decision, pair.reason = "linked", f"score {pair.score} at or above {LINK_AT}{_date_note(pair)}"
         links.append(pair)
 
     # A pair that other links have already put in one event is settled, not a question for a curator.
