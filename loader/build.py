@@ -160,7 +160,8 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         return partial, error.problems
     problems.extend(linked.problems)
     with timings.stage("events"):
-        events = events_from_clusters(linked.clusters, formats)
+        events = events_from_clusters(linked.clusters, formats, texts={d.info.id: d.text for d in documents},
+                                      words=actors.role_words)
     with timings.stage("dates"):
         for problem in date_events(events, dating):
             (errors if problem.severity == "error" else problems).append(problem)

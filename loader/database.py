@@ -51,6 +51,8 @@ TABLES = {
             "first_position": int, "description": str,
             # The site issue: taxonomy (curated/taxonomy.yml) and places (curated/places.yml).
             "cameo_root": str, "format": str, "forum": str, "taxonomy_evidence": str, "place_count": int,
+            # How the summary was made from the excerpt (loader/enrich/events.py): excerpt or derived.
+            "summary_method": str, "summary_evidence": str,
         },
         {"pk": "id", "foreign_keys": [("first_source", "sources", "id"), ("cameo_root", "cameo_roots", "code")]},
     ),
@@ -279,6 +281,7 @@ def event_rows(events: list[Event]) -> Iterable[dict]:
             "source_count": len({m.source_id for m in event.mentions}),
             "first_source": first.source_id, "first_position": first.position,
             "description": event.description,
+            "summary_method": event.summary_method, "summary_evidence": event.summary_evidence,
         }
 
 

@@ -151,6 +151,8 @@ class Event:
     mentions: list[Mention]
     categories: list[str] = field(default_factory=list)
     actors: list[tuple[Mention, ActorMatch]] = field(default_factory=list)
+    summary_method: str = "excerpt"  # excerpt (a verbatim piece of it) or derived (loader/enrich/events.py)
+    summary_evidence: Optional[str] = None  # how the summary was made from the excerpt, in words
 
     @property
     def category(self) -> Optional[str]:

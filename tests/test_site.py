@@ -4,6 +4,7 @@ import asyncio
 import csv
 import io
 import json
+import re
 
 import markupsafe
 import shutil
@@ -300,3 +301,74 @@ def test_the_map_view_feeds_datasette_cluster_map(served):
     assert "datasette-cluster-map.js" in page and 'DATASETTE_CLUSTER_MAP_LATITUDE_COLUMN = "latitude"' in page
     unplaced = served("/events/events.json?place_count=0&_size=0").json()["filtered_table_rows_count"]
     assert unplaced > 0 and "/events/events?place_count=0" in page
+
+
+# The canned queries the README promises by name (its "Canned queries" list): the site must serve
+# exactly these, so deleting one from metadata.yml (or adding one the README does not explain) fails.
+PROMISED_QUERIES = {
+    "timeline", "search", "search_statements", "events_per_month", "events_per_month_by_kind", "events_by_forum",
+    "corroborated_events", "sources_that_disagree", "actor_events", "who_meets_whom", "events_between",
+}
+
+
+def readme_query_names() -> set[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = readme[readme.index("- **Canned queries**"):readme.index("- **SQL in the browser**")]
+    return set(re.findall(r"`([a-z_]+)`", listed))
+
+
+def test_the_site_serves_exactly_the_canned_queries_the_readme_promises(served, bare):
+    assert readme_query_names() == PROMISED_QUERIES
+    assert set(QUERIES) == PROMISED_QUERIES
+    for get in (served, bare):  # with metadata.yml on the command line, and from the database alone
+        assert {q["name"] for q in get("/events.json").json()["queries"]} == PROMISED_QUERIES
+
+
+def title_of(html: str) -> str:
+    return re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+
+
+@pytest.mark.parametrize("name", list(QUERIES))
+def test_a_canned_query_page_is_titled_by_its_title_not_its_sql(served, bare, name):
+    for get in (served, bare):
+        title = title_of(get(query_url(name, "html").replace(".html?", "?")).text)
+        assert title == f"{escape(QUERIES[name]['title'])} · events", name
+
+
+def test_table_row_and_database_pages_are_titled_in_words(served, conn):
+    count = conn.execute("select count(*) from events").fetchone()[0]
+    assert title_of(served("/events/events").text) == f"events: {count} rows sorted by date_earliest · events"
+    assert title_of(served("/events/actors/vladimir-putin").text) == "Vladimir Putin · actors"
+    assert title_of(served("/events/sources/scmp-3253354").text).endswith(" · sources")
+    assert title_of(served("/events/event_sources/scmp-3253354,1").text) == "scmp-3253354, 1 · event_sources"  # no label column
+    assert title_of(served("/events").text) == "events: tables, views and queries"
+    assert title_of(served("/events?" + urlencode({"sql": "select 1"})).text) == "SQL query · events"
+    event = conn.execute("select id, summary from events where summary_method = 'derived' order by id").fetchone()
+    assert title_of(served(f"/events/events/{event['id']}").text) == str(escape(event["summary"]))
+
+
+def header_columns(html: str) -> list[str]:
+    return re.findall(r'<th [^>]*data-column="([^"]+)"', html)
+
+
+def test_the_events_table_shows_a_compact_row_and_every_column_one_click_away(served, conn):
+    columns = [row[1] for row in conn.execute("pragma table_info(events)")]
+    compact = TABLES["events"]["compact_columns"]
+    assert {"summary", "date_earliest", "date_latest", "cameo_root", "first_source", "place_count"} <= set(compact)
+    assert header_columns(served("/events/events").text) == [c for c in columns if c in compact]
+    assert header_columns(served("/events/events?_columns=all").text) == columns
+    assert header_columns(served("/events/events?_col=month").text) == ["id", "month"]  # Datasette's own choice wins
+    assert "date_evidence" in served("/events/events.json?_size=1&_shape=objects").json()["rows"][0]  # data whole
+    assert len(served("/events/events.csv?_size=1").text.splitlines()[0].split(",")) == len(columns)
+
+
+def test_long_cells_are_cut_short_in_lists_and_whole_on_the_event_page(served, conn):
+    from loader.enrich.events import SUMMARY_LIMIT
+    limit = SETTINGS["truncate_cells_html"]
+    assert limit > SUMMARY_LIMIT + 1  # a summary is never cut in a list
+    event = conn.execute("select id, description from events order by length(description) desc").fetchone()
+    assert len(event["description"]) > limit
+    listed = served(f"/events/events?_columns=all&id={event['id']}").text
+    assert str(escape(event["description"][:limit])) + "…" in listed
+    assert str(escape(event["description"])) not in listed
+    assert str(escape(event["description"])) in served(f"/events/events/{event['id']}").text

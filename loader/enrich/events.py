@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import hashlib
+import re
+from dataclasses import dataclass
+from typing import Optional
 
 from ..model import Event, Mention
 from ..parse.text import Span, sentences
@@ -17,14 +20,128 @@ def event_id(mention: Mention, occurrence: int = 0) -> str:
 
 def summarize(mention: Mention) -> str:
     """The first sentence of the excerpt, without a leading date ("On May 19, 2021, "), shortened."""
+    return summary_of(mention).text
+
+
+@dataclass
+class Summary:
+    text: str
+    method: str  # excerpt: a verbatim piece of the excerpt; derived: built from it by the rules below
+    evidence: str  # how, in words
+
+
+# A clause cut from a longer sentence may open with a coordinating conjunction ("and on December 6
+# made ...", "And finally, on the eve of ..."), with a sentence adverb after it.
+CONJUNCTION = re.compile(r"(?i:and|but|or|nor|yet)\b(?:\s+(?:[a-z]+ly|then|also|now|again|meanwhile|later),)?[\s,]*")
+# An opening quotation mark and the mark that closes it.
+QUOTES = {'"': '"', "\u201c": "\u201d", "'": "'", "\u2018": "\u2019", "\u00ab": "\u00bb"}
+STRAY = " ,;:\u2013\u2014-"  # punctuation that never opens a summary
+WORD = r"[\w\u2019'.-]+"
+# Used when the build gives no word lists (curated/words.yml): words that open a noun phrase.
+DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their"}
+# Words that open a phrase, not a verb: "On the eve of the summit *of* Vladimir Putin ...".
+PREPOSITIONS = {"of", "in", "at", "on", "by", "with", "between", "from", "to", "for", "during", "after", "before",
+                "via", "through", "over", "under", "near", "among", "amid", "against", "about", "as", "than", "since"}
+
+
+def summary_of(mention: Mention, before: Optional[Mention] = None, words=None) -> Summary:
+    """The event's summary, and how it was made from the excerpt (never anything the text does not say).
+
+    It starts from the excerpt's first sentence, without a leading date field ("On May 19, 2021, "):
+    that alone is the excerpt (method "excerpt"). Then, by rule (method "derived", each step named in
+    the evidence):
+      - a stray opening quotation mark (one the sentence never closes) is dropped;
+      - a leading conjunction ("and", "And finally,") is dropped;
+      - a clause with no subject of its own (its date, then a verb: "and on December 6 made a one-day
+        visit to Delhi") takes the subject of the clause before it in the same sentence (`before`): the
+        words around the actor that clause opens with ("the Russian president"), and its date moves
+        after it ("The Russian president made a one-day visit to Delhi on December 6."; when more than
+        one phrase follows the verb, the date stays before the verb).
+    Finally it is cut at SUMMARY_LIMIT characters, at a word, with "…".
+    """
     body = mention.excerpt[mention.lead:]
     first = sentences(Span(body, 0, 1))
     text = first[0].text if first else body
-    if mention.lead and text:
+    how = ["the first sentence of the excerpt" if first and len(first) > 1 else "the excerpt"]
+    if mention.lead:
+        how.append("without its leading date")
+    steps = []
+    changed = True
+    while changed and text:
+        changed = False
+        if text[0] in QUOTES and QUOTES[text[0]] not in text[1:] or (text[0] == '"' and text.count('"') % 2):
+            steps.append(f"dropped the opening quotation mark {text[0]} that the sentence never closes")
+            text, changed = text[1:].lstrip(), True
+        elif text[0] in STRAY:
+            steps.append(f"dropped the leading {text[0]!r}")
+            text, changed = text.lstrip(STRAY), True
+        elif conjunction := CONJUNCTION.match(text):
+            if conjunction.end() < len(text):
+                steps.append(f"dropped the leading conjunction '{conjunction.group(0).strip(' ,')}'")
+                text, changed = text[conjunction.end():], True
+    if steps:
+        text, moved = _give_subject(text, mention, before, words, steps)
+    if text and text[0].islower():
         text = text[0].upper() + text[1:]
     if len(text) > SUMMARY_LIMIT:
-        text = text[:SUMMARY_LIMIT].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-    return text
+        text = text[:SUMMARY_LIMIT].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
+        (steps or how).append(f"shortened to {SUMMARY_LIMIT} characters")
+    if steps:
+        return Summary(text, "derived", "From " + ", ".join(how) + ": " + "; ".join(steps))
+    return Summary(text, "excerpt", ", ".join(how).capitalize() + ", verbatim")
+
+
+def _give_subject(text: str, mention: Mention, before: Optional[Mention], words, steps: list[str]) -> tuple[str, bool]:
+    """A clause that opens with its date and then a verb borrows its sentence's subject."""
+    cue = mention.reported_date
+    if not cue or not text.lower().startswith(cue.lower()):
+        return text, False
+    rest = text[len(cue):].lstrip(" ,")
+    head = re.match(WORD, rest)
+    determiners = DETERMINERS | set(getattr(words, "determiners", ()) or ())
+    if (not head or not head.group(0)[0].islower() or head.group(0).lower() in determiners | PREPOSITIONS
+            or any(a.role == "subject" for a in mention.actors)):
+        return text, False  # it has its own subject ("last month the Kremlin said ...")
+    subject = _subject_of(before, words, determiners) if before else None
+    if subject is None:
+        steps.append("the clause names no subject and none was found before it")
+        return text, False
+    phrase, actor_id = subject
+    end = rest.rstrip()
+    stop = end[-1] if end and end[-1] in ".!?" else "."
+    end = end.rstrip(".!?;,: ")
+    taken = f"the clause has no subject of its own: it takes its sentence's, '{phrase}' ({actor_id}, the subject of the clause before it)"
+    phrase = phrase[0].upper() + phrase[1:]
+    if "," in end:  # more than one phrase after the verb: the date stays before it, where it reads right
+        steps.append(taken)
+        return f"{phrase} {cue} {rest}", True
+    steps.append(f"{taken}, and its date '{cue}' moves to the end")
+    return f"{phrase} {end} {cue}{stop}", True
+
+
+def _subject_of(before: Mention, words, determiners: set[str]) -> Optional[tuple[str, str]]:
+    """The noun phrase around the actor whose role is subject in `before`: determiners, title words and
+    names on either side of the name ("the Russian president", "Russian President Vladimir Putin")."""
+    named = [a for a in before.actors if a.role == "subject" and a.method != "country-of"
+             and before.start <= a.start < a.end <= before.end]
+    if not named:
+        return None
+    actor = min(named, key=lambda a: (a.start, -a.end))
+    titles = set(getattr(words, "titles", ()) or ())
+    stop_words = set(getattr(words, "stop_words", ()) or ())
+    text = before.excerpt
+    start, end = actor.start - before.start, actor.end - before.start
+
+    def name_like(word: str) -> bool:
+        return word[0].isupper() and word.lower() not in stop_words
+
+    while (left := re.search(rf"({WORD})[ \t]+$", text[:start])) and (
+            left.group(1).lower() in determiners or left.group(1).lower() in titles or name_like(left.group(1))):
+        start = left.start(1)
+    while (right := re.match(rf"[ \t]+({WORD})", text[end:])) and (
+            right.group(1).lower() in titles or name_like(right.group(1))):
+        end += right.end(1)
+    return text[start:end].rstrip(".,"), actor.actor_id
 
 
 # Which source's excerpt speaks for an event reported by several: the specialist's chronology first.
@@ -42,18 +159,44 @@ def mention_ids(mentions: list[Mention]) -> dict[tuple[str, int], str]:
     return ids
 
 
-def events_from_clusters(clusters: list[list[Mention]], formats: dict[str, str]) -> list[Event]:
-    """One event per cluster of linked mentions. The most trusted mention gives the id and summary."""
+def clause_before(mentions: list[Mention], texts: dict[str, str]) -> dict[tuple[str, int], Mention]:
+    """For each mention cut from the same sentence as the mention before it (the text between them is
+    only the punctuation the cut removed), that mention."""
+    found = {}
+    by_source: dict[str, list[Mention]] = {}
+    for mention in mentions:
+        by_source.setdefault(mention.source_id, []).append(mention)
+    for source_id, items in by_source.items():
+        text = texts.get(source_id)
+        if text is None:
+            continue
+        items.sort(key=lambda m: (m.start, m.end))
+        for previous, mention in zip(items, items[1:]):
+            if previous.end <= mention.start and re.fullmatch(r"[ ,;:\u2013\u2014]*", text[previous.end:mention.start]):
+                found[mention.key] = previous
+    return found
+
+
+def events_from_clusters(clusters: list[list[Mention]], formats: dict[str, str],
+                         texts: Optional[dict[str, str]] = None, words=None) -> list[Event]:
+    """One event per cluster of linked mentions. The most trusted mention gives the id and summary.
+
+    `texts` (source id -> document text) lets a clause cut from a longer sentence borrow its
+    sentence's subject; `words` are curated/words.yml's lists (determiners, titles, stop words)."""
     ids = mention_ids([m for cluster in clusters for m in cluster])
+    before = clause_before([m for cluster in clusters for m in cluster], texts or {})
     events = []
     for cluster in clusters:
         ordered = sorted(cluster, key=lambda m: (TRUST.get(formats.get(m.source_id), 9), m.key))
         first = ordered[0]
         categories = list(dict.fromkeys(c for m in ordered for c in m.categories))
+        summary = summary_of(first, before.get(first.key), words)
         events.append(
             Event(
                 id=ids[first.key],
-                summary=summarize(first),
+                summary=summary.text,
+                summary_method=summary.method,
+                summary_evidence=summary.evidence,
                 description=first.excerpt,
                 date=first.date,  # until enrich.dates.date_events combines the sources' bounds
                 mentions=ordered,
