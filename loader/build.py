@@ -11,7 +11,7 @@ from typing import Callable, Optional
 from .database import BuildData, write_database
 from .enrich.actors import ActorDictionary, DocumentMemory, load_actors
 from .enrich.curated_dates import CuratedDates, load_curated_dates
-from .enrich.dates import DocumentDates, date_document, date_events
+from .enrich.dates import DocumentDates, back_references, date_document, date_events
 from .enrich.events import events_from_clusters
 from .enrich.link import Curated, Vocabulary, link_mentions, load_curated_links, load_vocabulary
 from .enrich.names import report as name_report
@@ -124,6 +124,8 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
             info.published = info.published or parsed.header.get("published")
             info.title = info.title or first_line(document.text)
         with timings.stage("dates"):
+            # A dated earlier event printed inside an entry becomes a mention of its own (linked and dated like any other).
+            parsed.mentions.extend(back_references(parsed.mentions, info, parsed.header))
             dated = date_document(parsed.mentions, info, parsed.header, curated_dates)
         # A curated date that contradicts a source is a curation error: never skipped by --keep-going.
         errors.extend(p for p in dated.problems if p.severity == "error")
@@ -214,7 +216,7 @@ def find_statements(documents: list[Document], mentions: list[Mention], events: 
     found = []
     for document in documents:
         info = document.info
-        own = by_source.get(info.id, [])
+        own = [m for m in by_source.get(info.id, []) if m.reference_of is None]  # a back-reference lies inside its entry
 
         def match(span, source_id=info.id):
             return actors.match(Mention(source_id, 0, span.start, span.end, span.text, span.line))
