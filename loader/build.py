@@ -11,9 +11,9 @@ from typing import Callable, Optional
 from .database import BuildData, write_database
 from .enrich.actors import ActorDictionary, DocumentMemory, load_actors
 from .enrich.curated_dates import CuratedDates, load_curated_dates
-from .enrich.dates import DocumentDates, back_references, date_document, date_events
+from .enrich.dates import DocumentDates, back_references, curated_contradictions, date_document, date_events
 from .enrich.events import events_from_clusters
-from .enrich.link import Curated, Vocabulary, link_mentions, load_curated_links, load_vocabulary
+from .enrich.link import LINK_AT, Curated, Scorer, Vocabulary, link_mentions, load_curated_links, load_vocabulary
 from .enrich.names import report as name_report
 from .enrich.places import Gazetteer, load_places
 from .enrich.statements import StatementFinder, document_window
@@ -161,7 +161,9 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     with timings.stage("events"):
         events = events_from_clusters(linked.clusters, formats)
     with timings.stage("dates"):
-        for problem in date_events(events, dating):
+        found = date_events(events, dating)
+        found += curated_contradictions(dating, events, same_event_judge(mentions, vocabulary))
+        for problem in dict.fromkeys(found):  # a pair found twice is reported once
             (errors if problem.severity == "error" else problems).append(problem)
     with timings.stage("statements"):
         statements = find_statements(documents, mentions, events, actors)
@@ -175,6 +177,18 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
                      links=linked.links, candidates=linked.candidates, statements=statements, dates=dating,
                      unmatched=unmatched, taxonomy=taxonomy, classes=classes, gazetteer=gazetteer,
                      place_links=place_links, metadata=metadata), errors
+
+
+def same_event_judge(mentions: list[Mention], vocabulary: Vocabulary):
+    """Whether two mentions report one event, judged as the linker judges a pair (its score at or above
+    LINK_AT), on whatever dates the mentions carry. The scorer is built on first use only."""
+    scorer: list = []
+
+    def judge(a: Mention, b: Mention) -> bool:
+        if not scorer:
+            scorer.append(Scorer(mentions, vocabulary))
+        return scorer[0].score(a, b).score >= LINK_AT
+    return judge
 
 
 def describe_events(events: list, taxonomy, gazetteer) -> tuple[list, dict]:

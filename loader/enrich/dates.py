@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import dataclasses
 import re
 import datetime as dt
 from dataclasses import dataclass, field
@@ -50,6 +51,10 @@ LOW, HIGH = "0000-01-01", "9999-12-31"  # no bound known
 ORDERED_FORMATS = {"chronology", "timeline"}
 NEWEST_FIRST, OLDEST_FIRST = "newest first", "oldest first"
 PRINTED = {"explicit", "relative", "in-text"}
+# A curated official day may differ from a secondary source's printed day by this much (a time zone, an
+# event reported the next day): the build goes on, the event's bounds span both and date_conflict = 1.
+# Further apart, the curated date fails the build unless its entry says why (`disagrees:`).
+TOLERANCE_DAYS = 1
 
 
 # --------------------------------------------------------------------------------------------------
@@ -886,32 +891,124 @@ def _lent(doc: DocumentDates, entry: Entry, anchor: Anchor) -> str:
 
 def _report(doc: DocumentDates, entry: Entry) -> str:
     bounds = doc.bounds(entry)
-    return f"{entry.mention.source_id} entry {entry.mention.position}: {_range(entry.lo.day, entry.hi.day)} ({bounds.method})"
+    how = bounds.method
+    if entry.curated is not None and bounds.method == "curated":
+        how = f"curated official record, {entry.curated.where}"
+        if entry.curated.disagrees:
+            how += f"; it departs from the other report because {entry.curated.disagrees}"
+    elif printed_day(entry):
+        how = f"{bounds.method}: {entry.mention.reported_date!r}"
+    return f"{entry.mention.source_id} entry {entry.mention.position}: {_range(entry.lo.day, entry.hi.day)} ({how})"
 
 
 def _disagreement(members: list[tuple[DocumentDates, Entry]], why: Optional[str] = None) -> str:
     text = "sources disagree: " + "; ".join(_report(doc, entry) for doc, entry in members)
     if why:
         text += f"; {why}"
-    return text + "; the bounds span them all"
+    official = [e for _, e in members if e.curated is not None and doc_method(e) == "curated"]
+    others = [e for _, e in members if e.curated is None]
+    if official and others:
+        names = ", ".join(e.mention.source_id for e in others)
+        return (text + f"; the bounds are the hull of these reports, never wider; where one day is needed, the "
+                f"curated official record ({official[0].curated.where}) is the better authority than {names}")
+    return text + "; the bounds are the hull of these reports, never wider"
+
+
+def doc_method(entry: Entry) -> str:
+    return "curated" if entry.own_lo.kind == "curated" or entry.own_hi.kind == "curated" else entry.own_kind
+
+
+def gap_days(lo: str, hi: str, other_lo: str, other_hi: str) -> int:
+    """Days between two inclusive ranges of days: 0 when they overlap."""
+    if lo > other_hi:
+        return (dt.date.fromisoformat(lo) - dt.date.fromisoformat(other_hi)).days
+    if other_lo > hi:
+        return (dt.date.fromisoformat(other_lo) - dt.date.fromisoformat(hi)).days
+    return 0
+
+
+def printed_day(entry: Entry) -> bool:
+    """The source prints an exact day (or span) for this entry's event: its own evidence, not inference."""
+    return entry.own_kind in PRINTED and entry.own_lo.day == entry.own_hi.day and entry.mention.reported_date is not None
 
 
 def _curated_disagreements(members: list[tuple[DocumentDates, Entry]], during: list) -> list[Problem]:
+    """A curated date that contradicts another report of the same event fails the build, unless it is
+    within TOLERANCE_DAYS of a day the other source prints, or its entry says why (`disagrees:`)."""
     problems = []
     under_way = {id(entry) for _, entry in during}
     for doc, entry in members:
-        if entry.curated is None:
+        if entry.curated is None or entry.curated.disagrees:
             continue
         for other_doc, other in members:
             if other.mention.source_id == entry.mention.source_id:
                 continue
             last = (entry.end or entry.hi.day) if id(other) in under_way else entry.hi.day
-            if entry.lo.day > other.hi.day or last < other.lo.day:
-                item = entry.curated
-                problems.append(Problem(item.file, item.date_line,
-                    f"curated date {_range(item.earliest, item.latest)} for {item.source} entry {item.position} "
-                    f"contradicts {_report(other_doc, other)}, which reports the same event", "error"))
-                break
+            gap = gap_days(entry.lo.day, last, other.lo.day, other.hi.day)
+            if gap == 0 or (printed_day(other) and gap <= TOLERANCE_DAYS):
+                continue
+            item = entry.curated
+            problems.append(Problem(item.file, item.date_line,
+                f"curated date {_range(item.earliest, item.latest)} for {item.source} entry {item.position} "
+                f"contradicts {_report(other_doc, other)}, which reports the same event"
+                f"{f' ({gap} days apart; the tolerance is {TOLERANCE_DAYS})' if printed_day(other) else ''}. "
+                "Correct the date, or say why the sources differ with disagrees: <reason>", "error"))
+            break
+    return problems
+
+
+def curated_contradictions(documents: list[DocumentDates], events: list[Event], same_event) -> list[Problem]:
+    """Curated dates that put their entry away from another source's printed day for the same event.
+
+    Linking compares dates, so a wrong curated day can keep its entry apart from the other reports of
+    its event (the event then splits in two, silently). Here each curated entry is compared, as if
+    undated within its document's coverage window, with every mention of another source that prints an
+    exact day in that window more than TOLERANCE_DAYS from the curated one and is not already in its
+    event; `same_event(mention, other)` (the linker's judgement without the date) decides. An error
+    names the curated file and line, unless the entry says why with `disagrees:`.
+    """
+    by_day: dict[str, list[tuple[DocumentDates, Entry]]] = {}
+    for doc in documents:
+        for entry in doc.entries:
+            if printed_day(entry) and not entry.end:
+                by_day.setdefault(entry.own_lo.day, []).append((doc, entry))
+    if not by_day:
+        return []
+    event_of = {m.key: event.id for event in events for m in event.mentions}
+    problems = []
+    for doc in documents:
+        start, end = doc.window
+        if not start or not end:
+            continue
+        for entry in doc.entries:
+            item = entry.curated
+            if item is None or item.disagrees:
+                continue
+            last = item.end or item.latest
+            widened = dataclasses.replace(entry.mention, date=DateBounds(start, end, None, "window", "coverage"))
+            day, stop = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+            while day <= stop:
+                for other_doc, other in by_day.get(day.isoformat(), []):
+                    if other.mention.source_id == entry.mention.source_id:
+                        continue
+                    if event_of.get(other.mention.key) == event_of.get(entry.mention.key):
+                        continue  # in one event: date_events judges the pair
+                    gap = gap_days(item.earliest, last, other.own_lo.day, other.own_hi.day)
+                    if 0 < gap <= TOLERANCE_DAYS and same_event(widened, other.mention):
+                        problems.append(Problem(item.file, item.date_line,
+                            f"curated date {_range(item.earliest, item.latest)} for {item.source} entry {item.position} "
+                            f"is {gap} day from {other.mention.source_id} entry {other.mention.position} "
+                            f"({other.mention.reported_date!r}), which reads as the same event but was not linked to it; "
+                            "within the tolerance, so the build goes on (link them in links.yml to give the event "
+                            "the hull of both days)"))
+                    elif gap > TOLERANCE_DAYS and same_event(widened, other.mention):
+                        problems.append(Problem(item.file, item.date_line,
+                            f"curated date {_range(item.earliest, item.latest)} for {item.source} entry {item.position} "
+                            f"contradicts {other.mention.source_id} entry {other.mention.position}, which prints "
+                            f"{other.mention.reported_date!r} ({other.own_lo.day}) for what reads as the same event "
+                            f"({gap} days apart; the tolerance is {TOLERANCE_DAYS}). Correct the date, or say why the "
+                            "sources differ with disagrees: <reason>", "error"))
+                day += dt.timedelta(days=1)
     return problems
 
 
