@@ -1012,10 +1012,28 @@ def curated_contradictions(documents: list[DocumentDates], events: list[Event], 
     return problems
 
 
+def _reports_a_date(entry: Entry) -> bool:
+    """The entry's own evidence dates it (printed, in its text, curated, a cue), not only inference."""
+    return entry.own_kind in PRINTED or doc_method(entry) in ("curated", "cue")
+
+
 def _hull(members: list[tuple[DocumentDates, Entry]], evidence: str) -> DateBounds:
-    earliest = min(entry.lo.day for _, entry in members)
-    latest = max(entry.hi.day for _, entry in members)
-    ends = [entry.end for _, entry in members if entry.end]
+    """The hull of what the sources report: the smallest bounds holding every date a source gives.
+
+    A mention bounded only by inference (its coverage window, the order of its list) reports no date:
+    it is left out of the hull when another mention does report one and its bounds hold some of the
+    reported days, so two reports a day apart give those two days, not the window of an undated entry
+    linked to both. Bounds that hold none of them are part of the disagreement and are kept.
+    """
+    reporting = [(doc, entry) for doc, entry in members if _reports_a_date(entry)] or members
+    lo = min(entry.lo.day for _, entry in reporting)
+    hi = max(entry.hi.day for _, entry in reporting)
+    chosen = {id(entry) for _, entry in reporting}
+    reporting += [(doc, entry) for doc, entry in members
+                  if id(entry) not in chosen and (entry.hi.day < lo or entry.lo.day > hi)]
+    earliest = min(entry.lo.day for _, entry in reporting)
+    latest = max(entry.hi.day for _, entry in reporting)
+    ends = [entry.end for _, entry in reporting if entry.end]
     earliest_out = None if earliest == LOW else earliest
     latest_out = None if latest == HIGH else latest
     return DateBounds(earliest_out, latest_out, max(ends) if ends else None, precision_of(earliest_out, latest_out),
