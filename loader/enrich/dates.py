@@ -5,9 +5,13 @@ Two pure stages over the dataclasses of loader.model:
 ``date_document(mentions, info, header, curated)``: one document on its own.
     Every entry first gets its own evidence, in this order of trust:
       1. a date printed for it (``explicit``; in an article, also ``relative`` phrases read against the
-         article's own date). Dates printed *inside* a chronology entry ("On July 23, 2019, bombers ...
-         conducted their first joint patrols", "inked on Oct. 13, 2009") are never read as the entry's
-         date: they are back-references;
+         article's own date); else, in a chronology or timeline, the dates printed in its own words
+         (``in-text``, read by ``read_text_dates``): each is on or within the entry's event ("hold talks
+         on Nov. 5"), a bound ("responding to a statement of Oct. 3"), a back-reference to an earlier
+         event ("… patrol. On July 23, 2019, bombers … conducted their first joint patrols", which
+         ``back_references`` turns into a mention of its own, dated, linked across documents like any
+         other), or neither ("inked on Oct. 13, 2009, was set to expire on Dec. 16, 2020"). Every one is
+         named in the entry's evidence;
       2. the document's coverage window (``coverage``), when nothing was printed;
       3. an anniversary cue in its text ("telegram ... on the 72nd anniversary of the establishment of
          the PRC"), counted from a reference date in curated/dates.yml (``cue``);
@@ -28,8 +32,12 @@ Two pure stages over the dataclasses of loader.model:
     each mention whose bounds the other sources narrow takes the narrower bounds (``cross-source``),
     and its document's list is propagated again so the anchor narrows the neighbours too, until
     nothing changes. Each round touches only the documents that changed. Sources whose bounds do not
-    overlap are not forced to agree: the event is flagged (``DateBounds.conflict``), keeps bounds
-    spanning every source, and each source's own report stays in event_sources.reported_*.
+    overlap are not forced to agree: the event is flagged (``DateBounds.conflict``), its bounds are
+    the hull of what the sources report (an undated entry's window is left out when it holds a
+    reported day), and each source's own report stays in event_sources.reported_*. A curated date
+    more than TOLERANCE_DAYS from another source's printed day of the same event fails the build
+    unless its entry says why (``disagrees:``); ``curated_contradictions`` finds such pairs the
+    linker kept apart because of the curated date itself.
 
 Bounds are always on the day an event happened or began; ``end`` is the last day of a multi-day event.
 """
