@@ -4,6 +4,7 @@ Everything before `write_database` is pure: it reads files and returns dataclass
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
@@ -137,6 +138,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
                 reading = actors.read(mention, memory)
                 mention.actors = reading.matches + reading.implied
                 name_issues.extend((mention, issue) for issue in reading.issues)
+            _states_of_the_entry(parsed.mentions, actors)
         documents.append(document)
         mentions.extend(parsed.mentions)
         if progress:
@@ -179,15 +181,38 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
                      place_links=place_links, metadata=metadata), errors
 
 
+def _states_of_the_entry(mentions: list[Mention], actors) -> None:
+    """A back-reference that names no state ("bombers of the two militaries conducted their first joint
+    patrols") takes the states the entry it is read from names, saying so."""
+    entries = {m.position: m for m in mentions if m.reference_of is None}
+    for mention in mentions:
+        parent = entries.get(mention.reference_of) if mention.reference_of is not None else None
+        if parent is None or any(actors.actors[a.actor_id].type == "state" for a in mention.actors
+                                 if a.actor_id in actors.actors):
+            continue
+        seen = {a.actor_id for a in mention.actors}
+        for match in parent.actors:
+            if match.actor_id in seen or actors.actors.get(match.actor_id) is None \
+                    or actors.actors[match.actor_id].type != "state":
+                continue
+            seen.add(match.actor_id)
+            mention.actors.append(dataclasses.replace(
+                match, role="participant", method="context", via=None,
+                evidence=f"the back-reference names no state; entry {parent.position}, which it is read from, names "
+                         f"{match.matched!r}",
+                role_evidence="a state of the entry the back-reference is read from"))
+
+
 def same_event_judge(mentions: list[Mention], vocabulary: Vocabulary):
-    """Whether two mentions report one event, judged as the linker judges a pair (its score at or above
-    LINK_AT), on whatever dates the mentions carry. The scorer is built on first use only."""
+    """The linker's score for a pair when it would link them (at or above LINK_AT), else None, on
+    whatever dates the mentions carry. The scorer is built on first use only."""
     scorer: list = []
 
-    def judge(a: Mention, b: Mention) -> bool:
+    def judge(a: Mention, b: Mention):
         if not scorer:
             scorer.append(Scorer(mentions, vocabulary))
-        return scorer[0].score(a, b).score >= LINK_AT
+        score = scorer[0].score(a, b).score
+        return score if score >= LINK_AT else None
     return judge
 
 

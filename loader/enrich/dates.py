@@ -969,20 +969,22 @@ def curated_contradictions(documents: list[DocumentDates], events: list[Event], 
     """Curated dates that put their entry away from another source's printed day for the same event.
 
     Linking compares dates, so a wrong curated day can keep its entry apart from the other reports of
-    its event (the event then splits in two, silently). Here each curated entry is compared, as if
-    undated within its document's coverage window, with every mention of another source that prints an
-    exact day in that window more than TOLERANCE_DAYS from the curated one and is not already in its
-    event; `same_event(mention, other)` (the linker's judgement without the date) decides. An error
-    names the curated file and line, unless the entry says why with `disagrees:`.
+    its event (the event then splits in two, silently). Here each curated entry is judged as the
+    linker would judge it undated (its document's coverage window): against every mention of another
+    source that prints an exact day in that window, `same_event(mention, other)` gives the linker's
+    score, or None below its threshold. As the linker does, only the best-scoring mention of each
+    other source counts, and a source already in the entry's event is left to date_events. That
+    mention's day more than TOLERANCE_DAYS from the curated one is an error naming the curated file
+    and line, unless the entry says why with `disagrees:`; a day within the tolerance, a warning.
     """
-    by_day: dict[str, list[tuple[DocumentDates, Entry]]] = {}
+    by_day: dict[str, list[Entry]] = {}
     for doc in documents:
         for entry in doc.entries:
             if printed_day(entry) and not entry.end:
-                by_day.setdefault(entry.own_lo.day, []).append((doc, entry))
+                by_day.setdefault(entry.own_lo.day, []).append(entry)
     if not by_day:
         return []
-    event_of = {m.key: event.id for event in events for m in event.mentions}
+    event_of = {m.key: event for event in events for m in event.mentions}
     problems = []
     for doc in documents:
         start, end = doc.window
@@ -992,31 +994,35 @@ def curated_contradictions(documents: list[DocumentDates], events: list[Event], 
             item = entry.curated
             if item is None or item.disagrees:
                 continue
-            last = item.end or item.latest
+            event = event_of.get(entry.mention.key)
+            present = {m.source_id for m in event.mentions} if event else {entry.mention.source_id}
             widened = dataclasses.replace(entry.mention, date=DateBounds(start, end, None, "window", "coverage"))
+            best: dict[str, tuple[float, Entry]] = {}
             day, stop = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
             while day <= stop:
-                for other_doc, other in by_day.get(day.isoformat(), []):
-                    if other.mention.source_id == entry.mention.source_id:
+                for other in by_day.get(day.isoformat(), []):
+                    source = other.mention.source_id
+                    if source in present:
                         continue
-                    if event_of.get(other.mention.key) == event_of.get(entry.mention.key):
-                        continue  # in one event: date_events judges the pair
-                    gap = gap_days(item.earliest, last, other.own_lo.day, other.own_hi.day)
-                    if 0 < gap <= TOLERANCE_DAYS and same_event(widened, other.mention):
-                        problems.append(Problem(item.file, item.date_line,
-                            f"curated date {_range(item.earliest, item.latest)} for {item.source} entry {item.position} "
-                            f"is {gap} day from {other.mention.source_id} entry {other.mention.position} "
-                            f"({other.mention.reported_date!r}), which reads as the same event but was not linked to it; "
-                            "within the tolerance, so the build goes on (link them in links.yml to give the event "
-                            "the hull of both days)"))
-                    elif gap > TOLERANCE_DAYS and same_event(widened, other.mention):
-                        problems.append(Problem(item.file, item.date_line,
-                            f"curated date {_range(item.earliest, item.latest)} for {item.source} entry {item.position} "
-                            f"contradicts {other.mention.source_id} entry {other.mention.position}, which prints "
-                            f"{other.mention.reported_date!r} ({other.own_lo.day}) for what reads as the same event "
-                            f"({gap} days apart; the tolerance is {TOLERANCE_DAYS}). Correct the date, or say why the "
-                            "sources differ with disagrees: <reason>", "error"))
+                    score = same_event(widened, other.mention)
+                    if score is not None and (source not in best or score > best[source][0]):
+                        best[source] = (score, other)
                 day += dt.timedelta(days=1)
+            for source, (score, other) in sorted(best.items()):
+                gap = gap_days(item.earliest, item.end or item.latest, other.own_lo.day, other.own_hi.day)
+                where = (f"curated date {_range(item.earliest, item.latest)} for {item.source} entry {item.position}")
+                other_name = f"{source} entry {other.mention.position}"
+                if gap > TOLERANCE_DAYS:
+                    problems.append(Problem(item.file, item.date_line,
+                        f"{where} contradicts {other_name}, which prints {other.mention.reported_date!r} "
+                        f"({other.own_lo.day}) for what reads as the same event (link score {score:.2f} without the "
+                        f"date; {gap} days apart, the tolerance is {TOLERANCE_DAYS}). Correct the date, or say why "
+                        "the sources differ with disagrees: <reason>", "error"))
+                elif gap > 0:
+                    problems.append(Problem(item.file, item.date_line,
+                        f"{where} is {gap} day from {other_name} ({other.mention.reported_date!r}), which reads as the "
+                        f"same event (link score {score:.2f} without the date) but was not linked to it; within the "
+                        "tolerance, so the build goes on (link them in links.yml to give the event the hull of both days)"))
     return problems
 
 
