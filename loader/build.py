@@ -12,9 +12,9 @@ from typing import Callable, Optional
 from .database import BuildData, write_database
 from .enrich.actors import ActorDictionary, DocumentMemory, load_actors
 from .enrich.curated_dates import CuratedDates, load_curated_dates
-from .enrich.dates import DocumentDates, date_document, date_events
+from .enrich.dates import DocumentDates, back_references, curated_contradictions, date_document, date_events
 from .enrich.events import events_from_clusters
-from .enrich.link import Curated, Vocabulary, link_mentions, load_curated_links, load_vocabulary
+from .enrich.link import LINK_AT, Curated, Scorer, Vocabulary, link_mentions, load_curated_links, load_vocabulary
 from .enrich.names import report as name_report
 from .enrich.places import Gazetteer, load_places
 from .enrich.statements import StatementFinder, document_window
@@ -125,6 +125,8 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
             info.published = info.published or parsed.header.get("published")
             info.title = info.title or first_line(document.text)
         with timings.stage("dates"):
+            # A dated earlier event printed inside an entry becomes a mention of its own (linked and dated like any other).
+            parsed.mentions.extend(back_references(parsed.mentions, info, parsed.header))
             dated = date_document(parsed.mentions, info, parsed.header, curated_dates)
         # A curated date that contradicts a source is a curation error: never skipped by --keep-going.
         errors.extend(p for p in dated.problems if p.severity == "error")
@@ -136,6 +138,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
                 reading = actors.read(mention, memory)
                 mention.actors = reading.matches + reading.implied
                 name_issues.extend((mention, issue) for issue in reading.issues)
+            _states_of_the_entry(parsed.mentions, actors)
         documents.append(document)
         mentions.extend(parsed.mentions)
         if progress:
@@ -163,7 +166,9 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         events = events_from_clusters(linked.clusters, formats, texts={d.info.id: d.text for d in documents},
                                       words=actors.role_words)
     with timings.stage("dates"):
-        for problem in date_events(events, dating):
+        found = date_events(events, dating)
+        found += curated_contradictions(dating, events, same_event_judge(mentions, vocabulary))
+        for problem in dict.fromkeys(found):  # a pair found twice is reported once
             (errors if problem.severity == "error" else problems).append(problem)
     with timings.stage("statements"):
         statements = find_statements(documents, mentions, events, actors)
@@ -177,6 +182,41 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
                      links=linked.links, candidates=linked.candidates, statements=statements, dates=dating,
                      unmatched=unmatched, taxonomy=taxonomy, classes=classes, gazetteer=gazetteer,
                      place_links=place_links, metadata=metadata), errors
+
+
+def _states_of_the_entry(mentions: list[Mention], actors) -> None:
+    """A back-reference that names no state ("bombers of the two militaries conducted their first joint
+    patrols") takes the states the entry it is read from names, saying so."""
+    entries = {m.position: m for m in mentions if m.reference_of is None}
+    for mention in mentions:
+        parent = entries.get(mention.reference_of) if mention.reference_of is not None else None
+        if parent is None or any(actors.actors[a.actor_id].type == "state" for a in mention.actors
+                                 if a.actor_id in actors.actors):
+            continue
+        seen = {a.actor_id for a in mention.actors}
+        for match in parent.actors:
+            if match.actor_id in seen or actors.actors.get(match.actor_id) is None \
+                    or actors.actors[match.actor_id].type != "state":
+                continue
+            seen.add(match.actor_id)
+            mention.actors.append(dataclasses.replace(
+                match, role="participant", method="context", via=None,
+                evidence=f"the back-reference names no state; entry {parent.position}, which it is read from, names "
+                         f"{match.matched!r}",
+                role_evidence="a state of the entry the back-reference is read from"))
+
+
+def same_event_judge(mentions: list[Mention], vocabulary: Vocabulary):
+    """The linker's score for a pair when it would link them (at or above LINK_AT), else None, on
+    whatever dates the mentions carry. The scorer is built on first use only."""
+    scorer: list = []
+
+    def judge(a: Mention, b: Mention):
+        if not scorer:
+            scorer.append(Scorer(mentions, vocabulary))
+        score = scorer[0].score(a, b).score
+        return score if score >= LINK_AT else None
+    return judge
 
 
 def describe_events(events: list, taxonomy, gazetteer) -> tuple[list, dict]:
@@ -218,7 +258,7 @@ def find_statements(documents: list[Document], mentions: list[Mention], events: 
     found = []
     for document in documents:
         info = document.info
-        own = by_source.get(info.id, [])
+        own = [m for m in by_source.get(info.id, []) if m.reference_of is None]  # a back-reference lies inside its entry
 
         def match(span, source_id=info.id):
             return actors.match(Mention(source_id, 0, span.start, span.end, span.text, span.line))

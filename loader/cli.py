@@ -151,11 +151,15 @@ def dates(seeds: Path, curated: Path):
     if not chronologies:
         click.echo("no chronology among the documents")
     for doc in chronologies:
-        click.echo(f"{doc.source_id} ({doc.file}): {len(doc.entries)} entries, coverage {doc.window[0]} to {doc.window[1]}; "
+        count = sum(1 for entry in doc.entries if entry.mention.reference_of is None)
+        click.echo(f"{doc.source_id} ({doc.file}): {count} entries, coverage {doc.window[0]} to {doc.window[1]}; "
                    f"{doc.direction_note}")
         widths, methods = [], {}
+        references = [entry for entry in doc.entries if entry.mention.reference_of is not None]
         for entry in doc.entries:
             mention = entry.mention
+            if mention.reference_of is not None:
+                continue
             date = event_of[(mention.source_id, mention.position)].date
             width = width_days(date.earliest, date.latest)
             widths.append(width)
@@ -165,12 +169,18 @@ def dates(seeds: Path, curated: Path):
             click.echo(f"  {mention.position:>3}  line {mention.line:<4} {bounds:<24} {date.method:<12} "
                        f"{width if width is not None else '?':>4} d{flag}  {label(mention, 8)}")
             click.echo(f"{'':7}{date.evidence}")
+        for entry in references:  # dated earlier events read inside entries: not entries of the list
+            mention = entry.mention
+            date = event_of[(mention.source_id, mention.position)].date
+            bounds = f"{date.earliest or '?'}..{date.latest or '?'}"
+            click.echo(f"  ref  in entry {mention.reference_of:<3} {bounds:<24} {date.method:<12} {label(mention, 8)}")
+            click.echo(f"{'':7}{date.evidence}")
         known = sorted(w for w in widths if w is not None)
         exact = sum(1 for w in known if w == 1)
         median = statistics.median(known) if known else None
         median_text = "-" if median is None else (f"{median:g}")
         click.echo(
-            f"  {doc.source_id}: {exact} of {len(doc.entries)} exact (earliest = latest); width in days: "
+            f"  {doc.source_id}: {exact} of {count} exact (earliest = latest); width in days: "
             f"median {median_text}, largest {known[-1] if known else '-'}"
             + (f", {len(widths) - len(known)} unbounded" if len(known) < len(widths) else "")
             + "; methods: " + ", ".join(f"{m} {n}" for m, n in sorted(methods.items()))

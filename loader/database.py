@@ -66,6 +66,8 @@ TABLES = {
             "event_id": str, "source_id": str, "position": int, "excerpt": str, "start_offset": int,
             "end_offset": int, "line": int, "reported_date": str, "reported_earliest": str,
             "reported_latest": str, "link_method": str, "link_score": float,
+            # A back-reference (a dated earlier event read inside an entry): the position of that entry.
+            "reference_of": int,
         },
         {"pk": ("source_id", "position"),
          "foreign_keys": [("event_id", "events", "id"), ("source_id", "sources", "id")]},
@@ -300,6 +302,7 @@ def mention_rows(events: list[Event], links: list[PairScore]) -> Iterable[dict]:
                 "reported_latest": m.date.latest if m.date and m.reported_date else None,
                 "link_method": (pair.method if pair else "joined") if index else "first",
                 "link_score": pair.score if pair else None,
+                "reference_of": m.reference_of,
             }
 
 

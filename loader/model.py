@@ -90,6 +90,9 @@ class Mention:
     categories: list[str] = field(default_factory=list)  # the source's own categories
     lead: int = 0  # characters at the start of the excerpt that only carry the date ("On May 19, 2021, ")
     actors: list["ActorMatch"] = field(default_factory=list)  # filled by the actors stage
+    # A back-reference: a dated earlier event read inside another entry ("On July 23, 2019, bombers ...
+    # conducted their first joint patrols"); the position of that entry. Its span is the sentence.
+    reference_of: Optional[int] = None
 
     @property
     def key(self) -> tuple[str, int]:

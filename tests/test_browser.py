@@ -220,7 +220,7 @@ def test_the_chart_preset_renders_a_stacked_bar_chart(site):
     state = re.search(r'<form[^>]*action="[^"]*events_per_month#([^"]+)"', dom)
     assert state, "datasette-vega did not draw from the preset"
     drawn = dict(item.split("=", 1) for item in state.group(1).replace("&amp;", "&").split("&"))
-    assert drawn["g.mark"] == "bar" and drawn["g.color_column"] == "category"
+    assert drawn["g.mark"] == "bar" and drawn["g.color_column"] == "certainty"
     assert (drawn["g.x_column"], drawn["g.y_column"]) == ("month", "events")
 
 

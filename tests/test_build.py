@@ -8,9 +8,14 @@ EXPECTED_TABLES = {"sources", "events", "actors", "event_sources", "event_actors
 
 
 def test_every_seed_entry_is_reported_with_its_source(conn):
+    entries = dict(conn.execute("select source_id, count(*) from event_sources where reference_of is null group by source_id"))
+    assert entries["cc-2021-sep-dec"] == 39
+    assert entries["cc-2020-sep-dec"] == 36
+    # One dated earlier event read inside an entry ("On July 23, 2019, ... their first joint patrols").
+    assert [tuple(r) for r in conn.execute(
+        "select source_id, reference_of, reported_date from event_sources where reference_of is not null")] == [("cc-2020-sep-dec", 3, "July 23, 2019")]
     counts = dict(conn.execute("select source_id, count(*) from event_sources group by source_id"))
-    assert counts["cc-2021-sep-dec"] == 39
-    assert counts["cc-2020-sep-dec"] == 36
+    assert counts["cc-2020-sep-dec"] == 37
     assert counts["overwatch-2020-2022"] == 29
     assert counts["memri-sd-9684"] >= 1 and counts["scmp-3253354"] >= 1
     assert dict(conn.execute("select id, event_count from sources")) == counts

@@ -63,7 +63,7 @@ def bounds(event):
 def seed_rows(conn, source_id):
     return conn.execute(
         """select e.*, es.position, es.reported_date from events e join event_sources es on es.event_id = e.id
-           where es.source_id = ? order by es.position""", (source_id,)).fetchall()
+           where es.source_id = ? and es.reference_of is null order by es.position""", (source_id,)).fetchall()
 
 
 # --- back-references -----------------------------------------------------------------------------
@@ -411,7 +411,8 @@ def test_a_curated_date_that_contradicts_another_source_is_an_error_naming_the_f
     _, problems = events_of(chrono, other, links=[(("chrono", 4), ("timeline", 1))])
     [error] = problems
     assert (error.file, error.line, error.severity) == (str(path), 5, "error")
-    assert "contradicts timeline entry 1: 2021-11-08 (explicit), which reports the same event" in error.message
+    assert ("contradicts timeline entry 1: 2021-11-08 (explicit: 'November 8, 2021'), which reports the same event "
+            "(2 days apart; the tolerance is 1)") in error.message
 
 
 # --- explain and Datasette ------------------------------------------------------------------------

@@ -246,19 +246,38 @@ def test_the_event_page_shows_dates_evidence_actors_and_every_report_side_by_sid
     assert 'href="/events/places/rome"' in placed and "Italy" in placed
 
 
-def test_events_per_month_counts_every_event_dated_within_a_month(served, conn):
-    rows = served("/events/events_per_month.json?_shape=objects").json()["rows"]
-    assert sum(r["events"] for r in rows) == conn.execute("select count(*) from events where month is not null").fetchone()[0]
-    months = sorted({r["month"] for r in rows})
+def test_events_per_month_accounts_for_every_event(served, conn):
+    rows = served("/events/events_per_month.json?_shape=objects&_size=max").json()["rows"]
+    series = {}
+    for row in rows:
+        series.setdefault(row["certainty"], []).append(row)
+    assert set(series) == {"certainly in the month", "bounds overlap the month", "no single month"}
+    certain = sum(r["events"] for r in series["certainly in the month"])
+    unplaced = sum(r["events"] for r in series["no single month"])
+    total = conn.execute("select count(*) from events").fetchone()[0]
+    assert certain + unplaced == total  # nothing left out
+    assert certain == conn.execute("select count(*) from events where month is not null").fetchone()[0]
+    assert unplaced == conn.execute("select count(*) from events where month is null").fetchone()[0] > 0
+    assert {r["month"] for r in series["no single month"]} == {"no single month"}
+    months = sorted({r["month"] for r in series["certainly in the month"]})
     first, last = months[0], months[-1]
-    assert first == conn.execute("select min(month) from events").fetchone()[0]
+    assert (first, last) == tuple(conn.execute(
+        "select substr(min(date_earliest), 1, 7), substr(max(max(date_latest, coalesce(date_end, date_latest))), 1, 7) "
+        "from events").fetchone())
     expected = (int(last[:4]) - int(first[:4])) * 12 + int(last[5:]) - int(first[5:]) + 1
     assert len(months) == expected  # every month, empty ones as 0: the chart does not hide gaps
-    november = {r["category"]: r["events"] for r in rows if r["month"] == "2021-11"}
+    november = {r["category"]: r["events"] for r in series["certainly in the month"] if r["month"] == "2021-11"}
     assert november["military"] == conn.execute(
         "select count(*) from events where month = '2021-11' and category = 'military'").fetchone()[0]
-    by_kind = served("/events/events_per_month_by_kind.json?_shape=objects").json()["rows"]
-    assert sum(r["events"] for r in by_kind) == sum(r["events"] for r in rows)
+    # The second series: events no month holds whose bounds overlap November 2021, in every category.
+    overlap = sum(r["events"] for r in series["bounds overlap the month"] if r["month"] == "2021-11")
+    assert overlap == conn.execute(
+        "select count(*) from events where month is null and date_earliest <= '2021-11-30' "
+        "and max(date_latest, coalesce(date_end, date_latest)) >= '2021-11-01'").fetchone()[0] > 0
+    by_kind = served("/events/events_per_month_by_kind.json?_shape=objects&_size=max").json()["rows"]
+    for certainty in series:
+        assert sum(r["events"] for r in by_kind if r["certainty"] == certainty) == \
+            sum(r["events"] for r in series[certainty]), certainty
 
 
 @pytest.mark.parametrize("name", [n for n, q in QUERIES.items() if q.get("fragment")])
@@ -284,7 +303,7 @@ def test_the_home_page_reaches_the_four_tasks_in_one_click(bare, conn):
     home = bare("/").text
     links = {unquote(link) for link in links_in(home)}
     chart = next(link for link in links if link.startswith("/events/events_per_month#"))
-    assert "g.mark=bar" in chart and "g.color_column=category" in chart
+    assert "g.mark=bar" in chart and "g.color_column=certainty" in chart  # opens on certain vs possible
     assert "/events/event_map" in links
     assert "/events/search?q=patrol" in links and 'action="/events/search"' in home
     lavrov = next(link for link in links if link.startswith("/events/actor_events?actor=Lavrov"))

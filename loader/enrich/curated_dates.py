@@ -31,7 +31,7 @@ SECTIONS = {"anniversary_cues", "dates"}
 CUE_FIELDS = {"message_words", "assumption", "references"}
 REFERENCE_FIELDS = {"id", "event", "date", "names", "evidence"}
 DATE_FIELDS = {"source", "position", "excerpt", "date", "earliest", "latest", "end", "citation", "reasoning",
-               "out_of_order"}
+               "out_of_order", "disagrees"}
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,7 @@ class CuratedDate:
     file: str
     line: int  # line of the item
     date_line: int  # line of its date (or earliest) field: where a contradiction is reported
+    disagrees: Optional[str] = None  # why the curated date departs from a source's printed date of the event, if it does
 
     @property
     def where(self) -> str:
@@ -269,6 +270,10 @@ def _read_dates(section, result: CuratedDates, errors: list[Problem], line: int)
         if out_of_order is not None and (not isinstance(out_of_order, str) or not out_of_order.strip()):
             errors.append(Problem(file, lines.get("out_of_order", item_line), "out_of_order must say why, in words", "error"))
             continue
+        disagrees = item.get("disagrees")
+        if disagrees is not None and (not isinstance(disagrees, str) or not disagrees.strip()):
+            errors.append(Problem(file, lines.get("disagrees", item_line), "disagrees must say why, in words", "error"))
+            continue
         key = (source, position)
         if key in result.dates:
             errors.append(Problem(file, item_line, f"{source} entry {position} is curated twice "
@@ -277,4 +282,5 @@ def _read_dates(section, result: CuratedDates, errors: list[Problem], line: int)
         result.dates[key] = CuratedDate(
             source, position, " ".join(excerpt.split()), earliest, latest, end, " ".join(citation.split()),
             " ".join(out_of_order.split()) if out_of_order else None, file, item_line, date_line,
+            " ".join(disagrees.split()) if disagrees else None,
         )

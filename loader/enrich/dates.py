@@ -5,9 +5,13 @@ Two pure stages over the dataclasses of loader.model:
 ``date_document(mentions, info, header, curated)``: one document on its own.
     Every entry first gets its own evidence, in this order of trust:
       1. a date printed for it (``explicit``; in an article, also ``relative`` phrases read against the
-         article's own date). Dates printed *inside* a chronology entry ("On July 23, 2019, bombers ...
-         conducted their first joint patrols", "inked on Oct. 13, 2009") are never read as the entry's
-         date: they are back-references;
+         article's own date); else, in a chronology or timeline, the dates printed in its own words
+         (``in-text``, read by ``read_text_dates``): each is on or within the entry's event ("hold talks
+         on Nov. 5"), a bound ("responding to a statement of Oct. 3"), a back-reference to an earlier
+         event ("… patrol. On July 23, 2019, bombers … conducted their first joint patrols", which
+         ``back_references`` turns into a mention of its own, dated, linked across documents like any
+         other), or neither ("inked on Oct. 13, 2009, was set to expire on Dec. 16, 2020"). Every one is
+         named in the entry's evidence;
       2. the document's coverage window (``coverage``), when nothing was printed;
       3. an anniversary cue in its text ("telegram ... on the 72nd anniversary of the establishment of
          the PRC"), counted from a reference date in curated/dates.yml (``cue``);
@@ -28,8 +32,12 @@ Two pure stages over the dataclasses of loader.model:
     each mention whose bounds the other sources narrow takes the narrower bounds (``cross-source``),
     and its document's list is propagated again so the anchor narrows the neighbours too, until
     nothing changes. Each round touches only the documents that changed. Sources whose bounds do not
-    overlap are not forced to agree: the event is flagged (``DateBounds.conflict``), keeps bounds
-    spanning every source, and each source's own report stays in event_sources.reported_*.
+    overlap are not forced to agree: the event is flagged (``DateBounds.conflict``), its bounds are
+    the hull of what the sources report (an undated entry's window is left out when it holds a
+    reported day), and each source's own report stays in event_sources.reported_*. A curated date
+    more than TOLERANCE_DAYS from another source's printed day of the same event fails the build
+    unless its entry says why (``disagrees:``); ``curated_contradictions`` finds such pairs the
+    linker kept apart because of the curated date itself.
 
 Bounds are always on the day an event happened or began; ``end`` is the last day of a multi-day event.
 """
@@ -37,17 +45,24 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import dataclasses
+import re
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
 from ..model import DateBounds, Event, Mention, Problem, SourceInfo
+from ..parse.datetext import TextDate, dates_in_text
 from .curated_dates import CuratedDate, CuratedDates
 
 LOW, HIGH = "0000-01-01", "9999-12-31"  # no bound known
 ORDERED_FORMATS = {"chronology", "timeline"}
 NEWEST_FIRST, OLDEST_FIRST = "newest first", "oldest first"
-PRINTED = {"explicit", "relative"}
+PRINTED = {"explicit", "relative", "in-text"}
+# A curated official day may differ from a secondary source's printed day by this much (a time zone, an
+# event reported the next day): the build goes on, the event's bounds span both and date_conflict = 1.
+# Further apart, the curated date fails the build unless its entry says why (`disagrees:`).
+TOLERANCE_DAYS = 1
 
 
 # --------------------------------------------------------------------------------------------------
@@ -114,6 +129,135 @@ def entry_name(mention: Mention) -> str:
 
 
 # --------------------------------------------------------------------------------------------------
+# Dates printed inside an entry's text
+
+# What the words just before a date say it is the date of (within its sentence, case-insensitive).
+_NEITHER = re.compile(r"\b(?:inked|signed|concluded|adopted|dated|expires?|expired|expiring|expiry|valid|until|till|"
+                      r"through|effective|original|originally|since)\b[^.;:]{0,30}$", re.I)
+_AFTER = re.compile(r"\b(?:respond\w*|response|referring|refers?|repl\w*|react\w*|following|after|"
+                    r"reiterat\w*|recall\w*)\b[^.;:]{0,40}$", re.I)
+_BEFORE = re.compile(r"\b(?:ahead\s+of|before|prior\s+to|in\s+preparation\s+for|run-up\s+to)\b[^.;:]{0,40}$", re.I)
+_OPENS = re.compile(r"(?:^|(?<=[.;!?]))\s*(?:On\s+)?$")  # the date opens its sentence ("… patrol. On July 23, 2019, …")
+
+ON, AFTER, BEFORE, BACK, NEITHER = "on", "after", "before", "back-reference", "neither"
+RELATION_WORDS = {
+    ON: "on or within the entry's own event",
+    AFTER: "a lower bound: the entry's event is on or after it",
+    BEFORE: "an upper bound: the entry's event is on or before it",
+    BACK: "a back-reference to an earlier event, read as an event of its own",
+    NEITHER: "the date of something else, not of the entry's event",
+}
+
+
+@dataclass
+class TextReading:
+    """One date printed inside an entry and what it says about the entry's event."""
+
+    date: TextDate
+    relation: str  # on | after | before | back-reference | neither
+    why: str
+    sentence: tuple[int, int] = (0, 0)  # offsets of its sentence in the excerpt (for a back-reference)
+
+    def words(self) -> str:
+        days = _range(self.date.first.isoformat(), self.date.last.isoformat())
+        year = "" if self.date.year_printed else ", year from the coverage window"
+        return f"'{self.date.text}' ({days}{year}): {self.relation}, {self.why}"
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence of `text` holding start..end: from after the previous '. ' to the next '.' (inclusive)."""
+    begin = 0
+    for match in re.finditer(r"[.!?;]\s+(?=[A-Z“\"])", text[:start]):
+        if not _ABBREVIATION.search(text[:match.start() + 1]):
+            begin = match.end()
+    for stop in re.finditer(r"[.!?](?=\s|$)", text[end:]):
+        if not _ABBREVIATION.search(text[:end + stop.end()]):
+            return begin, end + stop.end()
+    return begin, len(text.rstrip())
+
+
+# A period that ends an abbreviation, not a sentence ("Dec. 16", "Gen. Wei", "U.S. troops").
+_ABBREVIATION = re.compile(r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec|Gen|Lt|Col|Dr|Mr|Mrs|Ms|St|No|Vol|vs|[A-Z])\.$")
+
+
+def read_text_dates(mention: Mention, window: tuple[Optional[str], Optional[str]]) -> list[TextReading]:
+    """Every date printed in the entry's own words, each with its relation to the entry's event.
+
+    A yearless date takes its year from the coverage window (or, for an entry with a printed date,
+    from the half-year around that date). Relations, by the words before the date in its sentence:
+      - "inked on", "set to expire on", "until", "valid through" ...: neither (another thing's date);
+      - "responding to", "referring to", "following", "after" ...: a lower bound;
+      - "ahead of", "before", "prior to" ...: an upper bound;
+      - a date before the coverage window that opens a sentence other than the first ("… patrol. On
+        July 23, 2019, bombers … conducted their first joint patrols"): a back-reference, an event of
+        its own;
+      - any other date outside the window: neither; inside it: on or within the entry's own event.
+    """
+    body_start = mention.lead
+    text = mention.excerpt
+    if mention.date is not None and mention.date.earliest:
+        printed = dt.date.fromisoformat(mention.date.earliest)
+        window = ((printed - dt.timedelta(days=182)).isoformat(), (printed + dt.timedelta(days=182)).isoformat())
+    start, end = window
+    readings = []
+    for date in dates_in_text(text[body_start:], window):
+        date.start += body_start
+        date.end += body_start
+        before = text[:date.start]
+        sentence = _sentence_bounds(text, date.start, date.end)
+        context = text[sentence[0]:date.start]
+        first_day, last_day = date.first.isoformat(), date.last.isoformat()
+        if _NEITHER.search(context):
+            relation, why = NEITHER, f"it follows '{_NEITHER.search(context).group(0).split()[0]}'"
+        elif start and last_day < start and _OPENS.search(before) and sentence[0] > body_start:
+            relation, why = BACK, "it opens a later sentence and precedes the coverage window"
+        elif start and end and not (start <= first_day and last_day <= end):
+            relation, why = NEITHER, "outside the coverage window and not an event of its own"
+        elif _AFTER.search(context):
+            relation, why = AFTER, f"it follows '{_AFTER.search(context).group(0).split()[0]}'"
+        elif _BEFORE.search(context):
+            relation, why = BEFORE, f"it follows '{' '.join(_BEFORE.search(context).group(0).split()[:2])}'"
+        else:
+            relation, why = ON, "printed in the entry's text within the coverage window"
+        readings.append(TextReading(date, relation, why, sentence))
+    return readings
+
+
+def back_references(mentions: list[Mention], info: SourceInfo, header: dict) -> list[Mention]:
+    """The back-references printed inside a chronology's or timeline's entries, as mentions of their own.
+
+    Each is the sentence that holds the date ("On July 23, 2019, long-range bombers of the two
+    militaries conducted their first joint patrols."), dated explicitly, numbered after the
+    document's entries in document order, and linked across documents like any other mention.
+    """
+    if info.format not in ORDERED_FORMATS:
+        return []
+    window = coverage(info, header)
+    found = []
+    position = max((m.position for m in mentions), default=0)
+    for mention in mentions:
+        if mention.reference_of is not None:
+            continue
+        for reading in read_text_dates(mention, window):
+            if reading.relation != BACK:
+                continue
+            begin, stop = reading.sentence
+            excerpt = mention.excerpt[begin:stop]
+            lead = 0
+            if (opening := re.match(r"\s*(?:On\s+)?" + re.escape(reading.date.text) + r",?\s*", excerpt)) is not None:
+                lead = opening.end()
+            position += 1
+            first, last = reading.date.first.isoformat(), reading.date.last.isoformat()
+            date = DateBounds(first, first, last if last != first else None, "day", "explicit",
+                              f"printed in {info.id} entry {mention.position}: {reading.date.text}, "
+                              "a back-reference to an earlier event")
+            found.append(Mention(mention.source_id, position, mention.start + begin, mention.start + stop, excerpt,
+                                 mention.line, reading.date.text, date, list(mention.categories), lead,
+                                 reference_of=mention.position))
+    return found
+
+
+# --------------------------------------------------------------------------------------------------
 # Per-document state
 
 
@@ -149,6 +293,7 @@ class Entry:
     lo: Optional[Anchor] = None
     hi: Optional[Anchor] = None
     document_only: Optional[DateBounds] = None  # what its own document alone supports
+    text_note: str = ""  # dates printed in its text that do not bound it (another thing's date, a back-reference)
 
     key: tuple[str, int] = (None, 0)  # (source id, position): set from the mention
 
@@ -296,7 +441,7 @@ class DocumentDates:
             return "cross-source"
         if "order" in kinds:
             return "order"
-        for kind in ("explicit", "relative", "curated", "cue"):
+        for kind in ("explicit", "in-text", "relative", "curated", "cue"):
             if kind in kinds:
                 return kind
         return sides[0]
@@ -328,6 +473,8 @@ class DocumentDates:
             precision = precision_of(earliest, latest)
         if not entry.in_order and entry.order_note:
             evidence += f" [{entry.order_note}]"
+        if entry.text_note:
+            evidence += f" [{entry.text_note}]"
         return DateBounds(earliest, latest, entry.end, precision, method, evidence)
 
 
@@ -340,6 +487,7 @@ def _kind_words(anchor: Anchor) -> str:
         return anchor.short
     return {
         "explicit": "printed",
+        "in-text": "printed in its text",
         "relative": "a relative date",
         "cue": "anniversary cue",
         "curated": "curated",
@@ -432,7 +580,58 @@ def date_document(mentions: list[Mention], info: SourceInfo, header: dict,
 
 
 def _own_entry(mention: Mention, doc: DocumentDates) -> Entry:
-    """The entry with only its own evidence: a printed date, else the coverage window."""
+    """The entry with only its own evidence: a printed date, else the dates printed in its text, else
+    the coverage window."""
+    start, end = doc.window
+    if mention.reference_of is not None:  # a back-reference: dated as printed, outside the list's order
+        date = mention.date
+        note = date.evidence or f"printed: {mention.reported_date}"
+        entry = Entry(mention, Anchor(date.earliest, mention, "explicit", note), Anchor(date.latest, mention, "explicit", note),
+                      "explicit", note, date.precision, date.end)
+        entry.in_order = False
+        entry.order_note = f"a back-reference read inside entry {mention.reference_of}; not part of the list's order"
+        return entry
+    readings = read_text_dates(mention, doc.window) if doc.ordered else []
+    entry = _printed_or_window(mention, doc)
+    if not readings:
+        return entry
+    used = {ON, AFTER, BEFORE} if mention.date is None and entry.own_kind == "coverage" else set()
+    on = [r for r in readings if r.relation == ON and ON in used]
+    after = [r for r in readings if r.relation == AFTER and AFTER in used]
+    before = [r for r in readings if r.relation == BEFORE and BEFORE in used]
+    lo = max([entry.own_lo.day] + [r.date.first.isoformat() for r in after])
+    hi = min([entry.own_hi.day] + [r.date.last.isoformat() for r in before])
+    if on:
+        first = min(r.date.first for r in on)
+        last = max(r.date.last for r in on)
+        if lo <= first.isoformat() <= hi:
+            if (last - first).days <= 13:  # one event over a few days: it began on the first of them
+                lo = hi = first.isoformat()
+                entry.end = last.isoformat() if last > first else None
+            else:
+                lo, hi = first.isoformat(), last.isoformat()
+        else:
+            doc.problems.append(Problem(doc.file, mention.line,
+                f"entry prints {', '.join(r.date.text for r in on)} for its event, outside the bounds its other dates "
+                f"give ({lo} to {hi}); the bounds are used"))
+            on = []
+    shaping = on + after + before
+    if shaping and lo <= hi:
+        note = "printed in the entry's text: " + "; ".join(r.words() for r in shaping)
+        entry.own_lo = entry.lo = Anchor(lo, mention, "in-text", note)
+        entry.own_hi = entry.hi = Anchor(hi, mention, "in-text", note)
+        entry.own_kind, entry.own_evidence = "in-text", note
+        entry.own_precision = "day" if lo == hi else None
+        if on and lo == hi:
+            mention.reported_date = ", ".join(dict.fromkeys(r.date.text for r in on))
+    rest = [r for r in readings if r not in shaping]
+    if rest:
+        entry.text_note = "other dates in its text: " + "; ".join(r.words() for r in rest)
+    return entry
+
+
+def _printed_or_window(mention: Mention, doc: DocumentDates) -> Entry:
+    """The entry with only its own printed date, else the coverage window."""
     start, end = doc.window
     date = mention.date
     if date is not None and date.earliest and date.latest:
@@ -700,39 +899,155 @@ def _lent(doc: DocumentDates, entry: Entry, anchor: Anchor) -> str:
 
 def _report(doc: DocumentDates, entry: Entry) -> str:
     bounds = doc.bounds(entry)
-    return f"{entry.mention.source_id} entry {entry.mention.position}: {_range(entry.lo.day, entry.hi.day)} ({bounds.method})"
+    how = bounds.method
+    if entry.curated is not None and bounds.method == "curated":
+        how = f"curated official record, {entry.curated.where}"
+        if entry.curated.disagrees:
+            how += f"; it departs from the other report because {entry.curated.disagrees}"
+    elif printed_day(entry):
+        how = f"{bounds.method}: {entry.mention.reported_date!r}"
+    return f"{entry.mention.source_id} entry {entry.mention.position}: {_range(entry.lo.day, entry.hi.day)} ({how})"
 
 
 def _disagreement(members: list[tuple[DocumentDates, Entry]], why: Optional[str] = None) -> str:
     text = "sources disagree: " + "; ".join(_report(doc, entry) for doc, entry in members)
     if why:
         text += f"; {why}"
-    return text + "; the bounds span them all"
+    official = [e for _, e in members if e.curated is not None and doc_method(e) == "curated"]
+    others = [e for _, e in members if e.curated is None]
+    if official and others:
+        names = ", ".join(e.mention.source_id for e in others)
+        return (text + f"; the bounds are the hull of these reports, never wider; where one day is needed, the "
+                f"curated official record ({official[0].curated.where}) is the better authority than {names}")
+    return text + "; the bounds are the hull of these reports, never wider"
+
+
+def doc_method(entry: Entry) -> str:
+    return "curated" if entry.own_lo.kind == "curated" or entry.own_hi.kind == "curated" else entry.own_kind
+
+
+def gap_days(lo: str, hi: str, other_lo: str, other_hi: str) -> int:
+    """Days between two inclusive ranges of days: 0 when they overlap."""
+    if lo > other_hi:
+        return (dt.date.fromisoformat(lo) - dt.date.fromisoformat(other_hi)).days
+    if other_lo > hi:
+        return (dt.date.fromisoformat(other_lo) - dt.date.fromisoformat(hi)).days
+    return 0
+
+
+def printed_day(entry: Entry) -> bool:
+    """The source prints an exact day (or span) for this entry's event: its own evidence, not inference."""
+    return entry.own_kind in PRINTED and entry.own_lo.day == entry.own_hi.day and entry.mention.reported_date is not None
 
 
 def _curated_disagreements(members: list[tuple[DocumentDates, Entry]], during: list) -> list[Problem]:
+    """A curated date that contradicts another report of the same event fails the build, unless it is
+    within TOLERANCE_DAYS of a day the other source prints, or its entry says why (`disagrees:`)."""
     problems = []
     under_way = {id(entry) for _, entry in during}
     for doc, entry in members:
-        if entry.curated is None:
+        if entry.curated is None or entry.curated.disagrees:
             continue
         for other_doc, other in members:
             if other.mention.source_id == entry.mention.source_id:
                 continue
             last = (entry.end or entry.hi.day) if id(other) in under_way else entry.hi.day
-            if entry.lo.day > other.hi.day or last < other.lo.day:
-                item = entry.curated
-                problems.append(Problem(item.file, item.date_line,
-                    f"curated date {_range(item.earliest, item.latest)} for {item.source} entry {item.position} "
-                    f"contradicts {_report(other_doc, other)}, which reports the same event", "error"))
-                break
+            gap = gap_days(entry.lo.day, last, other.lo.day, other.hi.day)
+            if gap == 0 or (printed_day(other) and gap <= TOLERANCE_DAYS):
+                continue
+            item = entry.curated
+            problems.append(Problem(item.file, item.date_line,
+                f"curated date {_range(item.earliest, item.latest)} for {item.source} entry {item.position} "
+                f"contradicts {_report(other_doc, other)}, which reports the same event"
+                f"{f' ({gap} days apart; the tolerance is {TOLERANCE_DAYS})' if printed_day(other) else ''}. "
+                "Correct the date, or say why the sources differ with disagrees: <reason>", "error"))
+            break
     return problems
 
 
+def curated_contradictions(documents: list[DocumentDates], events: list[Event], same_event) -> list[Problem]:
+    """Curated dates that put their entry away from another source's printed day for the same event.
+
+    Linking compares dates, so a wrong curated day can keep its entry apart from the other reports of
+    its event (the event then splits in two, silently). Here each curated entry is judged as the
+    linker would judge it undated (its document's coverage window): against every mention of another
+    source that prints an exact day in that window, `same_event(mention, other)` gives the linker's
+    score, or None below its threshold. As the linker does, only the best-scoring mention of each
+    other source counts, and a source already in the entry's event is left to date_events. That
+    mention's day more than TOLERANCE_DAYS from the curated one is an error naming the curated file
+    and line, unless the entry says why with `disagrees:`; a day within the tolerance, a warning.
+    """
+    by_day: dict[str, list[Entry]] = {}
+    for doc in documents:
+        for entry in doc.entries:
+            if printed_day(entry) and not entry.end:
+                by_day.setdefault(entry.own_lo.day, []).append(entry)
+    if not by_day:
+        return []
+    event_of = {m.key: event for event in events for m in event.mentions}
+    problems = []
+    for doc in documents:
+        start, end = doc.window
+        if not start or not end:
+            continue
+        for entry in doc.entries:
+            item = entry.curated
+            if item is None or item.disagrees:
+                continue
+            event = event_of.get(entry.mention.key)
+            present = {m.source_id for m in event.mentions} if event else {entry.mention.source_id}
+            widened = dataclasses.replace(entry.mention, date=DateBounds(start, end, None, "window", "coverage"))
+            best: dict[str, tuple[float, Entry]] = {}
+            day, stop = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+            while day <= stop:
+                for other in by_day.get(day.isoformat(), []):
+                    source = other.mention.source_id
+                    if source in present:
+                        continue
+                    score = same_event(widened, other.mention)
+                    if score is not None and (source not in best or score > best[source][0]):
+                        best[source] = (score, other)
+                day += dt.timedelta(days=1)
+            for source, (score, other) in sorted(best.items()):
+                gap = gap_days(item.earliest, item.end or item.latest, other.own_lo.day, other.own_hi.day)
+                where = (f"curated date {_range(item.earliest, item.latest)} for {item.source} entry {item.position}")
+                other_name = f"{source} entry {other.mention.position}"
+                if gap > TOLERANCE_DAYS:
+                    problems.append(Problem(item.file, item.date_line,
+                        f"{where} contradicts {other_name}, which prints {other.mention.reported_date!r} "
+                        f"({other.own_lo.day}) for what reads as the same event (link score {score:.2f} without the "
+                        f"date; {gap} days apart, the tolerance is {TOLERANCE_DAYS}). Correct the date, or say why "
+                        "the sources differ with disagrees: <reason>", "error"))
+                elif gap > 0:
+                    problems.append(Problem(item.file, item.date_line,
+                        f"{where} is {gap} day from {other_name} ({other.mention.reported_date!r}), which reads as the "
+                        f"same event (link score {score:.2f} without the date) but was not linked to it; within the "
+                        "tolerance, so the build goes on (link them in links.yml to give the event the hull of both days)"))
+    return problems
+
+
+def _reports_a_date(entry: Entry) -> bool:
+    """The entry's own evidence dates it (printed, in its text, curated, a cue), not only inference."""
+    return entry.own_kind in PRINTED or doc_method(entry) in ("curated", "cue")
+
+
 def _hull(members: list[tuple[DocumentDates, Entry]], evidence: str) -> DateBounds:
-    earliest = min(entry.lo.day for _, entry in members)
-    latest = max(entry.hi.day for _, entry in members)
-    ends = [entry.end for _, entry in members if entry.end]
+    """The hull of what the sources report: the smallest bounds holding every date a source gives.
+
+    A mention bounded only by inference (its coverage window, the order of its list) reports no date:
+    it is left out of the hull when another mention does report one and its bounds hold some of the
+    reported days, so two reports a day apart give those two days, not the window of an undated entry
+    linked to both. Bounds that hold none of them are part of the disagreement and are kept.
+    """
+    reporting = [(doc, entry) for doc, entry in members if _reports_a_date(entry)] or members
+    lo = min(entry.lo.day for _, entry in reporting)
+    hi = max(entry.hi.day for _, entry in reporting)
+    chosen = {id(entry) for _, entry in reporting}
+    reporting += [(doc, entry) for doc, entry in members
+                  if id(entry) not in chosen and (entry.hi.day < lo or entry.lo.day > hi)]
+    earliest = min(entry.lo.day for _, entry in reporting)
+    latest = max(entry.hi.day for _, entry in reporting)
+    ends = [entry.end for _, entry in reporting if entry.end]
     earliest_out = None if earliest == LOW else earliest
     latest_out = None if latest == HIGH else latest
     return DateBounds(earliest_out, latest_out, max(ends) if ends else None, precision_of(earliest_out, latest_out),

@@ -69,3 +69,82 @@ def parse_month_year(text: str) -> Optional[tuple[int, int]]:
     if not match:
         return None
     return int(match["y"]), month_number(match["m"])
+
+
+# --------------------------------------------------------------------------------------------------
+# Dates inside running text: "Oct. 13, 2009", "July 23, 2019", "on Nov. 5", "December 6", "16-17 November"
+
+# Month first: "Nov. 5", "Nov. 30-Dec. 2, 2021", "July 23, 2019". The day must not run on into more
+# digits ("Dec 2021" is a month, not a day) and is not a year ("May 2021").
+_MONTH_FIRST = (
+    rf"(?P<m1>{MONTH})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?"
+    rf"(?:\s*[-–]\s*(?:(?P<m2>{MONTH})\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)?"
+    rf"(?!\d)(?:,?\s+(?P<y>\d{{4}})\b)?"
+)
+# Day first: "16 November", "14-17 October 2021".
+_DAY_FIRST = (
+    rf"(?P<e1>\d{{1,2}})(?:\s*[-–]\s*(?P<e2>\d{{1,2}}))?\s+(?P<n1>{MONTH})(?![a-z])(?:,?\s+(?P<z>\d{{4}})\b)?"
+)
+IN_TEXT = re.compile(rf"(?<![\w.])(?:{_MONTH_FIRST}|{_DAY_FIRST})")
+
+
+class TextDate:
+    """One explicit date read in running text, with its span (offsets into the text given) and days."""
+
+    __slots__ = ("start", "end", "text", "first", "last", "year_printed")
+
+    def __init__(self, start: int, end: int, text: str, first: dt.date, last: dt.date, year_printed: bool):
+        self.start, self.end, self.text = start, end, text
+        self.first, self.last, self.year_printed = first, last, year_printed
+
+    def __repr__(self) -> str:
+        return f"TextDate({self.text!r}, {self.first}..{self.last})"
+
+
+def _year_for(month: int, day: int, window: tuple[Optional[str], Optional[str]]) -> Optional[int]:
+    """The year of a date printed without one: the year in which it falls inside the coverage window.
+
+    With no window, a day that falls in none of the window's years, or one that falls in several
+    (a window longer than a year), None: the date is not read rather than given a guessed year.
+    """
+    start, end = window
+    if not start or not end:
+        return None
+    years = [year for year in range(int(start[:4]), int(end[:4]) + 1)
+             if (day_in := safe_date(year, month, day)) is not None and start <= day_in.isoformat() <= end]
+    return years[0] if len(years) == 1 else None  # none, or ambiguous in a window of several years
+
+
+def dates_in_text(text: str, window: tuple[Optional[str], Optional[str]] = (None, None)) -> list[TextDate]:
+    """Every explicit day (or span of days) printed in `text`, in order.
+
+    A date without a year takes the year in which it falls inside `window` (the document's coverage);
+    one that falls outside the window in every year is skipped: no year is guessed.
+    """
+    found = []
+    for match in IN_TEXT.finditer(text):
+        if match["m1"]:
+            m1, d1, m2, d2, y = match["m1"], match["d1"], match["m2"], match["d2"], match["y"]
+        else:
+            m1, d1, m2, d2, y = match["n1"], match["e1"], None, match["e2"], match["z"]
+        first_month, last_month = month_number(m1), month_number(m2) if m2 else month_number(m1)
+        first_day, last_day = int(d1), int(d2) if d2 else int(d1)
+        if y:
+            year = int(y)
+        else:
+            year = _year_for(first_month, first_day, window)
+            if year is None:
+                continue
+        first = safe_date(year, first_month, first_day)
+        last = safe_date(year, last_month, last_day)
+        if first is None or last is None:
+            continue
+        if last < first:  # "Dec. 30-Jan. 2": the printed year belongs to the end when one was printed
+            if y:
+                first = safe_date(year - 1, first_month, first_day)
+            else:
+                last = safe_date(year + 1, last_month, last_day)
+            if first is None or last is None or last < first:
+                continue
+        found.append(TextDate(match.start(), match.end(), match.group(0), first, last, bool(y)))
+    return found
