@@ -132,6 +132,8 @@ def dates(seeds: Path, curated: Path):
     evidence in words. Each chronology ends with its figures: how many entries
     are exact (earliest = latest), and the median and largest width of the
     bounds in days (latest - earliest + 1, so an exact entry is 1 day wide).
+    An entry whose event other sources date differently (CONFLICT) counts by
+    its own bounds; the event's bounds, the hull of the sources', follow.
 
     \b
     Example:
@@ -161,11 +163,14 @@ def dates(seeds: Path, curated: Path):
             if mention.reference_of is not None:
                 continue
             date = event_of[(mention.source_id, mention.position)].date
-            width = width_days(date.earliest, date.latest)
+            # The entry's own bounds (this source's account): where sources disagree, the event's
+            # bounds are their hull and are shown after CONFLICT.
+            earliest, latest = (entry.lo.day, entry.hi.day) if date.conflict else (date.earliest, date.latest)
+            width = width_days(earliest, latest)
             widths.append(width)
             methods[date.method] = methods.get(date.method, 0) + 1
-            bounds = f"{date.earliest or '?'}..{date.latest or '?'}" + (f" (ends {date.end})" if date.end else "")
-            flag = " CONFLICT" if date.conflict else ""
+            bounds = f"{earliest or '?'}..{latest or '?'}" + (f" (ends {date.end})" if date.end else "")
+            flag = f" CONFLICT (event {date.earliest}..{date.latest})" if date.conflict else ""
             click.echo(f"  {mention.position:>3}  line {mention.line:<4} {bounds:<24} {date.method:<12} "
                        f"{width if width is not None else '?':>4} d{flag}  {label(mention, 8)}")
             click.echo(f"{'':7}{date.evidence}")

@@ -553,6 +553,12 @@ def content_needed(date: Optional[float]) -> float:
     return round(CONTENT_AT + CONTENT_UNDATED * (1 - (date or 0.0)), 4)
 
 
+def links_on_merit(pair: PairScore) -> bool:
+    """Whether a pair's evidence alone makes one event: the score reaches LINK_AT and the texts share
+    enough content for its date evidence. The one rule `link_mentions` and the curated-date check apply."""
+    return pair.score >= LINK_AT and pair.text >= content_needed(pair.date)
+
+
 def _date_note(pair: PairScore) -> str:
     if not pair.gap:
         return ""
