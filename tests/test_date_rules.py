@@ -1,6 +1,6 @@
 """Dates a text gives, sources that disagree, curated dates that contradict a source, precision.
 
-The documents in tests/documents/ are written for these tests, in our own words, about real events of
+The documents in tests/documents/dates/ are written for these tests, in our own words, about real events of
 2019 the seeds never mention, in the seeds' stripped layout, with no registry entry and no curation:
 
   chronology-2019-may-aug.txt  five stripped entries, newest first. Three print the day of their own
@@ -30,7 +30,7 @@ from loader.enrich.dates import TOLERANCE_DAYS, precision_of, read_text_dates
 from loader.model import Mention
 from loader.parse.datetext import dates_in_text
 
-DOCUMENTS = ROOT / "tests" / "documents"
+DOCUMENTS = ROOT / "tests" / "documents" / "dates"
 MAY_AUG, SEP_DEC, TIMELINE = "chronology-2019-may-aug", "chronology-2019-sep-dec", "timeline-2019"
 
 

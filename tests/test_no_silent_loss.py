@@ -1,12 +1,12 @@
 """Bad input loses nothing in silence: a line shaped like a timeline item or a chronology entry that the
 parser cannot read (or that runs on from the line above) is reported, naming file and line, in
-`build_problems` and on the command line. The documents are the tests' own (tests/documents/)."""
+`build_problems` and on the command line. The documents are the tests' own (tests/documents/malformed/)."""
 import shutil
 import sqlite3
 
 from conftest import ROOT, run_build
 
-DOCUMENTS = ROOT / "tests" / "documents"
+DOCUMENTS = ROOT / "tests" / "documents" / "malformed"
 TIMELINE = "timeline-with-unreadable-items.txt"
 CHRONOLOGY = "chronology-with-run-on-entries.txt"
 

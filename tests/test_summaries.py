@@ -9,7 +9,7 @@ import pytest
 
 from conftest import MEMRI, ROOT, SCMP, run_build, seed_text
 
-DOCUMENTS = ROOT / "tests" / "documents"
+DOCUMENTS = ROOT / "tests" / "documents" / "summaries"
 OWN = "summaries-article-2024.txt"  # our own article: real events of 2024, names the seeds never use
 OPENS_BADLY = re.compile(r"""^(?:["'“”‘’«»]|(?:and|but|or|nor|yet)\b)""", re.IGNORECASE)
 
