@@ -22,6 +22,7 @@ FIELDS = {"id", "file", "title", "publisher", "author", "url", "published", "cov
           "coverage_end", "format", "rights", "notes"}
 PARTIAL_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 DATE_FIELDS = ("published", "coverage_start", "coverage_end")
+CONTROL = re.compile(r"[\x01-\x08\x0e-\x1f\x7f]")  # C0 controls but tab, line ends, vertical tab and form feed; DEL
 
 
 def _iso(value) -> str | None:
@@ -163,6 +164,11 @@ def read_documents(seeds: Path) -> Iterator[Document | Problem]:
         except UnicodeDecodeError as error:
             line = line_of_byte(raw, error.start)
             yield Problem(str(path), line, f"not UTF-8 (byte {raw[error.start]:#04x} at offset {error.start})", "error")
+            continue
+        control = CONTROL.search(text)
+        if control:  # never in a text document; U+0002/U+0003 also mark search matches on the site
+            yield Problem(str(path), text.count("\n", 0, control.start()) + 1,
+                          f"control character U+{ord(control.group()):04X}: not a text document", "error")
             continue
         if not text.strip():
             yield Problem(str(path), None, "empty document", "error")
