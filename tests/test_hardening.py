@@ -557,6 +557,8 @@ def test_registry_lines_come_from_the_yaml_parser(seeds_copy, existing_db, layou
     text = registry.read_text(encoding="utf-8")
     if layout == "dash on its own line":
         text = text.replace("- id: cc-2021-sep-dec\n", "-\n  id: cc-2021-sep-dec\n", 1)
+    else:  # the mark right before the first entry
+        text = text[text.index("- id:"):]
     bad = "- id: broken\n  file: broken.txt\n  format: pdf\n"
     text = text.rstrip("\n") + "\n\n" + bad
     registry.write_bytes(("\ufeff" if layout == "byte-order mark" else "").encode() + text.encode("utf-8"))

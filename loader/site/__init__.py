@@ -110,7 +110,7 @@ def canned_queries(datasette, database, actor):
 
 
 def highlight(text: str) -> Markup:
-    """Escape the text, then turn each **marked** run into <mark>…</mark>; `\*` and `\\` are a literal
+    r"""Escape the text, then turn each **marked** run into <mark>…</mark>; `\*` and `\\` are a literal
     asterisk and backslash of the document."""
     html, plain, position, inside = Markup(""), [], 0, False
     for match in MARKED.finditer(text):
