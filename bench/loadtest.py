@@ -8,6 +8,11 @@ reports requests/s, p50/p99 latency, errors and 5xx. Exits 1 when any request fa
 
     python bench/loadtest.py --db events.db --requests 2000 --concurrency 16,64 --p99-target 16=1.0
 
+With --hostile N, N more clients send hostile requests the whole time each level runs (the runaway
+search of issue 15, a 30 KB search; the costliest search the site accepts; a query asking for a
+400 MB blob), so the figures say what ordinary pages get while
+someone attacks the site. Their answers are counted apart (they are meant to be refused: 400).
+
 The request mix is drawn from the database itself (event ids, months, source ids), so the same
 command works on a bigger database (e.g. the 1M-event benchmark site: `make loadtest DB=...`).
 Every run is bounded: --requests per level, and --max-seconds per level as a safety stop.
@@ -180,8 +185,55 @@ def stop(server: subprocess.Popen) -> None:
             server.wait()
 
 
+HOSTILE_PATHS = [
+    "/events/search.json?" + urlencode({"q": "Putin " * 5000}),  # the runaway search: refused by length
+    "/events/search.json?" + urlencode({"q": "the " * 32}),  # the costliest search accepted
+    "/events.json?" + urlencode({"sql": "select length(hex(zeroblob(400000000)))"}),  # a 400 MB blob, 800 MB of hex
+]
+
+
+HOSTILE_PATHS_SHORT = ["30 KB search", "32 times 'the'", "hex(zeroblob(400000000))"]
+
+
+async def hostile_load(base: str, clients: int, stop_event: asyncio.Event, timeout: float, statuses: dict) -> None:
+    """`clients` loops over HOSTILE_PATHS until stop_event is set; statuses per path kind counted."""
+    if not clients:
+        return
+    async with httpx.AsyncClient(base_url=base, timeout=timeout) as client:
+        async def loop(offset: int):
+            index = offset
+            while not stop_event.is_set():
+                path = HOSTILE_PATHS[index % len(HOSTILE_PATHS)]
+                index += 1
+                started = time.perf_counter()
+                try:
+                    response = await client.get(path)
+                    await response.aread()
+                    status = response.status_code
+                except httpx.HTTPError:
+                    status = 0
+                kind = path.split("?")[0] + f" #{HOSTILE_PATHS.index(path)}"
+                seen = statuses.setdefault(kind, {"statuses": {}, "max_ms": 0.0})
+                seen["statuses"][status] = seen["statuses"].get(status, 0) + 1
+                seen["max_ms"] = max(seen["max_ms"], round((time.perf_counter() - started) * 1000, 1))
+        await asyncio.gather(*(loop(i) for i in range(clients)))
+
+
 async def run_level(base: str, paths: list[str], concurrency: int, requests: int, max_seconds: float,
-                    timeout: float) -> Level:
+                    timeout: float, hostile: int = 0) -> Level:
+    stop_event, seen = asyncio.Event(), {}
+    attacks = asyncio.create_task(hostile_load(base, hostile, stop_event, timeout, seen))
+    try:
+        level = await ordinary_level(base, paths, concurrency, requests, max_seconds, timeout)
+    finally:
+        stop_event.set()
+        await attacks
+    level.hostile = seen
+    return level
+
+
+async def ordinary_level(base: str, paths: list[str], concurrency: int, requests: int, max_seconds: float,
+                         timeout: float) -> Level:
     level = Level(concurrency)
     next_index = 0
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
@@ -241,6 +293,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="fail when p99 at concurrency C exceeds SECONDS (default 16=1.0)")
     parser.add_argument("--slowest", type=int, default=3, help="list the N paths with the highest mean latency")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    parser.add_argument("--hostile", type=int, default=0, metavar="N",
+                        help="N more clients sending hostile requests while each level runs (default 0)")
+    parser.add_argument("--memory-target", type=float, default=None, metavar="MB",
+                        help="fail when the server's peak RSS exceeds MB")
     args = parser.parse_args(argv)
 
     if not args.db.is_file():
@@ -260,7 +316,8 @@ def main(argv: list[str] | None = None) -> int:
         for path in paths:  # warm-up, not counted: one request per distinct path
             httpx.get(base + path, timeout=args.timeout)
         for concurrency in levels:
-            level = asyncio.run(run_level(base, paths, concurrency, args.requests, args.max_seconds, args.timeout))
+            level = asyncio.run(run_level(base, paths, concurrency, args.requests, args.max_seconds, args.timeout,
+                                          args.hostile))
             results.append(level)
         peak = peak_rss_mb(server.pid)
     finally:
@@ -269,17 +326,24 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"load test: {args.db} ({args.db.stat().st_size / 1e6:.1f} MB), {len(paths)} distinct paths, "
           f"{args.requests} requests per level, datasette --immutable on {HOST}, {os.cpu_count()} cores")
+    if args.hostile:
+        print(f"with {args.hostile} hostile clients throughout (not counted below): " + "; ".join(HOSTILE_PATHS_SHORT))
     if peak is not None:
         print(f"server peak RSS: {peak:.0f} MB")
+    failed = False
+    if args.memory_target is not None and (peak is None or peak > args.memory_target):
+        print(f"server peak RSS over the target of {args.memory_target:g} MB")
+        failed = True
     print(f"{'conns':>5} {'requests':>8} {'seconds':>7} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} "
           f"{'errors':>6} {'5xx':>4}")
-    failed = False
     for level in results:
         s = level.summary()
         print(f"{s['concurrency']:>5} {s['requests']:>8} {s['seconds']:>7} {s['requests_per_second']:>7} "
               f"{s['p50_ms']:>7} {s['p99_ms']:>7} {s['max_ms']:>7} {s['errors']:>6} {s['5xx']:>4}")
         for sample in level.error_samples:
             print(f"      e.g. {sample}")
+        for kind, seen in sorted(getattr(level, "hostile", {}).items()):
+            print(f"      hostile {kind}: statuses {seen['statuses']}, slowest {seen['max_ms']} ms")
         slowest = sorted(level.by_path.items(), key=lambda item: -sum(item[1]) / len(item[1]))[:args.slowest]
         for path, times in slowest:
             print(f"      slow: {sum(times) / len(times) * 1000:7.1f} ms mean  {path}")

@@ -5,11 +5,12 @@ Everything before `write_database` is pure: it reads files and returns dataclass
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from .database import BuildData, write_database
+from .database import APPLICATION_ID, BuildData, write_database
 from .enrich.actors import ActorDictionary, DocumentMemory, load_actors
 from .enrich.curated_dates import CuratedDates, load_curated_dates
 from .enrich.dates import DocumentDates, back_references, curated_contradictions, date_document, date_events
@@ -33,6 +34,10 @@ DATES_FILE = "dates.yml"
 TAXONOMY_FILE = "taxonomy.yml"
 PLACES_FILE = "places.yml"
 METADATA_FILE = "metadata.yml"  # beside the seeds folder (the project folder); embedded in the database
+# Without these the database would have no actors, places or taxonomy and the linker no vocabulary: a
+# curated folder that lacks one (emptied, or a typo in --curated) is an error, not an empty dictionary.
+# links.yml, dates.yml, not_actors.yml and words.yml only correct and extend: they may be absent.
+REQUIRED_CURATED = (ACTORS_FILE, VOCABULARY_FILE, TAXONOMY_FILE, PLACES_FILE)
 
 
 @dataclass
@@ -77,12 +82,14 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     """The pure stages, shared by `build` and `validate`: what they produced (warnings in
     `problems`) and every error found, curated files and documents alike. Never raises for bad input."""
     timings = timings or Timings()
+    curated_errors = check_curated_folder(curated)
+    if curated_errors:
+        return BuildData(documents=[], events=[], actors={}, problems=[]), curated_errors
     documents: list[Document] = []
     mentions: list[Mention] = []
     name_issues: list = []  # (mention, NameIssue) for the unmatched-names report
     problems: list[Problem] = []
     errors: list[Problem] = []
-    ids: set[str] = set()
     actors = _curated(errors, curated / ACTORS_FILE, load_actors, ActorDictionary({}, {}, None), "the actors")
     decisions = _curated(errors, curated / LINKS_FILE, load_curated_links, Curated(), "the link decisions")
     vocabulary = _curated(errors, curated / VOCABULARY_FILE, load_vocabulary, Vocabulary(), "the linking vocabulary")
@@ -105,10 +112,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         if isinstance(item, Problem):
             (fail if item.severity == "error" else problems.append)(item)
             continue
-        document = item
-        if document.info.id in ids:  # an unregistered file whose name slugs to an id already in use
-            document.info.id = f"{document.info.id}-{document.sha256[:8]}"
-        ids.add(document.info.id)
+        document = item  # ids are unique: read_documents refuses an unlisted file whose name gives a taken id
         with timings.stage("parse"):
             parsed = parse_document(document)
         doc_errors = [p for p in parsed.problems if p.severity == "error"]
@@ -219,6 +223,57 @@ def same_event_judge(mentions: list[Mention], vocabulary: Vocabulary):
     return judge
 
 
+def check_curated_folder(curated: Path) -> list[Problem]:
+    """Errors for a curated folder that is missing or lacks a file the build cannot do without."""
+    if not curated.is_dir():
+        return [Problem(str(curated), None, "curated folder does not exist", "error")]
+    return [Problem(str(curated / name), None, f"missing from the curated folder: without it the database would have no "
+                    f"{REQUIRED_WHAT[name]}", "error")
+            for name in REQUIRED_CURATED if not (curated / name).is_file()]
+
+
+REQUIRED_WHAT = {ACTORS_FILE: "actors", VOCABULARY_FILE: "linking vocabulary", TAXONOMY_FILE: "taxonomy",
+                 PLACES_FILE: "places"}
+
+
+def check_output(db_path: Path) -> None:
+    """Raise InputError unless `db_path` is absent or a database this loader wrote (the build replaces it).
+
+    A file is ours when it opens as SQLite and carries the loader's application_id, or (a database
+    written before application_id was set) the loader's schema version and its tables. Anything else,
+    `seeds/sources.yml`, notes, another project's database, is left alone."""
+    db_path = Path(db_path)
+    if not db_path.exists() and not db_path.is_symlink():
+        return
+    why = _not_ours(db_path)
+    if why:
+        raise InputError([Problem(str(db_path), None, f"not a database this loader wrote ({why}); refusing to replace "
+                                  "it: choose another --db or remove the file", "error")])
+
+
+def _not_ours(db_path: Path) -> Optional[str]:
+    if not db_path.is_file():
+        return "not a regular file"
+    with open(db_path, "rb") as handle:
+        if handle.read(16) != b"SQLite format 3\x00":
+            return "no SQLite header"
+    try:
+        connection = sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            application_id = connection.execute("pragma application_id").fetchone()[0]
+            version = connection.execute("pragma user_version").fetchone()[0]
+            tables = {row[0] for row in connection.execute("select name from sqlite_master where type = 'table'")}
+        finally:
+            connection.close()
+    except sqlite3.Error as error:
+        return f"cannot read it as SQLite: {error}"
+    if application_id == APPLICATION_ID:
+        return None
+    if application_id == 0 and version >= 1 and {"events", "sources", "event_sources"} <= tables:
+        return None  # written by the loader before it set application_id
+    return f"application_id {application_id}, not the loader's {APPLICATION_ID}"
+
+
 def describe_events(events: list, taxonomy, gazetteer) -> tuple[list, dict]:
     """Places first (a format rule may ask for the precision of an event's place), then the taxonomy."""
     place_links, classes = [], {}
@@ -279,6 +334,7 @@ def first_line(text: str) -> Optional[str]:
 def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool = False,
           progress: Optional[Callable[[Document], None]] = None,
           timings: Optional[Timings] = None) -> BuildReport:
+    check_output(db_path)
     data = collect(seeds, curated, keep_going=keep_going, progress=progress, timings=timings)
     write_database(db_path, data, timings=timings)
     return BuildReport(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ from .model import Document, Event, Problem
 from .timings import Timings
 
 SCHEMA_VERSION = 1
+APPLICATION_ID = 0x43524576  # "CREv": marks a file this loader wrote, the only kind a build replaces
 
 TABLES = {
     "sources": (
@@ -489,12 +491,25 @@ def write_database(path: Path, data: BuildData, timings: Optional[Timings] = Non
             write_rows(db, data)
         ensure_db_shape(db, timings)
         db.conn.execute(f"pragma user_version = {SCHEMA_VERSION}")
+        db.conn.execute(f"pragma application_id = {APPLICATION_ID}")
         with timings.stage("vacuum"):
             db.conn.execute("vacuum")
         db.close()
         with open(temporary, "rb") as handle:
             os.fsync(handle.fileno())
+        os.chmod(temporary, _mode_for(path))  # mkstemp made it 0600
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(path: Path) -> int:
+    """The permission bits the database keeps: an existing file's own, else a new file's (0666 less the
+    umask: 0644 under the usual 022), so a server running as another user can still read a rebuilt file."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

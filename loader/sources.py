@@ -13,6 +13,7 @@ from typing import Iterator
 
 from .model import Document, InputError, Problem, SourceInfo
 from .parse import FORMATS, detect_format
+from .parse.text import line_of_byte, normalize
 from .yamlfiles import load_list
 
 REGISTRY = "sources.yml"
@@ -21,6 +22,7 @@ FIELDS = {"id", "file", "title", "publisher", "author", "url", "published", "cov
           "coverage_end", "format", "rights", "notes"}
 PARTIAL_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 DATE_FIELDS = ("published", "coverage_start", "coverage_end")
+CONTROL = re.compile(r"[\x01-\x08\x0e-\x1f\x7f]")  # C0 controls but tab, line ends, vertical tab and form feed; DEL
 
 
 def _iso(value) -> str | None:
@@ -129,39 +131,66 @@ def ignored_paths(seeds: Path) -> list[Path]:
 def read_documents(seeds: Path) -> Iterator[Document | Problem]:
     """Yield each document of the folder, or a Problem (severity error) for one that cannot be read.
 
-    Reading is streamed, one document at a time. The registry's problems come first.
+    Reading is streamed, one document at a time. The registry's problems come first; then the files
+    the registry lists, then the others (so a registered document is never the one skipped as a
+    duplicate, and its id is never taken), each group in name order. Every document's text goes
+    through parse.text.normalize (byte-order mark, CRLF, CR).
     """
     if not seeds.is_dir():
         raise InputError([Problem(str(seeds), None, "seeds folder does not exist", "error")])
     registry, problems = read_registry(seeds)
     yield from problems
-    paths = document_paths(seeds)
+    paths = sorted(document_paths(seeds), key=lambda p: (p.name not in registry, p.name))
     for path in ignored_paths(seeds):
         yield Problem(str(path), None, f"ignored: not a document (documents end in {', '.join(sorted(DOCUMENT_SUFFIXES))})")
+    root = seeds.resolve()
+    registered_ids = {info.id: info.file for info in registry.values()}
+    unlisted_ids: dict[str, str] = {}  # id -> file of the unlisted document that has it
     seen_hashes: dict[str, str] = {}
     for path in paths:
-        raw = path.read_bytes()
-        sha = hashlib.sha256(raw).hexdigest()
-        if not raw.strip():
-            yield Problem(str(path), None, "empty document", "error")
+        target = path.resolve()
+        if not target.is_relative_to(root):
+            # A symbolic link (or a link inside the path) to a file elsewhere: never published.
+            yield Problem(str(path), None, f"links to {target}, outside {seeds}: only files inside the seeds folder "
+                          "are read", "error")
             continue
+        raw = target.read_bytes()
+        sha = hashlib.sha256(raw).hexdigest()
         if b"\x00" in raw:
             yield Problem(str(path), None, "binary file, not a text document", "error")
             continue
         try:
-            text = raw.decode("utf-8")
+            text = normalize(raw.decode("utf-8"))
         except UnicodeDecodeError as error:
-            line = raw.count(b"\n", 0, error.start) + 1
+            line = line_of_byte(raw, error.start)
             yield Problem(str(path), line, f"not UTF-8 (byte {raw[error.start]:#04x} at offset {error.start})", "error")
+            continue
+        control = CONTROL.search(text)
+        if control:  # never in a text document; U+0002/U+0003 also mark search matches on the site
+            yield Problem(str(path), text.count("\n", 0, control.start()) + 1,
+                          f"control character U+{ord(control.group()):04X}: not a text document", "error")
+            continue
+        if not text.strip():
+            yield Problem(str(path), None, "empty document", "error")
             continue
         if sha in seen_hashes:
             yield Problem(str(path), None, f"duplicate of {seen_hashes[sha]} (same bytes); skipped")
             continue
-        seen_hashes[sha] = path.name
         info = registry.get(path.name)
         if info is None:
             info = SourceInfo(id=slug(path.stem), file=path.name, registered=False)
+            if info.id in registered_ids:
+                yield Problem(str(path), None, f"not listed in {REGISTRY}, and its name gives the id {info.id!r}, which "
+                              f"{REGISTRY} gives to {registered_ids[info.id]!r}: rename the file or list it in {REGISTRY}",
+                              "error")
+                continue
+            if info.id in unlisted_ids:
+                yield Problem(str(path), None, f"not listed in {REGISTRY}, and its name gives the id {info.id!r}, as "
+                              f"{unlisted_ids[info.id]!r} does: rename one of them or list both in {REGISTRY}", "error")
+                continue
+            unlisted_ids[info.id] = path.name
             yield Problem(str(path), None, f"not listed in {REGISTRY}: loaded without bibliographic data")
+        seen_hashes[sha] = path.name
         if info.format is None:
             info.format = detect_format(text)
             if info.format is None:

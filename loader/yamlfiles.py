@@ -1,4 +1,11 @@
-"""Reading curated YAML files so that every problem names the file and the line."""
+"""Reading curated and registry YAML: the one reader every YAML file of the project goes through.
+
+Every problem names the file and the line, taken from the YAML parser's own marks (so an entry written
+as `-` on a line of its own, or a file that opens with a byte-order mark, is counted right). The files
+are written by hand and hold plain data, so the reader refuses what plain data never needs and what
+makes a small file expensive: aliases (`*name`, including `<<: *name` merges), which let a few lines
+expand to gigabytes ("billion laughs") or refer to themselves, and nesting deeper than MAX_DEPTH.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,9 +14,28 @@ import yaml
 
 from .model import InputError, Problem
 
+MAX_DEPTH = 64  # lists and mappings inside one another; the curated files use fewer than 5
+
 
 class CheckedLoader(yaml.SafeLoader):
-    """yaml.SafeLoader, except that an impossible date (2021-13-45) is a marked error, not a ValueError."""
+    """yaml.SafeLoader, except that an impossible date (2021-13-45) is a marked error, not a ValueError,
+    and aliases and deep nesting are refused at their line."""
+
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, f"alias *{event.anchor} is not allowed: write the value out in full", event.start_mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested deeper than {MAX_DEPTH} levels", self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _timestamp(loader: yaml.SafeLoader, node: yaml.Node):
@@ -23,37 +49,48 @@ def _timestamp(loader: yaml.SafeLoader, node: yaml.Node):
 CheckedLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
-def load_yaml(path: Path, loader: type[CheckedLoader] = CheckedLoader):
-    """Parse a YAML file; a syntax error becomes an InputError naming the file and line."""
+def _read(path: Path, loader: type[CheckedLoader]) -> tuple[object, dict[int, int]]:
+    """(data, {index: line} of each top-level list item), every problem an InputError at its line."""
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (a SafeLoader)
+        reader = loader(path.read_bytes().decode("utf-8"))
+        try:
+            node = reader.get_single_node()
+            data = reader.construct_document(node) if node is not None else None
+        finally:
+            reader.dispose()
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
+        mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
-        raise InputError([Problem(str(path), line, f"malformed YAML: {error.problem}", "error")]) from None
+        raise InputError([Problem(str(path), line, f"malformed YAML: {error.problem or error.context}", "error")]) from None
     except UnicodeDecodeError as error:
         line = error.object.count(b"\n", 0, error.start) + 1
         raise InputError([Problem(str(path), line, f"not UTF-8 (byte {error.object[error.start]:#04x} at offset {error.start})",
                                   "error")]) from None
     except yaml.YAMLError as error:
         raise InputError([Problem(str(path), None, f"unreadable YAML: {error}", "error")]) from None
+    except RecursionError:  # a constructor deeper than the composer allowed: never expected, still not a traceback
+        raise InputError([Problem(str(path), None, "malformed YAML: nested too deeply", "error")]) from None
+    lines = {}
+    if isinstance(node, yaml.SequenceNode):
+        lines = {index: item.start_mark.line + 1 for index, item in enumerate(node.value)}
+    return data, lines
+
+
+def load_yaml(path: Path, loader: type[CheckedLoader] = CheckedLoader):
+    """Parse a YAML file; a syntax error, an alias or deep nesting becomes an InputError naming the file and line."""
+    return _read(path, loader)[0]
 
 
 def item_lines(path: Path) -> dict[int, int]:
-    """Line number of each top-level '- ' list item, by index, so problems can name the line."""
-    lines, index = {}, 0
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.startswith("- "):
-            lines[index] = number
-            index += 1
-    return lines
+    """Line number of each top-level list item, by index, from the parser's marks."""
+    return _read(path, CheckedLoader)[1]
 
 
 def load_list(path: Path) -> tuple[list, dict[int, int]]:
     """A curated file that is a YAML list of mappings, with the line of each item."""
-    data = load_yaml(path)
+    data, lines = _read(path, CheckedLoader)
     if data is None:
         return [], {}
     if not isinstance(data, list):
         raise InputError([Problem(str(path), 1, "this file must be a YAML list of entries", "error")])
-    return data, item_lines(path)
+    return data, lines

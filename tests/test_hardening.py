@@ -3,7 +3,9 @@ line where there is one), exit 1 where the build cannot go on (a warning and exi
 never a traceback, and an existing events.db left byte for byte as it was."""
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 import sqlite3
 import subprocess
 import sys
@@ -423,3 +425,225 @@ def test_validate_and_build_report_the_same_problems(seeds_copy, tmp_path):
     assert sorted(error_lines(validated.output)) == sorted(error_lines(built.output)) != []
     assert "scan.pdf: warning: ignored" in validated.output
     assert validated.exit_code == built.exit_code == 1
+
+
+# --- round two (issue 15): the holes an attacker finds ------------------------------------------------------
+
+@pytest.mark.parametrize("victim", ["sources.yml", "notes.txt", "other.db", "empty"])
+def test_the_build_refuses_to_replace_a_file_it_did_not_write(seeds_copy, tmp_path, victim):
+    """--db pointing at the registry, at notes or at another program's SQLite file leaves it as it was."""
+    if victim == "sources.yml":
+        target = seeds_copy / "sources.yml"
+    elif victim == "other.db":
+        target = tmp_path / "other.db"
+        other = sqlite3.connect(target)
+        other.execute("create table events (id)")  # a look-alike table is not enough: no marker
+        other.commit()
+        other.close()
+    else:
+        target = tmp_path / victim
+        target.write_text("" if victim == "empty" else "my notes\n", encoding="utf-8")
+    before = target.read_bytes()
+    result = build(seeds_copy, target)
+    assert_clean_exit(result, 1)
+    errors = error_lines(result.output)
+    assert len(errors) == 1 and errors[0].startswith(f"{target}: error: not a database this loader wrote"), result.output
+    assert target.read_bytes() == before
+
+
+def test_the_build_replaces_a_database_it_wrote(existing_db):
+    assert sqlite3.connect(existing_db).execute("pragma application_id").fetchone()[0] != 0  # the marker it checks
+    assert_clean_exit(build(SEEDS, existing_db), 0)
+
+
+@pytest.mark.parametrize("folder", ["missing", "emptied"])
+def test_a_missing_or_emptied_curated_folder_fails(seeds_copy, curated_copy, existing_db, folder):
+    before = existing_db.read_bytes()
+    if folder == "emptied":  # `rm -rf curated/*`
+        for path in curated_copy.iterdir():
+            path.unlink()
+        curated = curated_copy
+    else:  # a typo in --curated
+        curated = curated_copy.parent / "curatd"
+    result = build(seeds_copy, existing_db, curated)
+    assert_clean_exit(result, 1)
+    errors = error_lines(result.output)
+    if folder == "missing":
+        assert errors == [f"{curated}: error: curated folder does not exist"]
+    else:
+        assert {e.split(": error:")[0] for e in errors} == {str(curated / n) for n in
+                                                             ("actors.yml", "linking.yml", "taxonomy.yml", "places.yml")}
+    assert existing_db.read_bytes() == before
+    validated = invoke("validate", "--seeds", seeds_copy, "--curated", curated)
+    assert_clean_exit(validated, 1)
+
+
+def test_a_required_curated_file_missing_is_named(seeds_copy, curated_copy, existing_db):
+    before = existing_db.read_bytes()
+    (curated_copy / "places.yml").unlink()
+    assert_fails_cleanly(build(seeds_copy, existing_db, curated_copy), existing_db, before,
+                         f"{curated_copy / 'places.yml'}: error: missing from the curated folder")
+
+
+@pytest.mark.parametrize("name, taken", [("SCMP-3253354.txt", "scmp-3253354"), ("cc-2021-sep-dec.txt", "cc-2021-sep-dec")])
+def test_an_unlisted_file_can_never_take_a_registered_id(seeds_copy, existing_db, tmp_path, name, taken):
+    """A file named to slug to a registered id: an error naming it; the registered document keeps its id."""
+    before = existing_db.read_bytes()
+    (seeds_copy / name).write_text(NEW_CHRONOLOGY.format(entries="Jan. 5, 2022: Someone else's story."), encoding="utf-8")
+    result = build(seeds_copy, existing_db)
+    assert_fails_cleanly(result, existing_db, before, f"{name}: error: not listed in sources.yml, and its name gives "
+                                                      f"the id {taken!r}, which sources.yml gives to")
+    db = tmp_path / "kept.db"
+    assert_clean_exit(build(seeds_copy, db, CURATED, "--keep-going"), 0)
+    row = sqlite3.connect(db).execute("select file from sources where id = ?", (taken,)).fetchone()
+    assert row is not None and row[0] != name  # the public URL still shows the registered document
+    assert sqlite3.connect(db).execute("select count(*) from sources where file = ?", (name,)).fetchone()[0] == 0
+
+
+def test_two_unlisted_files_that_give_the_same_id_fail(seeds_copy, existing_db):
+    before = existing_db.read_bytes()
+    (seeds_copy / "new notes.txt").write_text(NEW_CHRONOLOGY.format(entries="Jan. 5, 2022: One."), encoding="utf-8")
+    (seeds_copy / "new-notes.txt").write_text(NEW_CHRONOLOGY.format(entries="Jan. 6, 2022: Two."), encoding="utf-8")
+    assert_fails_cleanly(build(seeds_copy, existing_db), existing_db, before,
+                         "new-notes.txt: error: not listed in sources.yml, and its name gives the id 'new-notes', as "
+                         "'new notes.txt' does")
+
+
+def test_a_symlink_out_of_the_seeds_folder_is_refused(seeds_copy, existing_db, tmp_path):
+    secret = tmp_path / "private" / "diary.txt"
+    secret.parent.mkdir()
+    secret.write_text(NEW_CHRONOLOGY.format(entries="Jan. 5, 2022: A private note that must never be published."),
+                      encoding="utf-8")
+    (seeds_copy / "diary.txt").symlink_to(secret)
+    before = existing_db.read_bytes()
+    assert_fails_cleanly(build(seeds_copy, existing_db), existing_db, before,
+                         f"diary.txt: error: links to {secret.resolve()}, outside {seeds_copy}")
+    db = tmp_path / "kept.db"
+    assert_clean_exit(build(seeds_copy, db, CURATED, "--keep-going"), 0)
+    texts = [row[0] for row in sqlite3.connect(db).execute("select text from sources")]
+    assert texts and not any("private note" in text for text in texts)
+
+
+def test_a_symlink_inside_the_seeds_folder_still_reads(seeds_copy, tmp_path):
+    real = seeds_copy / "sub" / "new-chronology.txt"
+    real.parent.mkdir()
+    real.write_text(NEW_CHRONOLOGY.format(entries="Jan. 5, 2022: A note kept in a subfolder."), encoding="utf-8")
+    (seeds_copy / "new-chronology.txt").symlink_to(real)
+    db = tmp_path / "events.db"
+    assert_clean_exit(build(seeds_copy, db), 0)
+    assert sqlite3.connect(db).execute("select count(*) from sources where id = 'new-chronology'").fetchone()[0] == 1
+
+
+def laughs(levels: int = 9) -> str:
+    """A `notes:` mapping whose aliases expand 9**levels times."""
+    names = [chr(ord("a") + i) for i in range(levels + 1)]
+    lines = [f"    {names[0]}: &{names[0]} [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for previous, name in zip(names, names[1:]):
+        lines.append(f"    {name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("kind", ["billion laughs", "circular alias", "3000-deep nesting", "merge key"])
+def test_yaml_aliases_and_deep_nesting_are_refused_at_their_line(seeds_copy, existing_db, kind):
+    registry = seeds_copy / "sources.yml"
+    text = registry.read_text(encoding="utf-8")
+    head = "- id: extra\n  file: extra.txt\n"
+    extra = {"billion laughs": head + "  notes:\n" + laughs(),
+             "circular alias": head + "  notes: &loop\n    again: *loop\n",
+             "3000-deep nesting": head + "  notes: " + "[" * 3000 + "]" * 3000 + "\n",
+             "merge key": "- &base\n  id: extra\n  file: extra.txt\n- <<: *base\n  id: extra-2\n"}[kind]
+    registry.write_text(text.rstrip("\n") + "\n\n" + extra, encoding="utf-8")
+    line = len(text.rstrip("\n").splitlines()) + 2 + {"billion laughs": 4, "circular alias": 3,
+                                                       "3000-deep nesting": 2, "merge key": 3}[kind]
+    before = existing_db.read_bytes()
+    result = build(seeds_copy, existing_db)
+    expected = "is not allowed" if kind != "3000-deep nesting" else "nested deeper than"
+    assert_fails_cleanly(result, existing_db, before, f"sources.yml:{line}: error: malformed YAML: ")
+    assert expected in error_lines(result.output)[0]
+    validated = invoke("validate", "--seeds", seeds_copy, "--curated", CURATED)
+    assert_clean_exit(validated, 1)
+    assert f"sources.yml:{line}: error: malformed YAML" in validated.output
+
+
+@pytest.mark.parametrize("layout", ["dash on its own line", "byte-order mark"])
+def test_registry_lines_come_from_the_yaml_parser(seeds_copy, existing_db, layout):
+    """An entry written as `-` on its own line, or a file opening with a BOM, still gives the right line."""
+    registry = seeds_copy / "sources.yml"
+    text = registry.read_text(encoding="utf-8")
+    if layout == "dash on its own line":
+        text = text.replace("- id: cc-2021-sep-dec\n", "-\n  id: cc-2021-sep-dec\n", 1)
+    else:  # the mark right before the first entry
+        text = text[text.index("- id:"):]
+    bad = "- id: broken\n  file: broken.txt\n  format: pdf\n"
+    text = text.rstrip("\n") + "\n\n" + bad
+    registry.write_bytes(("\ufeff" if layout == "byte-order mark" else "").encode() + text.encode("utf-8"))
+    line = len(text.splitlines()) - 2
+    before = existing_db.read_bytes()
+    assert_fails_cleanly(build(seeds_copy, existing_db), existing_db, before,
+                         f"sources.yml:{line}: error: unknown format 'pdf'")
+
+
+@pytest.mark.parametrize("existing", [None, 0o640, 0o664])
+def test_the_database_keeps_its_mode(tmp_path, existing):
+    db = tmp_path / "events.db"
+    umask = os.umask(0o022)
+    try:
+        if existing is not None:
+            assert_clean_exit(build(SEEDS, db), 0)
+            db.chmod(existing)
+        assert_clean_exit(build(SEEDS, db), 0)
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(db.stat().st_mode) == (0o644 if existing is None else existing)
+
+
+def test_cr_only_line_endings_give_the_same_events(seed_db, seeds_copy, tmp_path):
+    for path in seeds_copy.glob("*.txt"):
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r"))
+    db = tmp_path / "events.db"
+    result = build(seeds_copy, db)
+    assert_clean_exit(result, 0)
+    query = ("select source_id, position, line, start_offset, end_offset, excerpt from event_sources "
+             "order by source_id, position")
+    assert sqlite3.connect(db).execute(query).fetchall() == sqlite3.connect(seed_db).execute(query).fetchall()
+
+
+def test_a_byte_order_mark_is_not_part_of_the_text(seed_db, seeds_copy, tmp_path):
+    path = seeds_copy / "new-chronology.txt"  # unlisted: its title comes from its first line
+    path.write_bytes(b"\xef\xbb\xbf" + NEW_CHRONOLOGY.format(entries="Jan. 5, 2022: Lavrov visits Brasilia.\n\n"
+                                                                     ": Wang Yi visits Lima.").replace("\n", "\r\n")
+                     .encode("utf-8"))
+    db = tmp_path / "events.db"
+    assert_clean_exit(build(seeds_copy, db), 0)
+    conn = sqlite3.connect(db)
+    title, text, fmt = conn.execute("select title, text, format from sources where id = 'new-chronology'").fetchone()
+    assert (title, fmt) == ("China - Russia", "chronology") and "\ufeff" not in text and "\r" not in text
+    rows = conn.execute("select excerpt, start_offset, end_offset, line from event_sources "
+                        "where source_id = 'new-chronology' order by position").fetchall()
+    assert [(excerpt, line) for excerpt, *_, line in rows] == [("Lavrov visits Brasilia.", 5), ("Wang Yi visits Lima.", 7)]
+    assert all(text[start:end] == excerpt for excerpt, start, end, _ in rows)  # offsets exact against the stored text
+
+
+def test_a_control_character_is_refused_naming_its_line(seeds_copy, existing_db):
+    before = existing_db.read_bytes()
+    (seeds_copy / "new-chronology.txt").write_text(
+        NEW_CHRONOLOGY.format(entries="Jan. 5, 2022: A \x02marked\x03 entry."), encoding="utf-8")
+    assert_fails_cleanly(build(seeds_copy, existing_db), existing_db, before,
+                         "new-chronology.txt:5: error: control character U+0002")
+
+
+@pytest.mark.parametrize("first_paragraph", [
+    "Chronology from " + "to " * 200_000 + "\nx",  # 600 KB first line: about 13 minutes with the old patterns
+    "China" + " " * 240_000 + "x\n\nChronology from Jan 2022 to Mar 2022",  # about 4 minutes with them
+])
+def test_header_detection_is_linear_in_the_first_paragraph(tmp_path, first_paragraph):
+    """Not a timing: a generous bound that a linear parser meets by far and a quadratic one misses by far."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "long.txt").write_text(first_paragraph + "\n\nJan. 5, 2022: Lavrov and Wang Yi spoke by phone about "
+                                    "the talks of the following week in some detail.\n", encoding="utf-8")
+    process = subprocess.run(
+        [sys.executable, "-m", "loader", "validate", "--seeds", str(seeds), "--curated", str(CURATED)],
+        cwd=ROOT, capture_output=True, text=True, timeout=90)
+    assert "Traceback" not in process.stderr
+    assert "long.txt" in process.stderr

@@ -480,3 +480,107 @@ def cluster_map_popup(row: dict):
     result = subprocess.run([node, "-e", harness], input=json.dumps(row), capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     return result.stdout
+
+
+# --- round two (issue 15) -------------------------------------------------------------------------------
+
+def sql_json(get, sql):
+    return get("/events.json?" + urlencode({"sql": sql}))
+
+
+@pytest.mark.parametrize("path", [
+    "/events/search.json?" + urlencode({"q": "Putin " * 5000}),  # the canned search, 30 KB of terms
+    "/events/events.json?" + urlencode({"_search": "Putin " * 5000}),  # the table's search box
+    "/events.json?" + urlencode({"sql": "select snippet(events_fts, -1, '[', ']', '…', 24) from events_fts "
+                                        "where events_fts match :q", "q": "Putin " * 5000}),  # a named parameter
+])
+def test_a_runaway_search_is_refused_before_it_reaches_snippet(get, path):
+    """snippet() is one uninterruptible step whose work grows with the square of the terms (the time limit
+    never fires inside it): the site refuses a query-string value longer than its limit instead."""
+    response = get(path)
+    assert response.status_code == 400
+    assert "accepts at most 1000" in response.json()["error"]
+
+
+@pytest.mark.parametrize("path", [
+    "/events/search.json?" + urlencode({"q": "the " * 250}),  # 1,000 characters, but 250 words
+    "/events/events.json?" + urlencode({"_search": "a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a,a"}),
+    "/events.json?" + urlencode({"sql": "select snippet(sources_fts, -1, '[', ']', '…', 64) from sources_fts "
+                                        "where sources_fts match :q", "q": "the " * 50}),  # 2.2 s, uninterruptible
+])
+def test_a_search_of_many_words_is_refused(get, path):
+    response = get(path)
+    assert response.status_code == 400
+    assert "accepts at most 32 in a search" in response.json()["error"]
+
+
+def test_an_ordinary_search_still_answers(get):
+    response = get("/events/search.json?" + urlencode({"q": "Putin " * 32, "_shape": "array"}))
+    assert response.status_code == 200 and response.json()
+
+
+@pytest.mark.parametrize("sql", [
+    "select length(hex(zeroblob(400000000)))",
+    "select length(zeroblob(20000000))",
+    "select length(replace(hex(zeroblob(4000000)), '0', '00'))",  # 8 MB, then 16 MB
+])
+def test_one_query_cannot_make_a_huge_string_or_blob(get, sql):
+    response = sql_json(get, sql)
+    assert response.status_code == 400 and "too big" in response.json()["error"]
+
+
+def test_ordinary_values_are_well_within_the_length_limit(get):
+    response = get("/events.json?" + urlencode({"sql": "select max(length(text)) as n from sources", "_shape": "array"}))
+    assert 0 < response.json()[0]["n"] < 10_000_000 // 10
+
+
+@pytest.mark.parametrize("sql", [
+    "select hex(fts3_tokenizer('simple'))",
+    "select fts3_tokenizer('mine', x'0000000000000000')",
+    "select * from (select FTS3_TOKENIZER('porter'))",
+])
+def test_the_fts3_tokenizer_function_is_out_of_reach(get, sql):
+    response = sql_json(get, sql)
+    assert response.status_code == 400
+    assert "not authorized to use function" in response.json()["error"]
+
+
+@pytest.fixture(scope="module")
+def oddities(tmp_path_factory):
+    """A document with literal **asterisks** and a source id with `?`, `#`, `/` and a space."""
+    base = tmp_path_factory.mktemp("odd")
+    seeds = base / "seeds"
+    shutil.copytree(ROOT / "seeds", seeds)
+    shutil.copyfile(ROOT / "metadata.yml", base / "metadata.yml")  # embedded: the site's plugin acts on the database
+    (seeds / "odd-chronology.txt").write_text(
+        "China - Russia\n\nChronology from Jan 2022 to Mar 2022\n\n"
+        "Feb. 4, 2022: Xi and Putin meet in Beijing; a **Zanzibar** note and a \\ backslash.\n\n"
+        "Feb. 9, 2022: The Zanzibar envoy arrives in Harbin.\n", encoding="utf-8")
+    registry = seeds / "sources.yml"
+    registry.write_text(registry.read_text(encoding="utf-8") + (
+        "\n- id: \"odd id/?#x\"\n  file: odd-chronology.txt\n  title: Odd\n  format: chronology\n"), encoding="utf-8")
+    db = base / "events.db"
+    result = run_build(seeds, db)
+    assert result.exit_code == 0, result.output
+    event_id = sqlite3.connect(db).execute("select id from events where summary like '%**Zanzibar**%'").fetchone()[0]
+    return site(db), event_id
+
+
+def test_literal_asterisks_in_a_document_are_not_highlighted(oddities):
+    get, _ = oddities
+    rows = get("/events/search.json?" + urlencode({"q": "harbin", "_shape": "array"})).json()
+    assert [r["snippet"] for r in rows] == ["The Zanzibar envoy arrives in **Harbin**."]
+    rows = get("/events/search.json?" + urlencode({"q": "beijing", "_shape": "array"})).json()
+    assert rows[0]["snippet"].endswith("**Beijing**; a \\*\\*Zanzibar\\*\\* note and a \\\\ backslash.")
+    page = get("/events/search?" + urlencode({"q": "beijing"})).text
+    assert "<mark>Beijing</mark>; a **Zanzibar** note and a \\ backslash." in page
+    assert "<mark>Zanzibar</mark>" not in page
+
+
+def test_event_page_links_to_a_source_whatever_its_id(oddities):
+    get, event_id = oddities
+    page = get(f"/events/events/{event_id}").text
+    links = re.findall(r'<h3><a href="([^"]+)">Odd</a></h3>', page)
+    assert len(links) == 1 and "?" not in links[0] and "#" not in links[0] and " " not in links[0]
+    source = get(links[0] + ".json?_shape=array")
+    assert source.status_code == 200 and source.json()[0]["id"] == "odd id/?#x"

@@ -23,8 +23,11 @@ from .text import paragraphs
 
 FORMAT = "chronology"
 
-PARTIES = re.compile(r"(?P<a>[A-Z][\w .'’()-]*?)\s+[-–]\s+(?P<b>[A-Z][\w .'’()-]*)")
-COVERAGE = re.compile(r"Chronology from (?P<start>.+?) to (?P<end>.+?)\.?")
+# Header lines are short: every repetition is bounded, so trying them on a paragraph of any length
+# costs a bounded number of steps (an unbounded lazy `.+?` or `*?` followed by `\s+` is quadratic in
+# the paragraph: 45 s for a 150 KB first line).
+PARTIES = re.compile(r"(?P<a>[A-Z][\w .'’()-]{0,80}?)\s{1,8}[-–]\s{1,8}(?P<b>[A-Z][\w .'’()-]{0,80})")
+COVERAGE = re.compile(r"Chronology from (?P<start>[^\n]{1,40}?) to (?P<end>[^\n]{1,40}?)\.?")
 ENTRY_LABEL = re.compile(rf"(?:{DATE_LABEL.pattern})?\s*:\s*")
 # Trailing words web pages leave behind; they are not events.
 BOILERPLATE = {"date range", "back to top", "print", "share", "download"}

@@ -16,6 +16,21 @@ class Span:
         return self.start + len(self.text)
 
 
+def normalize(text: str) -> str:
+    """The one reading of every document before it is parsed or stored: a leading byte-order mark
+    dropped, CRLF and a lone CR (old Mac files) turned into LF. Offsets, excerpts and line numbers are
+    all counted in this text, which is also what `sources.text` keeps."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def line_of_byte(raw: bytes, offset: int) -> int:
+    """1-based line of a byte offset, counting line ends as normalize() does (CRLF, LF or CR)."""
+    head = raw[:offset]
+    return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
+
+
 BLANK_LINES = re.compile(r"\n[ \t\r\u00a0]*\n\s*")  # \r: a CRLF file splits as an LF one
 
 

@@ -10,7 +10,14 @@ table (written by the build from metadata.yml) and:
 - renders search snippets' **markers** as <mark> (escaping the text first: nothing from the data is
   ever emitted as HTML) and links event and statement ids in query results to their pages;
 - gives the events row template (templates/row-events-events.html, shipped in this package) the
-  event's sources, excerpts, actors, places and statements.
+  event's sources, excerpts, actors, places and statements;
+- bounds what one request can cost (every connection Datasette opens, and every request):
+  SQLite's length limits (no string or blob over MAX_LENGTH bytes: `hex(zeroblob(400000000))` is an
+  error, not 2 GB of memory), an authorizer that keeps `fts3_tokenizer()` (a native pointer, and
+  with two arguments a way to install one) out of every statement, and a length limit on query
+  string values (MAX_PARAMETER_CHARS), which bounds the full-text query handed to snippet(): SQLite
+  never calls the time limit's progress handler inside one snippet() call, whose work grows with the
+  square of the number of search terms.
 
 Standard library, Datasette and MarkupSafe only: no import from the rest of `loader`.
 """
@@ -23,12 +30,18 @@ import sqlite3
 import weakref
 from pathlib import Path
 
+import logging
+from urllib.parse import parse_qsl
+
 from datasette import hookimpl
-from datasette.utils import urlsafe_components
+from datasette.utils import tilde_encode, urlsafe_components
 from markupsafe import Markup, escape
 
 _CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-MARKED = re.compile(r"\*\*(.+?)\*\*", re.S)
+# Snippets come from the canned queries with literal `\` and `*` of the text escaped as `\\` and `\*`
+# and the matches between unescaped `**` markers (see metadata.yml): a `**` the document itself
+# contains is never a match.
+MARKED = re.compile(r"\\(.)|(\*\*)", re.S)
 EVENT_ID = re.compile(r"e[0-9a-f]{11}")
 STATEMENT_ID = re.compile(r"s[0-9a-f]{11}")
 
@@ -97,11 +110,19 @@ def canned_queries(datasette, database, actor):
 
 
 def highlight(text: str) -> Markup:
-    """Escape the text, then turn each **marked** run into <mark>…</mark>."""
-    parts = MARKED.split(text)
-    html = Markup("")
-    for index, part in enumerate(parts):
-        html += Markup("<mark>{}</mark>").format(part) if index % 2 else escape(part)
+    r"""Escape the text, then turn each **marked** run into <mark>…</mark>; `\*` and `\\` are a literal
+    asterisk and backslash of the document."""
+    html, plain, position, inside = Markup(""), [], 0, False
+    for match in MARKED.finditer(text):
+        plain.append(text[position:match.start()])
+        position = match.end()
+        if match.group(1) is not None:
+            plain.append(match.group(1))
+            continue
+        html += (Markup("<mark>{}</mark>") if inside else Markup("{}")).format("".join(plain))
+        plain, inside = [], not inside
+    plain.append(text[position:])
+    html += (Markup("<mark>{}</mark>") if inside else Markup("{}")).format("".join(plain))
     return html
 
 
@@ -109,7 +130,7 @@ def highlight(text: str) -> Markup:
 def render_cell(row, value, column, table, database, datasette):
     if table is not None or not isinstance(value, str) or database not in embedded(datasette):
         return None
-    if column == "snippet" and "**" in value:
+    if column == "snippet" and ("**" in value or "\\" in value):
         return highlight(value)
     if column in ("id", "event_id") and EVENT_ID.fullmatch(value):
         return Markup('<a href="{}">{}</a>').format(datasette.urls.row(database, "events", value), value)
@@ -199,3 +220,85 @@ def extra_template_vars(template, database, table, columns, view_name, request, 
         return {"event_page": page}
 
     return event_page
+
+
+# --- limits on what one request may cost -------------------------------------------------------------
+
+MAX_LENGTH = 10_000_000  # bytes in one string or blob (SQLite's default is 1 GB); the longest document is far below
+MAX_SQL_LENGTH = 100_000  # characters of one SQL statement
+MAX_LIKE_PATTERN = 1_000  # characters of a LIKE or GLOB pattern (default 50,000)
+MAX_PARAMETER_CHARS = 1_000  # characters of one query-string value other than `sql`
+# Words in a value that can reach a full-text MATCH (q, _search, _search_*, and any parameter without a
+# leading underscore, which a ?sql= query can bind). snippet() ranks every pair of match instances, so
+# its work grows with the square of (words x their occurrences in the row): 200 characters of "the "
+# took 2.2 s over the five documents of sources_fts, 1,000 characters 28 s; 32 words about 0.9 s.
+MAX_SEARCH_WORDS = 32
+WORD = re.compile(r"\w+")
+REFUSED_FUNCTIONS = {"fts3_tokenizer"}
+_log = logging.getLogger(__name__)
+
+
+def _authorizer(action, arg1, arg2, database, source):
+    if action == sqlite3.SQLITE_FUNCTION and arg2 and arg2.lower() in REFUSED_FUNCTIONS:
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
+@hookimpl
+def prepare_connection(conn, database, datasette):
+    """Every connection Datasette opens, before any query: length limits and the authorizer."""
+    if hasattr(conn, "setlimit"):  # Python 3.11+
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_LENGTH)
+        conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, MAX_SQL_LENGTH)
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LIKE_PATTERN_LENGTH, MAX_LIKE_PATTERN)
+    elif not getattr(prepare_connection, "warned", False):
+        prepare_connection.warned = True
+        _log.warning("Python %s has no sqlite3 setlimit(): the site runs without its length limits "
+                     "(use Python 3.11 or later to serve it)", ".".join(map(str, __import__("sys").version_info[:3])))
+    conn.set_authorizer(_authorizer)
+
+
+@hookimpl
+def prepare_jinja2_environment(env, datasette):
+    # A row id as Datasette writes it in its own links (tilde-encoding: `/`, `?`, `#`, space and the rest).
+    env.filters["row_path"] = lambda value: tilde_encode(str(value))
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    def wrap(app):
+        async def bounded(scope, receive, send):
+            if scope.get("type") == "http":
+                refused = _too_long(scope.get("query_string") or b"")
+                if refused:
+                    await _refuse(scope, send, refused)
+                    return
+            await app(scope, receive, send)
+        return bounded
+    return wrap
+
+
+def _too_long(query_string: bytes):
+    for name, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
+        if name == "sql":
+            continue  # bounded by SQLITE_LIMIT_SQL_LENGTH
+        if len(value) > MAX_PARAMETER_CHARS:
+            return (f"the value of {name!r} is {len(value)} characters long; this site accepts at most "
+                    f"{MAX_PARAMETER_CHARS}")
+        if (name in ("q", "_search") or name.startswith("_search_") or not name.startswith("_")) \
+                and len(WORD.findall(value)) > MAX_SEARCH_WORDS:
+            return (f"the value of {name!r} has {len(WORD.findall(value))} words; this site accepts at most "
+                    f"{MAX_SEARCH_WORDS} in a search (ranking more costs more than a page may take)")
+    return None
+
+
+async def _refuse(scope, send, message: str) -> None:
+    if scope.get("path", "").endswith(".json"):
+        body, kind = json.dumps({"ok": False, "error": message, "status": 400, "title": None}).encode(), b"application/json"
+    else:
+        body = ("<!DOCTYPE html><html><head><title>Request too long</title></head><body><h1>Request too long</h1>"
+                f"<p>{escape(message)}</p></body></html>").encode()
+        kind = b"text/html; charset=utf-8"
+    await send({"type": "http.response.start", "status": 400,
+                "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
