@@ -15,7 +15,7 @@ from .enrich.actors import ActorDictionary, DocumentMemory, load_actors
 from .enrich.curated_dates import CuratedDates, load_curated_dates
 from .enrich.dates import DocumentDates, back_references, curated_contradictions, date_document, date_events
 from .enrich.events import events_from_clusters
-from .enrich.link import Curated, Scorer, Vocabulary, link_mentions, links_on_merit, load_curated_links, load_vocabulary
+from .enrich.link import Curated, Scorer, Vocabulary, link_mentions, load_curated_links, same_event_but_the_date, load_vocabulary
 from .enrich.names import report as name_report
 from .enrich.places import Gazetteer, load_places
 from .enrich.statements import StatementFinder, document_window
@@ -211,15 +211,15 @@ def _states_of_the_entry(mentions: list[Mention], actors) -> None:
 
 
 def same_event_judge(mentions: list[Mention], vocabulary: Vocabulary):
-    """The linker's score for a pair when its evidence would link them (`links_on_merit`), else None,
-    on whatever dates the mentions carry. The scorer is built on first use only."""
+    """The linker's score for a pair that reads as one event but for the date (`same_event_but_the_date`),
+    else None. The scorer is built on first use only."""
     scorer: list = []
 
     def judge(a: Mention, b: Mention):
         if not scorer:
             scorer.append(Scorer(mentions, vocabulary))
         pair = scorer[0].score(a, b)
-        return pair.score if links_on_merit(pair) else None
+        return pair.score if same_event_but_the_date(pair) else None
     return judge
 
 

@@ -24,7 +24,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from conftest import CURATED, ROOT, SEEDS, run_build
+from conftest import CURATED, ROOT, SEEDS, event_named, run_build
 from loader.cli import cli
 from loader.enrich.dates import TOLERANCE_DAYS, precision_of, read_text_dates
 from loader.model import Mention
@@ -223,12 +223,19 @@ def test_a_curated_date_that_says_why_it_disagrees_builds(tmp_path, curated_copy
     assert result.exit_code == 0, result.output
 
 
-def test_a_curated_date_within_the_tolerance_builds_and_says_so(tmp_path, curated_copy):
+def test_a_curated_date_within_the_tolerance_builds_and_gives_the_hull(tmp_path, curated_copy):
     assert TOLERANCE_DAYS == 1
-    path, line = set_curated_day(curated_copy, "2021-12-16")
-    result = run_build(SEEDS, tmp_path / "events.db", curated=curated_copy)
+    set_curated_day(curated_copy, "2021-12-16")
+    db = tmp_path / "events.db"
+    result = run_build(SEEDS, db, curated=curated_copy)
     assert result.exit_code == 0, result.output
-    assert f"{path}:{line}: warning: curated date 2021-12-16 for cc-2021-sep-dec entry 3 is 1 day from" in result.output
+    # A day off is evidence, not a gate: the linker still joins the reports, and the event holds both days.
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    event = event_named(conn, "cc-2021-sep-dec", "Putin holds talks, via videoconference, with Xi Jinping.")
+    sources = {r[0] for r in conn.execute("select source_id from event_sources where event_id = ?", (event["id"],))}
+    assert "memri-sd-9684" in sources
+    assert (event["date_earliest"], event["date_latest"], event["date_conflict"]) == ("2021-12-15", "2021-12-16", 1)
 
 
 def test_a_curated_official_day_a_day_from_a_linked_timeline_gives_the_hull_and_says_which_is_official(tmp_path):

@@ -555,8 +555,16 @@ def content_needed(date: Optional[float]) -> float:
 
 def links_on_merit(pair: PairScore) -> bool:
     """Whether a pair's evidence alone makes one event: the score reaches LINK_AT and the texts share
-    enough content for its date evidence. The one rule `link_mentions` and the curated-date check apply."""
+    enough content for its date evidence (the rule `link_mentions` applies)."""
     return pair.score >= LINK_AT and pair.text >= content_needed(pair.date)
+
+
+def same_event_but_the_date(pair: PairScore) -> bool:
+    """Whether a pair scored with one side's date widened to its whole window reads as one event: the
+    score reaches LINK_AT, the texts share the content a dated link needs (CONTENT_AT: the window says
+    nothing, so it cannot stand in for words), and no feature says they differ (kinds that exclude each
+    other). Used to catch a curated day that keeps its entry apart from another source's report."""
+    return pair.score >= LINK_AT and pair.text >= CONTENT_AT and (pair.kind is None or pair.kind >= 0)
 
 
 def _date_note(pair: PairScore) -> str:
