@@ -51,7 +51,12 @@ CANDIDATE_AT = 0.30
 CONTENT_AT = 0.25
 CONTENT_UNDATED = 0.20
 MEANS_SHARED = 0.10  # content credit when both name the same means (naval, air): a distinctive term
-WEIGHTS = {"text": 0.40, "date": 0.25, "actors": 0.20, "kind": 0.10, "place": 0.05}
+WEIGHTS = {"text": 0.40, "date": 0.25, "actors": 0.20, "kind": 0.10, "place": 0.05, "names": 0.20}
+# Roles of the actors who did what a report says (roles.py); the others are named in passing.
+DOER_ROLES = {"host", "subject", "addressee"}
+# Named people (never the states) who did it together, shared by two reports a day or two apart: no
+# other event of those days has them, so the texts need share only this much more.
+CONTENT_NAMED = 0.10
 DATE_SLACK = 2  # days a printed day may lie off another report's bounds and still be compared
 DATE_NEAR = {1: 0.5, 2: 0.25}  # the share of its date evidence a pair keeps, that many days apart
 WIDE_DAYS = 32  # bounds this wide say nothing about the day
@@ -96,6 +101,8 @@ class Vocabulary:
     means: dict[str, list[str]] = field(default_factory=dict)
     counts: dict[str, list[str]] = field(default_factory=dict)
     places: dict[str, str] = field(default_factory=dict)
+    place_words: list[str] = field(default_factory=list)  # words that make a capitalized phrase a place's name
+    states: set[str] = field(default_factory=set)  # actor ids of states (curated/actors.yml), from the build
 
     def __post_init__(self):
         self._synonyms = _phrase_pattern({p: word for word, ps in self.synonyms.items() for p in ps})
@@ -110,6 +117,10 @@ class Vocabulary:
             # "ten Russian and Chinese warships", "five Chinese and five Russian ships": one count each
             self._count = (re.compile(rf"\b({NUMBER})\s+{word}{{0,3}}?(?:and\s+({NUMBER})\s+{word}{{0,3}}?)?({unit})\b",
                                       re.IGNORECASE), units)
+        # Every word the vocabulary knows: a kind, a means, a synonym is a word, not a name.
+        self.known_words = {w for table in (self.kinds, self.synonyms, self.means, self.counts)
+                            for key, phrases in table.items() for p in [key, *phrases] for w in WORD.findall(p.lower())}
+        self._place_words = {w.lower() for w in self.place_words}
         self._places = None
         if self.places:
             names = "|".join(re.escape(a) for a in sorted(self.places, key=lambda a: (-len(a), a)))
@@ -189,7 +200,10 @@ def load_vocabulary(path: Path) -> Vocabulary:
     compatible = data.get("compatible") or []
     if not isinstance(compatible, list) or not all(isinstance(p, list) and len(p) == 2 for p in compatible):
         raise InputError([Problem(str(path), 1, "expected 'compatible:' to be a list of pairs of kinds", "error")])
-    return Vocabulary(**{k: data.get(k) or {} for k in LISTS}, compatible=compatible)
+    place_words = data.get("place_words") or []
+    if not isinstance(place_words, list) or not all(isinstance(w, str) for w in place_words):
+        raise InputError([Problem(str(path), 1, "expected 'place_words:' to be a list of words", "error")])
+    return Vocabulary(**{k: data.get(k) or {} for k in LISTS}, compatible=compatible, place_words=place_words)
 
 
 @dataclass
@@ -202,6 +216,8 @@ class PairScore:
     kind: Optional[float]
     score: float
     place: Optional[float] = None
+    names: Optional[float] = None
+    named: bool = False  # two or more named people (not states) did it in both reports
     gap: Optional[int] = None  # days between the two reports' bounds, when they do not overlap
     decision: str = "below threshold"  # linked | candidate | below threshold
     method: str = "score"  # score | curated
@@ -318,8 +334,18 @@ def headline(mention: Mention, vocabulary: Optional[Vocabulary] = None) -> str:
 
 
 def first_sentence_end(text: str) -> int:
+    """End of the first sentence; a quotation opened in it runs on to the sentence that closes it (a
+    statement quoted over two sentences is one statement: its second sentence says what it is about)."""
     found = sentences(Span(text, 0, 1))
-    return found[0].end if found else len(text)
+    if not found:
+        return len(text)
+    end = found[0].end
+    for following in found[1:]:
+        opened = text.count("“", 0, end) - text.count("”", 0, end)
+        if opened <= 0:
+            break
+        end = following.end
+    return end
 
 
 def tokens(mention: Mention, vocabulary: Vocabulary) -> list[str]:
@@ -333,6 +359,43 @@ def tokens(mention: Mention, vocabulary: Vocabulary) -> list[str]:
         elif word not in STOPWORDS and not word.isdigit() and word not in NUMBER_WORDS:
             words.append(stem(word))
     return words
+
+
+LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z][a-z’'-]*")
+CAPITALIZED = re.compile(r"(?<![\w’'-])[A-Z][\w’'-]*")
+# A run of capitalized words ("Sea of Japan", "Peace Mission 2021"): one phrase.
+CAPITALIZED_RUN = re.compile(r"(?<![\w’'-])[A-Z][\w’'-]*(?:\s+(?:(?:of|the|and)\s+)?(?:[A-Z][\w’'-]*|\d+))*")
+LEADING_DATE = re.compile(r"^(?:On|In|By)\s[^,]{3,30},\s*")
+
+
+def proper_names(mention: Mention, vocabulary: Vocabulary, lower: set[str]) -> set[str]:
+    """The proper names a report's first sentence gives that are neither an actor nor a gazetteer place:
+    an exercise's, a forum's, a ship's, a deal's ("the Tanvo deal"). A word is a name when the corpus
+    never writes it in lower case; the sentence's first word (after a leading date) is not read.
+    Two reports that each give such names and share none are two events."""
+    text = mention.excerpt
+    end = first_sentence_end(text)
+    covered = [(m.start - mention.start, m.end - mention.start) for m in mention.actors]
+    covered += [(b, e) for b, e, _ in vocabulary.places_of(text[:end])]
+    lead = LEADING_DATE.match(text)
+    first = lead.end() if lead else 0
+    names = set()
+    for run in CAPITALIZED_RUN.finditer(text, 0, end):
+        words = re.findall(r"[a-z0-9]+", run.group(0).lower())
+        if any(w in vocabulary._place_words for w in words):
+            continue  # a place the gazetteer lacks ("South Korea", "the Southern Urals"): the place feature's
+        if any(w in vocabulary.known_words for w in words):
+            continue  # a kind's own name ("Korea Air Defense Identification Zone"): the kind feature's
+        for match in CAPITALIZED.finditer(run.group(0)):
+            at = run.start() + match.start()
+            word = match.group(0).rstrip("’'-")
+            lowered = word.lower()
+            if at <= first or len(word) < 3 or lowered in lower or lowered in STOPWORDS or any(c.isdigit() for c in word):
+                continue  # a sentence's first word, a common word, a model ("Tu-95MC")
+            if any(b <= at < e for b, e in covered):
+                continue
+            names.add(lowered)
+    return names
 
 
 def stem(word: str) -> str:
@@ -417,6 +480,12 @@ class Scorer:
         self.df = df
         self.vectors = {key: self._vector(words) for key, words in self.words.items()}
         self.kinds, self.means = {}, {}
+        self.doers = {m.key: {a.actor_id for a in m.actors if a.role in DOER_ROLES} - UBIQUITOUS_ACTORS
+                      for m in mentions}
+        lower = set()
+        for m in mentions:
+            lower.update(LOWER_WORD.findall(m.excerpt))
+        self.names = {m.key: proper_names(m, vocabulary, lower) for m in mentions}
         for m in mentions:
             main = vocabulary.normalize(RELATIVE_CLAUSE.sub(",", REFERENCE.sub(" ", headline(m))))
             self.kinds[m.key] = vocabulary.kinds_of(main)
@@ -444,20 +513,31 @@ class Scorer:
 
     def score(self, a: Mention, b: Mention) -> PairScore:
         text = self.content(a, b)
-        actors_a = {m.actor_id for m in a.actors} - UBIQUITOUS_ACTORS
-        actors_b = {m.actor_id for m in b.actors} - UBIQUITOUS_ACTORS
+        actors_a, actors_b = self.doers[a.key], self.doers[b.key]
+        if not actors_a or not actors_b:  # who did it, where both say; else every actor named
+            actors_a = {m.actor_id for m in a.actors} - UBIQUITOUS_ACTORS
+            actors_b = {m.actor_id for m in b.actors} - UBIQUITOUS_ACTORS
         actor = len(actors_a & actors_b) / len(actors_a | actors_b) if actors_a and actors_b else None
+        names_a, names_b = self.names[a.key], self.names[b.key]
+        # Each gives a name the other does not (the Tanvo deal, the Zhentro deal): two events. A name one
+        # gives and the other leaves out says nothing: the text counts names shared.
+        names = -1.0 if names_a - names_b and names_b - names_a else None
+        # The same two or more named people (not states) did it in both: as telling as a shared name.
+        named = len(self.doers[a.key] & self.doers[b.key] - self.vocabulary.states) >= 2
+        if named and names is None:
+            names = 1.0
         kind = self.kind_score(a, b)
         places_a = {w for w in self.words[a.key] if w.startswith("#")}
         places_b = {w for w in self.words[b.key] if w.startswith("#")}
         place = (1.0 if places_a & places_b else -1.0) if places_a and places_b else None
         date = date_score(a, b)
-        features = {"text": text, "date": date, "actors": actor, "kind": kind, "place": place}
+        features = {"text": text, "date": date, "actors": actor, "kind": kind, "place": place, "names": names}
         applies = {k: v for k, v in features.items() if v is not None}
         # Features without evidence drop out and the weights of the rest are rescaled to sum to 1.
         total = sum(WEIGHTS[k] * v for k, v in applies.items()) / sum(WEIGHTS[k] for k in applies)
         return PairScore(a, b, round(text, 4), date, None if actor is None else round(actor, 4), kind,
-                         round(total, 4), place=place, gap=gap_days(a, b) or None)
+                         round(total, 4), place=place, names=names, gap=gap_days(a, b) or None,
+                         named=named)
 
     def kind_score(self, a: Mention, b: Mention) -> Optional[float]:
         means_a, means_b = self.means[a.key], self.means[b.key]
@@ -468,7 +548,8 @@ class Scorer:
             return None
         if kinds_a & kinds_b:
             return 1.0
-        return 0.0 if self.vocabulary.compatible_kinds(kinds_a, kinds_b) else -1.0
+        # Kinds that go together (an agreement signed at a summit) say nothing either way.
+        return None if self.vocabulary.compatible_kinds(kinds_a, kinds_b) else -1.0
 
     def blocking_keys(self, mention: Mention) -> set[str]:
         keys = {f"w:{w}" for w in set(self.words[mention.key]) if w[0] not in "@#"}
@@ -548,15 +629,18 @@ class Clusters:
         self.members[ra].extend(self.members.pop(rb))
 
 
-def content_needed(date: Optional[float]) -> float:
-    """The content a link needs, given its date evidence (None: none)."""
+def content_needed(date: Optional[float], named: bool = False) -> float:
+    """The content a link needs, given its date evidence (None: none), and less when the same two or
+    more named people did it in both reports a day or two apart (`PairScore.named`)."""
+    if named and date:
+        return CONTENT_NAMED
     return round(CONTENT_AT + CONTENT_UNDATED * (1 - (date or 0.0)), 4)
 
 
 def links_on_merit(pair: PairScore) -> bool:
     """Whether a pair's evidence alone makes one event: the score reaches LINK_AT and the texts share
     enough content for its date evidence (the rule `link_mentions` applies)."""
-    return pair.score >= LINK_AT and pair.text >= content_needed(pair.date)
+    return pair.score >= LINK_AT and pair.text >= content_needed(pair.date, pair.named)
 
 
 def same_event_but_the_date(pair: PairScore) -> bool:
@@ -577,6 +661,42 @@ def _date_note(pair: PairScore) -> str:
 
 def _range(first: str, last: str) -> str:
     return first if first == last else f"{first}..{last}"
+
+
+def outcome_links(mentions: list[Mention], scorer: Scorer, clusters: Clusters) -> list[PairScore]:
+    """An outcome reported on its own ("China and Russia signed a roadmap to military cooperation"): a
+    report that names no one but the two states, of a kind that goes with a meeting without being one
+    (an agreement), dated to the day, is the outcome of the one meeting another source reports within
+    DATE_SLACK days that shares a content word with it (here the defence ministers' videoconference).
+    Only when that source reports exactly one such meeting: two, and nothing says which (method
+    'outcome', scored as any pair, the reason says why)."""
+    found = []
+    dated = [m for m in mentions if width_days(m) <= NARROW_DAYS and scorer.kinds[m.key]]
+    by_source: dict[str, list[Mention]] = defaultdict(list)
+    for m in dated:
+        by_source[m.source_id].append(m)
+    for x in dated:
+        kinds_x = scorer.kinds[x.key]
+        if width_days(x) != 0 or {a.actor_id for a in x.actors} - UBIQUITOUS_ACTORS or len(x.actors) == 0:
+            continue
+        x_words = set(scorer.words[x.key])
+        for source, others in sorted(by_source.items()):
+            if source == x.source_id:
+                continue
+            meetings = [y for y in others if overlaps(x, y) and not kinds_x & scorer.kinds[y.key]
+                        and scorer.vocabulary.compatible_kinds(kinds_x, scorer.kinds[y.key])
+                        and x_words & set(scorer.words[y.key])]
+            if len(meetings) != 1 or clusters.conflict(x, meetings[0]):
+                continue
+            y = meetings[0]
+            pair = scorer.score(*sorted((x, y), key=lambda m: m.key))
+            shared = sorted(x_words & set(scorer.words[y.key]))
+            pair.decision, pair.method = "linked", "outcome"
+            pair.reason = (f"an outcome ({', '.join(sorted(kinds_x))}) reported with no one but the two states, and the "
+                           f"only meeting {source} reports within {DATE_SLACK} days that shares its words "
+                           f"({', '.join(shared)}); score {pair.score}{_date_note(pair)}")
+            found.append(pair)
+    return found
 
 
 def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabulary) -> LinkResult:
@@ -611,7 +731,9 @@ def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabul
               if p.score >= CANDIDATE_AT]
     scored.sort(key=lambda p: (-p.score, p.a.key, p.b.key))
     best_to_source: dict[tuple, PairScore] = {}
-    for pair in scored:  # each mention keeps only its best link to any one other source
+    for pair in scored:  # each mention keeps only its best link to any one other source, of those that could link
+        if not links_on_merit(pair):
+            continue
         for x, y in ((pair.a, pair.b), (pair.b, pair.a)):
             best_to_source.setdefault((x.key, y.source_id), pair)
     curated_pairs = {(p.a.key, p.b.key) for p in links} | {(p.b.key, p.a.key) for p in links}
@@ -622,14 +744,14 @@ def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabul
             pair.decision, pair.reason = "candidate", f"score {pair.score} below {LINK_AT}{_date_note(pair)}"
             candidates.append(pair)
             continue
-        if pair.text < content_needed(pair.date):
+        if pair.text < content_needed(pair.date, pair.named):
             pair.decision, pair.reason = "candidate", (
                 f"score {pair.score}, but the texts share too little (content {pair.text} below "
-                f"{content_needed(pair.date)} for date evidence {pair.date}): the date, actors and kind alone "
+                f"{content_needed(pair.date, pair.named)} for date evidence {pair.date}): the date, actors and kind alone "
                 f"do not make one event{_date_note(pair)}")
             candidates.append(pair)
             continue
-        if best_to_source[(pair.a.key, pair.b.source_id)] is not pair or best_to_source[(pair.b.key, pair.a.source_id)] is not pair:
+        if best_to_source.get((pair.a.key, pair.b.source_id)) is not pair or best_to_source.get((pair.b.key, pair.a.source_id)) is not pair:
             pair.decision, pair.reason = "candidate", "a better-scoring pair links one of these mentions to that source"
             candidates.append(pair)
             continue
@@ -644,6 +766,10 @@ def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabul
             continue
         clusters.union(pair.a, pair.b)
         pair.decision, pair.reason = "linked", f"score {pair.score} at or above {LINK_AT}{_date_note(pair)}"
+        links.append(pair)
+
+    for pair in outcome_links(mentions, scorer, clusters):
+        clusters.union(pair.a, pair.b)
         links.append(pair)
 
     # A pair that other links have already put in one event is settled, not a question for a curator.
