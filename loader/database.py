@@ -91,14 +91,15 @@ TABLES = {
     "event_links": (
         {"id": int, "event_id": str, "source_a": str, "position_a": int, "source_b": str, "position_b": int,
          "method": str, "score": float, "text_score": float, "date_score": float, "actor_score": float,
-         "kind_score": float, "reason": str},
+         "kind_score": float, "reason": str, "place_score": float, "names_score": float},
         {"pk": "id", "foreign_keys": [("event_id", "events", "id"), ("source_a", "sources", "id"),
                                      ("source_b", "sources", "id")]},
     ),
     "link_candidates": (
         {"id": int, "source_a": str, "position_a": int, "event_a": str, "excerpt_a": str,
          "source_b": str, "position_b": int, "event_b": str, "excerpt_b": str, "score": float,
-         "text_score": float, "date_score": float, "actor_score": float, "kind_score": float, "reason": str},
+         "text_score": float, "date_score": float, "actor_score": float, "kind_score": float, "reason": str,
+         "place_score": float, "names_score": float},
         {"pk": "id", "foreign_keys": [("source_a", "sources", "id"), ("source_b", "sources", "id"),
                                      ("event_a", "events", "id"), ("event_b", "events", "id")]},
     ),
@@ -322,7 +323,8 @@ def statement_rows(statements: list[Statement]) -> Iterable[dict]:
 
 def _features(pair: PairScore) -> dict:
     return {"score": pair.score, "text_score": pair.text, "date_score": pair.date,
-            "actor_score": pair.actors, "kind_score": pair.kind, "reason": pair.reason}
+            "actor_score": pair.actors, "kind_score": pair.kind, "reason": pair.reason,
+            "place_score": pair.place, "names_score": pair.names}
 
 
 def link_rows(links: list[PairScore], event_of: dict[tuple, str]) -> Iterable[dict]:

@@ -405,7 +405,12 @@ def test_the_linkers_seed_links_date_entries_across_sources(conn):
     assert bounds_of(rows[19]) == ("2021-11-08", "2021-11-11")  # listed above it, below the Nov 11 meeting
     assert "dated by overwatch-2020-2022" in rows[19]["date_evidence"]
     assert rows[25]["date_method"] == "curated"  # the drill: curated, and the timeline's Oct 15 falls inside it
-    assert not conn.execute("select count(*) from events where date_conflict = 1").fetchone()[0]
+    # Where the timeline prints a day or two off the curated day, the event holds the hull of both
+    # (tests/test_linking.py checks each); no other seed event has sources that disagree.
+    conflicts = {tuple(r) for r in conn.execute(
+        "select date_earliest, date_latest from events where date_conflict = 1 order by date_earliest")}
+    assert conflicts == {("2020-12-22", "2020-12-24"), ("2020-12-28", "2020-12-29"), ("2021-11-16", "2021-11-17"),
+                         ("2021-11-23", "2021-11-24")}
 
 
 def test_a_curated_date_that_contradicts_another_source_is_an_error_naming_the_file_and_line(tmp_path):

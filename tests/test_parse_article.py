@@ -68,3 +68,40 @@ def test_the_eve_of_the_summit_is_the_day_before_the_documents_lead_event():
     blinken = next(m for m in mentions if "Blinken" in m.excerpt)
     assert (blinken.date.earliest, blinken.date.method) == ("2021-12-14", "relative")
     assert "lead event, 2021-12-15" in blinken.date.evidence
+
+
+# A sentence that opens with a word of sequence continues the dated narrative before it (issue 12).
+NARRATIVE = """May 20, 2019 Harbour Notes No. 7
+
+A review of the spring at sea, written for this test.
+
+In March, the Ruritanian and Freedonian navies held a drill off Port Amber for a week. Then four ships of each navy sailed through the Amber Strait for the first time, the harbour master said. On April 2, the two admirals met in Lakeside to review the season.
+
+Then the harbour will reopen to all shipping before the summer season begins.
+
+Then the fleets went home, and nothing more was heard of them that year.
+"""
+
+
+def test_a_sentence_opening_with_then_is_the_next_event_of_its_dated_narrative():
+    mentions = article.parse(NARRATIVE).mentions
+    passage = next(m for m in mentions if "Amber Strait" in m.excerpt)
+    assert passage.excerpt.startswith("Then four ships of each navy sailed through the Amber Strait")
+    assert passage.reported_date == "Then"
+    # on or after the drill's month begins, on or before the paragraph's next dated sentence
+    assert (passage.date.earliest, passage.date.latest, passage.date.method) == ("2019-03-01", "2019-04-02", "relative")
+    assert "continues the narrative" in passage.date.evidence and "2019-04-02" in passage.date.evidence
+    assert [m.position for m in mentions] == list(range(1, len(mentions) + 1))
+
+
+def test_then_with_no_dated_sentence_before_it_in_its_paragraph_or_about_the_future_is_not_an_event():
+    excerpts = [m.excerpt for m in article.parse(NARRATIVE).mentions]
+    assert not any("harbour will reopen" in e for e in excerpts)  # a plan, and nothing dated before it
+    assert not any("fleets went home" in e for e in excerpts)  # its paragraph has no dated narrative
+
+
+def test_the_memris_passage_through_the_tsugaru_strait_is_read_as_a_report():
+    mentions = article.parse(seed_text(MEMRI)).mentions
+    passage = next(m for m in mentions if "Tsugaru Strait" in m.excerpt)
+    assert passage.excerpt.startswith("Then five Chinese and five Russian ships")
+    assert (passage.date.earliest, passage.date.latest) == ("2021-10-01", "2021-11-19")

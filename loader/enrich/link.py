@@ -9,26 +9,37 @@ How a pair is judged (every figure is stored, so a curator can see why):
     synonyms by one word (curated/linking.yml), and a count of ships, aircraft or troops ("five
     Chinese and five Russian ships", "ten ... warships") by one token; common words weigh less (IDF).
     It is the mean of the TF-IDF cosine and of the containment (the share of the shorter sentence's
-    weight the other one shares), so a short paraphrase of a long entry still scores;
+    weight the other one shares), so a short paraphrase of a long entry still scores. A quotation opened
+    in the first sentence runs on to its close; a relative clause set off by commas ("warships, which
+    just concluded the drill, conduct ...") tells of another event and is left out;
   - date: evidence, not a gate. 1 when both give the same single day, or one gives a day inside the
     other's curated multi-day span; 0.5 when both are narrow (a week or less) and overlap; 0.5, 0.25
     for a printed day one or two days off the other's bounds (a secondary timeline's day is often a
     day late); no evidence (None) when either is wide;
-  - actors: Jaccard overlap of the actors the two name, the two states aside; no evidence when either
-    names none (silence is not disagreement);
+  - actors: Jaccard overlap of the actors who did it (roles host, subject, addressee) where both say,
+    else of every actor the two name, the two states aside; no evidence when either names none
+    (silence is not disagreement);
   - kind: 1 when both name the same kind of event (patrol, drill, summit...), -1 when they name
-    different kinds that exclude each other, 0 for kinds that go together (an agreement signed at a
-    summit, a statement made at one); -1 also when one names only naval means and the other only air
+    different kinds that exclude each other, no evidence for kinds that go together (an agreement signed
+    at a summit, a statement made at one); -1 also when one names only naval means and the other only air
     means (a naval patrol and an air patrol of one season); no evidence when either names none;
-  - place: 1 when both name a gazetteer place and share one, 0 when they name different places.
+  - place: 1 when both name a gazetteer place and share one, -1 when they name different places;
+  - names: -1 when each gives a proper name the other lacks ("the Tanvo deal", "the Zhentro deal": a
+    capitalized word the corpus never writes in lower case, not an actor, not a place, not a kind's own
+    name, not a model such as "Tu-95MC"; a phrase with a word of curated/linking.yml's place_words is a
+    place); 1 when the same two or more named people (not states) did it in both. Otherwise none.
 The score is the weighted mean of the features that have evidence (WEIGHTS, rescaled to the ones that
 apply), so silence neither helps nor hurts. A pair scoring LINK_AT or more is linked, provided its
 content reaches CONTENT_AT: a date and a kind shared by many events of one day never make a link on
-their own. A pair scoring CANDIDATE_AT or more that is not linked goes to `link_candidates`, with its
+their own; when the same two or more named people did it in both a day or two apart, CONTENT_NAMED is
+enough (no other event of those days has them). A pair scoring CANDIDATE_AT or more that is not linked goes to `link_candidates`, with its
 reason. Each mention links to at most one mention of any other source (its best), and an event never
 holds two mentions of one document (a chronology lists distinct events; an article that names a day
-twice recalls other events: "posted the day of the summit"). Curated decisions in curated/links.yml win
-over scores.
+twice recalls other events: "posted the day of the summit"); its best among the pairs that could link.
+An outcome reported with no one but the two states ("China and Russia signed a roadmap to military
+cooperation") joins the one meeting another source reports within DATE_SLACK days that shares a word
+with it, when no other does (`outcome_links`, method 'outcome'). Curated decisions in curated/links.yml
+win over scores.
 """
 from __future__ import annotations
 
@@ -349,8 +360,10 @@ def first_sentence_end(text: str) -> int:
 
 
 def tokens(mention: Mention, vocabulary: Vocabulary) -> list[str]:
-    """Content words of the headline, synonyms folded, actors and places as ids, counts as one token."""
-    text = vocabulary.phrases(vocabulary.normalize(headline(mention, vocabulary)))
+    """Content words of the headline, synonyms folded, actors and places as ids, counts as one token.
+    A relative clause set off by commas ("warships, which just concluded the drill, conduct ...") tells
+    of another event: its words are left out."""
+    text = vocabulary.phrases(vocabulary.normalize(RELATIVE_CLAUSE.sub(",", headline(mention, vocabulary))))
     words = vocabulary.counts_of(text)
     for word in re.findall(r"[@#][\w-]+|" + WORD.pattern, text):
         if word[0] in "@#":
@@ -663,39 +676,48 @@ def _range(first: str, last: str) -> str:
     return first if first == last else f"{first}..{last}"
 
 
+MEETING = "summit"  # the kind (curated/linking.yml) of a meeting, a call or a videoconference
+
+
 def outcome_links(mentions: list[Mention], scorer: Scorer, clusters: Clusters) -> list[PairScore]:
     """An outcome reported on its own ("China and Russia signed a roadmap to military cooperation"): a
     report that names no one but the two states, of a kind that goes with a meeting without being one
-    (an agreement), dated to the day, is the outcome of the one meeting another source reports within
-    DATE_SLACK days that shares a content word with it (here the defence ministers' videoconference).
-    Only when that source reports exactly one such meeting: two, and nothing says which (method
-    'outcome', scored as any pair, the reason says why)."""
+    (an agreement), dated to the day, is the outcome of the meeting another source reports within
+    DATE_SLACK days that shares a content word with it (here the defence ministers' videoconference),
+    when that is the only such meeting any other source reports in those days: two, and nothing says
+    which; and nothing says they differ (kinds that exclude each other, places, names). Method 'outcome', scored as any pair; the reason says why. Joins `clusters` as it goes."""
     found = []
     dated = [m for m in mentions if width_days(m) <= NARROW_DAYS and scorer.kinds[m.key]]
-    by_source: dict[str, list[Mention]] = defaultdict(list)
+    by_day: dict[str, list[Mention]] = defaultdict(list)
     for m in dated:
-        by_source[m.source_id].append(m)
+        by_day[m.date.earliest].append(m)
     for x in dated:
         kinds_x = scorer.kinds[x.key]
-        if width_days(x) != 0 or {a.actor_id for a in x.actors} - UBIQUITOUS_ACTORS or len(x.actors) == 0:
+        if MEETING in kinds_x or not scorer.vocabulary.compatible_kinds(kinds_x, {MEETING}):
             continue
-        x_words = set(scorer.words[x.key])
-        for source, others in sorted(by_source.items()):
-            if source == x.source_id:
-                continue
-            meetings = [y for y in others if overlaps(x, y) and not kinds_x & scorer.kinds[y.key]
-                        and scorer.vocabulary.compatible_kinds(kinds_x, scorer.kinds[y.key])
-                        and x_words & set(scorer.words[y.key])]
-            if len(meetings) != 1 or clusters.conflict(x, meetings[0]):
-                continue
-            y = meetings[0]
-            pair = scorer.score(*sorted((x, y), key=lambda m: m.key))
-            shared = sorted(x_words & set(scorer.words[y.key]))
-            pair.decision, pair.method = "linked", "outcome"
-            pair.reason = (f"an outcome ({', '.join(sorted(kinds_x))}) reported with no one but the two states, and the "
-                           f"only meeting {source} reports within {DATE_SLACK} days that shares its words "
-                           f"({', '.join(shared)}); score {pair.score}{_date_note(pair)}")
-            found.append(pair)
+        if width_days(x) != 0 or not x.actors or {a.actor_id for a in x.actors} - UBIQUITOUS_ACTORS:
+            continue
+        x_words = {w for w in scorer.words[x.key] if w[0] not in "@#"}  # words, not actors or places
+        near = [y for shift in range(-DATE_SLACK - NARROW_DAYS, DATE_SLACK + 1)
+                for y in by_day.get(_shifted(x.date.earliest, shift), [])]
+        meetings = [y for y in near if y.source_id != x.source_id and overlaps(x, y)
+                    and MEETING in scorer.kinds[y.key] and not kinds_x & scorer.kinds[y.key]
+                    and x_words & set(scorer.words[y.key])]
+        if len({clusters.find(y.key) for y in meetings}) != 1:
+            continue
+        y = min(meetings, key=lambda m: m.key)
+        if clusters.conflict(x, y):
+            continue
+        pair = scorer.score(*sorted((x, y), key=lambda m: m.key))
+        if -1.0 in (pair.kind, pair.place, pair.names):
+            continue  # the kinds exclude each other, or the places or the names differ
+        shared = sorted(x_words & set(scorer.words[y.key]))
+        pair.decision, pair.method = "linked", "outcome"
+        pair.reason = (f"an outcome ({', '.join(sorted(kinds_x))}) reported with no one but the two states, and the "
+                       f"only meeting another source reports within {DATE_SLACK} days that shares its words "
+                       f"({', '.join(shared)}); score {pair.score}{_date_note(pair)}")
+        clusters.union(x, y)
+        found.append(pair)
     return found
 
 
@@ -768,9 +790,7 @@ def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabul
         pair.decision, pair.reason = "linked", f"score {pair.score} at or above {LINK_AT}{_date_note(pair)}"
         links.append(pair)
 
-    for pair in outcome_links(mentions, scorer, clusters):
-        clusters.union(pair.a, pair.b)
-        links.append(pair)
+    links.extend(outcome_links(mentions, scorer, clusters))
 
     # A pair that other links have already put in one event is settled, not a question for a curator.
     candidates = [p for p in candidates if clusters.find(p.a.key) != clusters.find(p.b.key)]

@@ -6,6 +6,10 @@ A sentence becomes a mention when it carries a date cue that can be resolved:
   - a weekday: "on Monday"                                   -> the latest such day on or before it
   - a month: "In October", "in January"                      -> the latest such month on or before it
   - "last week", "last month", "last year"                   -> the period before the document's date
+A sentence that opens with a word of sequence ("Then five Chinese and five Russian ships passed
+through the Tsugaru Strait") continues the dated narrative before it in its paragraph: it reports a
+later event, bounded by that sentence's date and by the next dated sentence of the paragraph (when the
+narrative runs forward) or the document's date (method `relative`, the evidence names both).
 Cues that point after the document's date, or sit in a clause about the future ("would hold a summit
 in Kazan in October"), announce plans rather than report events and are not used. Datelines, photo
 captions, footnotes and fragments of fewer than six words are skipped.
@@ -37,6 +41,8 @@ CLAUSE_BREAK = re.compile(r"[,;:–—]|\band\b")
 FOOTNOTE = re.compile(r"^\[\d+\]")
 DATELINE = re.compile(DATE_LABEL.pattern)  # a paragraph that opens with a date is the document's dateline
 MIN_WORDS = 6
+# A sentence that opens with one of these reports what happened next in the narrative before it.
+SEQUENCE = re.compile(r"^(?:Then|After that,|Afterwards,|Subsequently,|Later,)\s")
 
 
 def looks_like(text: str) -> bool:
@@ -160,6 +166,35 @@ def dated_clauses(sentence: str, anchor: Optional[dt.date], lead: Optional[dt.da
     return clauses
 
 
+def _sequel(read: list, index: int, anchor: Optional[dt.date]) -> list:
+    """The one clause of an undated sentence that opens with a word of sequence, dated after the
+    narrative's previous dated sentence in its paragraph: [(0, end, word, bounds)], or [] when it does
+    not continue one (no dated sentence before it, a plan rather than an event, no upper bound)."""
+    sentence = read[index][0]
+    opening = SEQUENCE.match(sentence.text)
+    if not opening or FUTURE.search(sentence.text):
+        return []
+    before = [clauses[-1][3] for _, clauses in read[:index] if clauses]
+    if not before:
+        return []
+    previous = before[-1]
+    after = [clauses[0][3] for _, clauses in read[index + 1:] if clauses]
+    if after and after[0].latest >= previous.earliest:
+        latest, why = after[0].latest, f"the paragraph's next dated sentence ({after[0].latest})"
+    elif anchor is not None:
+        latest, why = anchor.isoformat(), f"the document's date ({anchor.isoformat()})"
+    else:
+        return []
+    word = opening.group(0).strip().rstrip(",")
+    first, last = dt.date.fromisoformat(previous.earliest), dt.date.fromisoformat(latest)
+    span = (last - first).days
+    precision = "day" if span == 0 else "week" if span <= 7 else "month" if span <= 31 else "window"
+    evidence = (f"'{word}' continues the narrative of the sentence before it, dated {previous.earliest}"
+                f"{'' if previous.latest == previous.earliest else '..' + previous.latest}: on or after its start, "
+                f"on or before {why}")
+    return [(0, len(sentence.text), word, DateBounds(previous.earliest, latest, None, precision, "relative", evidence))]
+
+
 def parse(text: str, file: str = "<text>", published: Optional[str] = None) -> ParsedDocument:
     """Mentions for every dated sentence. `published` (ISO day) anchors relative cues; without it the
     date printed at the top of the document is used, and failing that only full dates are read."""
@@ -184,12 +219,19 @@ def parse(text: str, file: str = "<text>", published: Optional[str] = None) -> P
             or len(para.text.split()) < MIN_WORDS
         ):
             continue
+        read = []  # (sentence, its dated clauses), in order
         for sentence in sentences(para):
             if len(sentence.text.split()) < MIN_WORDS:
                 continue
-            for begin, end, cue, date in dated_clauses(sentence.text, anchor, lead):
+            clauses = dated_clauses(sentence.text, anchor, lead)
+            for _, _, cue, date in clauses:
                 if lead is None and cue["full"]:
                     lead = dt.date.fromisoformat(date.earliest)
+            read.append((sentence, clauses))
+        for index, (sentence, clauses) in enumerate(read):
+            if not clauses:
+                clauses = _sequel(read, index, anchor)
+            for begin, end, said, date in clauses:
                 excerpt = sentence.text[begin:end]
                 result.mentions.append(
                     Mention(
@@ -199,7 +241,7 @@ def parse(text: str, file: str = "<text>", published: Optional[str] = None) -> P
                         end=sentence.start + end,
                         excerpt=excerpt,
                         line=sentence.line + sentence.text.count("\n", 0, begin),
-                        reported_date=cue.group(0),
+                        reported_date=said if isinstance(said, str) else said.group(0),
                         date=date,
                     )
                 )
