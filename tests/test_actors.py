@@ -40,7 +40,14 @@ def test_the_shoygu_spelling_joins_shoigu(conn):
 
 def test_sergei_and_sergey_lavrov_are_one_actor(conn):
     texts = {r[0] for r in conn.execute("select matched_text from event_actors where actor_id = 'sergey-lavrov'")}
-    assert {"Sergei Lavrov", "Sergey Lavrov", "Lavrov"} <= texts
+    assert {"Sergey Lavrov", "Lavrov"} <= texts
+    # The timeline's one "Sergei Lavrov" is in an item now linked to the chronology's entry of that call,
+    # whose "Lavrov" the event keeps: its spelling is read through the dictionary the build uses.
+    from loader.enrich.actors import load_actors
+    from loader.model import Mention
+    text = "Russian Foreign Minister Sergei Lavrov agreed to oppose the moves of a third country."
+    reading = load_actors(ROOT / "curated" / "actors.yml").read(Mention("t", 1, 0, len(text), text, 1))
+    assert {(m.actor_id, m.matched) for m in reading.matches} >= {("sergey-lavrov", "Sergei Lavrov")}
 
 
 def test_seo_in_the_2020_chronology_is_the_sco(conn):
