@@ -130,7 +130,9 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         problems.extend(p for p in dated.problems if p.severity != "error")
         dating.append(dated)
         with timings.stage("actors"):
-            memory = DocumentMemory()  # short names may refer back to a full name earlier in the document
+            # Short names may refer back to a full name earlier in the document; titles are read in the
+            # document's window (which office holder a title named then).
+            memory = DocumentMemory(window=(info.coverage_start or info.published, info.coverage_end or info.published))
             for mention in parsed.mentions:
                 reading = actors.read(mention, memory)
                 mention.actors = reading.matches + reading.implied

@@ -56,7 +56,7 @@ TABLES = {
     ),
     "actors": (
         {"id": str, "name": str, "type": str, "country": str, "titles": str, "aliases": str,
-         "wikidata": str, "event_count": int, "notes": str, "short_names": str, "cues": str},
+         "wikidata": str, "event_count": int, "notes": str, "short_names": str, "cues": str, "iso3": str},
         {"pk": "id", "foreign_keys": [("country", "actors", "id")]},
     ),
     "event_sources": (
@@ -376,6 +376,7 @@ def actor_rows(actors: dict[str, Actor], counts: dict[str, int]) -> Iterable[dic
             "event_count": counts.get(actor.id, 0), "notes": actor.notes,
             "short_names": json.dumps(actor.short_names, ensure_ascii=False) if actor.short_names else None,
             "cues": json.dumps(actor.cues, ensure_ascii=False) if actor.cues else None,
+            "iso3": actor.iso3,
         }
 
 
