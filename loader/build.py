@@ -10,6 +10,7 @@ from typing import Callable, Optional
 
 from .database import BuildData, write_database
 from .enrich.actors import ActorDictionary, DocumentMemory, load_actors
+from .enrich.countries import alpha2_codes
 from .enrich.curated_dates import CuratedDates, load_curated_dates
 from .enrich.dates import DocumentDates, date_document, date_events
 from .enrich.events import events_from_clusters
@@ -90,6 +91,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     taxonomy = _curated(errors, curated / TAXONOMY_FILE, load_taxonomy,
                         Taxonomy({}, {f: [] for f in TAXONOMY_FIELDS}, []), "the taxonomy")
     gazetteer = _curated(errors, curated / PLACES_FILE, load_places, Gazetteer({}), "the gazetteer")
+    gazetteer.country_codes = alpha2_codes(actors.actors)  # homonyms go to a country the event involves
     metadata_path = seeds.parent / METADATA_FILE
     metadata = _curated(errors, metadata_path, load_yaml, None, "the site metadata") if metadata_path.exists() else None
     dating: list[DocumentDates] = []

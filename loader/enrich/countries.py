@@ -88,3 +88,14 @@ def geographic_name(text: str, start: int, end: int) -> Optional[tuple[int, int]
     if before:
         return before.start(), end
     return None
+
+
+def alpha2_codes(actors: dict) -> dict[str, str]:
+    """State actor id -> ISO alpha-2 code, for the states that have an alpha-3 code."""
+    result = {}
+    for actor in actors.values():
+        if actor.type == "state" and getattr(actor, "iso3", None):
+            country = pycountry.countries.get(alpha_3=actor.iso3)
+            if country is not None:
+                result[actor.id] = country.alpha_2
+    return result

