@@ -190,7 +190,7 @@ class ActorDictionary:
         lower = word.lower()
         return (word[:1].isupper() and len(word) > 1 and lower not in self.name_words.stop_words
                 and lower not in self.name_words.titles and not word.isupper()
-                and self.matcher.opening(text[following.start(1):]) is None)
+                and self.matcher.opening(text[following.start(1):following.start(1) + 80]) is None)
 
     def _other_scripts(self, text: str, found) -> list[tuple[int, int, str, Optional[str]]]:
         """(start, end, spelling, actor id) of each parenthesized name in a non-Latin script that

