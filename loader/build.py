@@ -138,7 +138,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
             for mention in parsed.mentions:
                 reading = actors.read(mention, memory)
                 mention.actors = reading.matches + reading.implied
-                name_issues.extend((mention, issue) for issue in reading.issues)
+                name_issues.extend((mention, gazetteer.as_place(issue)) for issue in reading.issues)
         documents.append(document)
         mentions.extend(parsed.mentions)
         if progress:

@@ -33,7 +33,11 @@ COMPASS_BEFORE = re.compile(r"(?:North|South|East|West|Northern|Southern|Eastern
 
 
 def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """A stable id from a name: ASCII letters and digits joined by hyphens ("António" -> "antonio")."""
+    import unicodedata
+
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
 
 
 def reference_names(country) -> list[str]:

@@ -17,7 +17,7 @@ person; otherwise, in this order:
      the title as written: "discovered". Each is listed in unmatched_names as `discovered`, to review.
 
 A run of capitalized words holding an office word ("Russian Direct Investment Fund Kirill Dmitriev")
-is split after its last office word: the words after it are the name. A name is one to three words.
+is split after its last office word: the words after it are the name. A name is at most four capitalized words (with small joiners: "Lula da Silva").
 """
 from __future__ import annotations
 
@@ -37,7 +37,9 @@ OFFICE_WORDS = {
     "company", "party", "army", "navy", "forces", "force", "office", "administration", "government",
     "assembly", "duma", "parliament", "university", "institute", "academy", "organization",
     "organisation", "group", "daily", "news", "times", "post", "guard", "staff", "department", "bureau",
+    "court", "conference", "forum", "summit", "expo", "university", "embassy", "union",
 }
+JOINERS = {"de", "da", "dos", "al", "bin", "ibn", "von", "van", "der"}  # lower-case words inside a name
 LINKS = {"of", "the", "to", "for", "and", "on", "’s", "'s"}
 WINDOW = 100
 
@@ -73,7 +75,8 @@ class Discovery:
         hits = {h.start: h for h in matcher.find(text[begin:start])}
         last = tokens[-1][2]
         posted = len(tokens) > 1 and tokens[-2][2].lower() in self.title_links and any(
-            h.start + begin <= tokens[-1][0] for h in hits.values())  # "Ambassador to Russia Zhang"
+            h.start + begin <= tokens[-1][0] and h.end + begin >= tokens[-1][1] and h.values[0][0] == "state"
+            for h in hits.values())  # "Ambassador to Russia Zhang"
         if not self._office(last) and not posted:
             return None
         kept = []
@@ -190,11 +193,14 @@ class Discovery:
         offices = [i for i, (_, _, w) in enumerate(words) if w.lower().strip(",") in OFFICE_WORDS]
         if offices:
             words = words[offices[-1] + 1:]
-        if not words or len(words) > 3:
+        capitalized = [w for _, _, w in words if w[:1].isupper()]
+        if not words or len(capitalized) > 4 or len(words) > 6 or not words[0][2][:1].isupper() \
+                or not words[-1][2][:1].isupper():
             return None
         n_start, n_end = words[0][0], words[-1][1]
         name = text[n_start:n_end]
-        if any(w.isupper() and len(w) > 1 for _, _, w in words) or not all(w[:1].isupper() for _, _, w in words):
+        if any(w.isupper() and len(w) > 1 for _, _, w in words) or len(capitalized) + sum(
+                1 for _, _, w in words if w.lower() in JOINERS) != len(words):
             return None
         title = self.title_before(text, n_start, dictionary.matcher)
         if title is None:

