@@ -138,7 +138,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
             for mention in parsed.mentions:
                 reading = actors.read(mention, memory)
                 mention.actors = reading.matches + reading.implied
-                name_issues.extend((mention, gazetteer.as_place(issue)) for issue in reading.issues)
+                name_issues.extend((mention, gazetteer.as_place(issue, mention)) for issue in reading.issues)
         documents.append(document)
         mentions.extend(parsed.mentions)
         if progress:
@@ -182,6 +182,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
 def describe_events(events: list, taxonomy, gazetteer) -> tuple[list, dict]:
     """Places first (a format rule may ask for the precision of an event's place), then the taxonomy."""
     place_links, classes = [], {}
+    gazetteer.learn(events)  # which city a homonym means in each document
     for event in events:
         links = gazetteer.links(event)
         place_links.extend(links)

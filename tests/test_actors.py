@@ -360,3 +360,35 @@ def test_an_actors_page_links_to_its_events(get):
     page = get("/events/actors/sergei-shoigu")
     assert page.status_code == 200
     assert "/events/event_actors?actor_id=sergei-shoigu" in page.text
+
+
+# --- Whole words only (issue 18: names inside longer words) ----------------------------------------
+
+LONGER_WORDS_DOC = """China - Russia
+
+Chronology from Aug 2022 to Dec 2022
+
+: Indiana Governor Eric Holcomb arrives in Taipei for a visit.
+
+: Xinhua reports that Chinese and Russian warships have ended the Joint Sea-2022 exercise.
+
+: Russia’s Ambassador to China Igor Morgulov visits Xi’an.
+"""
+
+
+def test_a_known_name_inside_a_longer_word_links_no_one(seeds_copy, tmp_path):
+    """"Xinhua" holds "Xi", "Indiana" holds "India", "Xi’an" holds "Xi": none of them names the actor.
+    One definition of a word boundary (loader/enrich/phrases.py) decides it for every name list."""
+    (seeds_copy / "longer-words.txt").write_text(LONGER_WORDS_DOC, encoding="utf-8")
+    db = tmp_path / "e.db"
+    assert run_build(seeds_copy, db).exit_code == 0
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    for fragment in ("Indiana Governor", "Xinhua reports", "visits Xi’an"):
+        found = links(conn, event_of(conn, "longer-words", fragment))
+        assert not {"xi-jinping", "india"} & set(found), (fragment, sorted(found))
+    assert "morgulov" in "".join(links(conn, event_of(conn, "longer-words", "visits Xi’an")))
+    unknown = {r[0] for r in conn.execute("select name from unmatched_names where kind = 'unknown'")}
+    assert {"Xinhua"} <= unknown
+    indiana = links(conn, event_of(conn, "longer-words", "Indiana Governor"))
+    assert indiana["eric-holcomb"]["link_method"] == "discovered"

@@ -91,3 +91,26 @@ def test_a_place_without_coordinates_fails_the_build_with_its_line(tmp_path, cur
     result = run_build(SEEDS, tmp_path / "events.db", curated=curated_copy)
     assert result.exit_code == 1
     assert f"places.yml:{line}: error: place 'rome' needs a latitude" in result.output
+
+
+def test_a_curated_not_in_exclusion_removes_one_link_and_warns_when_it_names_nothing(tmp_path, curated_copy):
+    """Issue 18: `not_in` drops the link of one mention; an exclusion that names no excerpt is a warning."""
+    path = curated_copy / "places.yml"
+    text = path.read_text(encoding="utf-8")
+    rome = text.index("- id: rome")
+    end = text.index("\n\n", rome)
+    exclusion = ("\n  not_in:\n    - source: cc-2021-sep-dec\n      text: \"Lavrov and Wang meet in Rome\"\n"
+                 "      why: \"A test exclusion: this meeting is placed by hand elsewhere.\"\n"
+                 "    - source: cc-2021-sep-dec\n      text: \"no excerpt says this\"\n"
+                 "      why: \"A test exclusion that names nothing.\"")
+    path.write_text(text[:end] + exclusion + text[end:], encoding="utf-8")
+    db = tmp_path / "events.db"
+    result = run_build(SEEDS, db, curated=curated_copy)
+    assert result.exit_code == 0, result.output
+    assert "place 'rome': curated entry 'cc-2021-sep-dec' 'no excerpt says this' names no excerpt" in result.output
+    import sqlite3
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    rome_event = event_named(conn, "cc-2021-sep-dec", "Lavrov and Wang meet in Rome")
+    assert places_of(conn, rome_event["id"]) == set()
+    assert conn.execute("select event_count from places where id = 'rome'").fetchone()[0] == 0

@@ -154,14 +154,16 @@ class ActorDictionary:
             found.append((start, end, written, actor_id))
         covered.sort()
         # Names in another script in parentheses right after a name: alternate spellings, never unknown.
-        for start, end, spelling, owner in self._other_scripts(text, found):
-            covered.append((start, end))
-            if owner and spelling not in self.actors[owner].aliases:
-                self.actors[owner].aliases.append(spelling)
+        other_scripts = self._other_scripts(text)
+        covered.extend((start, end) for start, end, _, _ in other_scripts)
         covered.sort()
         unknown = unknown_names(text, covered, self.name_words)
         if self.discovery is not None:
             unknown = self.discovery.read(self, text, unknown, found, evidence, seen, memory, reading, at, report)
+        for _, _, spelling, after in other_scripts:  # the name it follows, known or just discovered
+            owner = next((a for s, e, _, a in found if e == after and a), None)
+            if owner and spelling not in self.actors[owner].aliases:
+                self.actors[owner].aliases.append(spelling)
         found.sort(key=lambda item: item[0])
         spans = [NameSpan(s, e, self.actors[a].type if a else None) for s, e, _, a in found]
         roles = assign_roles(text, mention.lead, spans, self.role_words)
@@ -192,16 +194,17 @@ class ActorDictionary:
                 and lower not in self.name_words.titles and not word.isupper()
                 and self.matcher.opening(text[following.start(1):following.start(1) + 80]) is None)
 
-    def _other_scripts(self, text: str, found) -> list[tuple[int, int, str, Optional[str]]]:
-        """(start, end, spelling, actor id) of each parenthesized name in a non-Latin script that
-        follows a name (a known one, or a capitalized run) right after."""
+    def _other_scripts(self, text: str) -> list[tuple[int, int, str, int]]:
+        """(start, end, spelling, where the name before it ends) of each parenthesized name in a
+        non-Latin script right after a word: an alternate spelling of that name, never a name of its own."""
         result = []
         for match in OTHER_SCRIPT.finditer(text):
             spelling = match.group("name").strip()
             if not any(ch.isalpha() for ch in spelling) or any("LATIN" in unicodedata.name(ch, "") for ch in spelling if ch.isalpha()):
                 continue
-            owner = next((a for s, e, _, a in found if e == match.start() and a), None)
-            result.append((match.start("name"), match.end("name"), spelling, owner))
+            if match.start() == 0 or not text[match.start() - 1].isalpha():
+                continue
+            result.append((match.start("name"), match.end("name"), spelling, match.start()))
         return result
 
     def implied(self, matches: list[ActorMatch]) -> list[ActorMatch]:

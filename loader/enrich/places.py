@@ -13,8 +13,11 @@ Two routes place an event, and each event_places row says which (`route`) and wh
              in / at / to / from / near / off / visit (not "the"), before "hosts", or in "the X
              summit". A name followed by another capitalized word ("Kazan Federal University", "Moscow
              Times") or a hyphen is something else, not the city. Homonyms go to the one in a country
-             the event involves (its state actors), else to the most populous. A curated alias always
-             wins over a gazetteer name.
+             the event involves (its state actors), else to the one another event of the same
+             document settled that way (`learn`), else to a city whose own name it is (not an alternate
+             spelling) and that is DOMINANT times as populous as every other ("Minsk"), else nowhere:
+             no place rather than a wrong one ("Bali" is not the Indian town Bāli). A
+             curated alias always wins over a gazetteer name.
 
 A name listed right after a placed name ("off Durban and Richards Bay") is a place too.
 The place of an event is where it happened: a place given only after "from", when the same excerpt
@@ -45,6 +48,7 @@ HOSTS_AFTER = re.compile(r"\s+(?:hosts|hosted|will host)(?!\w)")
 SUMMIT_AFTER = re.compile(r"\s+summit(?!\w)", re.IGNORECASE)
 LISTED = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")  # "in Durban and Richards Bay", "in Xi'an, Beijing"
 NEXT_CAPITAL = re.compile(r"(?:-|\s+(?:[A-Z][\w’'-]*|[A-Z]))")
+DOMINANT = 10  # a homonym no country decides goes to a city this many times as populous as the others
 GEONAMES_MIN_LENGTH = 4  # shorter alternate names are codes and abbreviations ("MOW")
 
 
@@ -166,6 +170,7 @@ class Gazetteer:
         self._locative = PhraseMatcher(((w, w) for w in LOCATIVE_WORDS), case_sensitive=False)
         self._gazetteer_cue = PhraseMatcher(((w, w) for w in GAZETTEER_WORDS), case_sensitive=False)
         self._curated = [place for place in self.places.values() if place.also_in]
+        self._senses: dict[tuple[str, str], int] = {}  # (source id, name) -> geonameid (see learn)
 
     def links(self, event: Event) -> list[PlaceLink]:
         """Every place the event's excerpts name (first mention kept, with a count), plus curated links."""
@@ -197,10 +202,12 @@ class Gazetteer:
                             event.id, pid, mention.source_id, mention.start + start, mention.start + end,
                             text[start:end], 1, "name", f"{mention.source_id} names it: '{written}'", "curated")))
                 else:
-                    placed = self._city(event, text, hit, codes, listed)
+                    placed = self._city(event, text, hit, codes, listed, mention.source_id)
                     if placed is None:
                         continue
                     place, cue, why = placed
+                    if hit.text not in place.aliases:
+                        place.aliases.append(hit.text)  # the spellings the documents use ("Ulaanbaatar")
                     if any(c.names(mention) for c in place.not_in):
                         continue
                     here.append((place.id, cue == "from", PlaceLink(
@@ -227,9 +234,32 @@ class Gazetteer:
                         break
         return sorted(found.values(), key=lambda link: link.place_id)
 
-    def as_place(self, issue):
-        """An unknown name that the gazetteer knows is a place, not a name to review."""
+    def learn(self, events: list[Event]) -> None:
+        """Before linking: which city each homonym means in each document, where an event of that
+        document involves the country of one of its cities ("the Samarkand summit" after "the SCO
+        summit in Samarkand, hosted by Uzbek President ..."). One sense per name per document."""
+        self._senses = {}
+        if self.geonames is None:
+            return
+        for event in events:
+            codes = {self.country_codes[m.actor_id] for _, m in event.actors if m.actor_id in self.country_codes}
+            if not codes:
+                continue
+            for mention in event.mentions:
+                for hit in self.geonames.matcher.find(mention.excerpt):
+                    candidates = [self.geonames.cities[g] for g in self.geonames.names[hit.phrase]]
+                    involved = [c for c in candidates if c.countrycode in codes]
+                    if len(candidates) > 1 and involved:
+                        chosen = max(involved, key=lambda c: (c.population, -c.geonameid))
+                        self._senses.setdefault((mention.source_id, hit.phrase), chosen.geonameid)
+
+    def as_place(self, issue, mention=None):
+        """An unknown name that the gazetteer knows, used as a place ("visits Pretoria"), is a place,
+        not a name to review ("Xinhua reports" stays unknown though a Chinese town bears the name)."""
         if issue.kind != "unknown":
+            return issue
+        if mention is not None and self._cue(self._gazetteer_cue, mention.excerpt, issue.start - mention.start,
+                                             the=False) is None:
             return issue
         if issue.name in self._owner:
             return replace(issue, kind="not an actor", reason=f"a place in curated/places.yml ({', '.join(self._owner[issue.name])})")
@@ -261,7 +291,7 @@ class Gazetteer:
             return None
         return hit.phrase, start - len(before) + hit.start
 
-    def _city(self, event: Event, text: str, hit, codes: set[str], listed: bool = False):
+    def _city(self, event: Event, text: str, hit, codes: set[str], listed: bool = False, source_id: str = ""):
         """(place, cue, why) where a gazetteer name is used as a place, else None."""
         if NEXT_CAPITAL.match(text, hit.end):
             return None  # "Kazan Federal University", "Moscow-based": a name of something else
@@ -279,14 +309,22 @@ class Gazetteer:
             return None
         candidates = [self.geonames.cities[g] for g in self.geonames.names[hit.phrase]]
         involved = [c for c in candidates if c.countrycode in codes]
-        pool = involved or candidates
-        city = max(pool, key=lambda c: (c.population, -c.geonameid))
+        sense = self._senses.get((source_id, hit.phrase))
         if len(candidates) == 1:
-            which = "the only city of that name"
+            city, which = candidates[0], "the only city of that name"
         elif involved:
+            city = max(involved, key=lambda c: (c.population, -c.geonameid))
             which = f"of {len(candidates)} cities of that name, the most populous in a country the event involves"
+        elif sense is not None:
+            city = self.geonames.cities[sense]
+            which = f"of {len(candidates)} cities of that name, the one another event of the same document is in"
         else:
-            which = f"of {len(candidates)} cities of that name, the most populous (no country of the event has one)"
+            ranked = sorted(candidates, key=lambda c: (-c.population, c.geonameid))
+            if ranked[0].name != hit.phrase or ranked[0].population < DOMINANT * ranked[1].population:
+                return None  # a homonym nothing decides: no place rather than a wrong one
+            city = ranked[0]
+            which = (f"of {len(candidates)} cities of that name, the one whose own name it is, over "
+                     f"{DOMINANT} times as populous as any other")
         place = self._place_of(city)
         why = (f"{how}: GeoNames {city.geonameid} {city.name}, {place.country} (population {city.population:,}); {which}")
         return place, (cue[0] if cue else None), why
