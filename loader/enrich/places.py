@@ -248,7 +248,7 @@ class Gazetteer:
             for mention in event.mentions:
                 for hit in self.geonames.matcher.find(mention.excerpt):
                     candidates = [self.geonames.cities[g] for g in self.geonames.names[hit.phrase]]
-                    involved = [c for c in candidates if c.countrycode in codes]
+                    involved = _involved(candidates, codes)
                     if len(candidates) > 1 and involved:
                         chosen = max(involved, key=lambda c: (c.population, -c.geonameid))
                         self._senses.setdefault((mention.source_id, hit.phrase), chosen.geonameid)
@@ -308,7 +308,7 @@ class Gazetteer:
         if how is None:
             return None
         candidates = [self.geonames.cities[g] for g in self.geonames.names[hit.phrase]]
-        involved = [c for c in candidates if c.countrycode in codes]
+        involved = _involved(candidates, codes)
         sense = self._senses.get((source_id, hit.phrase))
         if len(candidates) == 1:
             city, which = candidates[0], "the only city of that name"
@@ -345,6 +345,11 @@ class Gazetteer:
         return [Problem(path, place.line, f"place {place.id!r}: curated entry {c.source!r} {c.text[:60]!r} names no excerpt")
                 for place in self.places.values() for c in [*place.also_in, *place.not_in]
                 if not any(c.names(m) for m in mentions)]
+
+
+def _involved(candidates: list[City], codes: set[str]) -> list[City]:
+    """The cities among homonyms that lie in a country the event involves."""
+    return [c for c in candidates if c.countrycode in codes]
 
 
 def _country_name(code: str) -> Optional[str]:
