@@ -1,8 +1,10 @@
 """Actors: the curated dictionary (curated/actors.yml) and the matcher that links events to it.
 
-Matching is a single pass of one compiled pattern over each excerpt. The pattern holds every name the
-curated files know, as a trie (so its cost grows with the text, not with the number of names), and
-prefers the longest name at each place ("Xi Jinping" over "Xi", "East China Sea" over "China"):
+The text is normalized (NFC) first; offsets are mapped back to the text as written. Matching is a single
+pass of the one phrase matcher (phrases.py, Aho-Corasick) over each excerpt. It holds every name the
+curated files know and every ISO 3166 state's names and demonyms (countries.py), its cost grows with
+the text, not with the number of names, and it prefers the longest name at each place ("Xi Jinping"
+over "Xi", "East China Sea" over "China"):
 
   - aliases: each names one actor (actors.yml `aliases`, and the canonical `name`);
   - short names: a surname alone that may name several actors ("Wang": Wang Yi, Wang Wenbin or Wang
@@ -13,6 +15,13 @@ prefers the longest name at each place ("Xi Jinping" over "Xi", "East China Sea"
       4. else it is linked to no one and reported as ambiguous in the unmatched-names report.
   - not-actor names (curated/not_actors.yml): matched so that an alias inside them does not count
     ("East China Sea" is not China), and reported with their reason.
+
+A short name, or a one-word alias of a person, followed by another name word is part of a different
+full name and links no one ("Wang Huning" is not Wang Yi). A state's name or demonym inside a
+geographic name ("Indian Ocean", "Sea of Japan") is a place, reported as not an actor. A name in
+another script in parentheses after a name ("Sergey Lavrov (Серге́й Лавро́в)") is stored as an alias
+of that actor, never an unknown name. Capitalized names no actor claims go to people.py, which links
+or discovers the persons among them from their titles; the rest are reported as unknown.
 
 Each match then gets a role (see roles.py). A person or body also implies its country, linked with
 method "country-of" (its role is the person's); a state named in the text keeps its own link.
