@@ -227,3 +227,25 @@ def test_a_medium_does_not_make_its_country_take_part(conn):
                and event_actors.role not in ('location', 'mentioned')
                and (event_actors.actor_id = event_countries.country_id or actors.country = event_countries.country_id))"""
     ).fetchone()[0] == 0
+
+
+def test_a_name_written_with_decomposed_accents_links_like_the_composed_one(seeds_copy, tmp_path):
+    """Text is normalized (NFC) before matching: the 2020 chronology written with decomposed accents
+    (e + combining marks) still links Nguyễn Xuân Phúc, and the offsets point at the text as written."""
+    import unicodedata
+
+    path = seeds_copy / "cc-china-russia-chronology-2020-sep-dec.txt"
+    text = path.read_text(encoding="utf-8")
+    assert unicodedata.normalize("NFD", text) != text
+    path.write_text(unicodedata.normalize("NFD", text), encoding="utf-8")
+    db = tmp_path / "e.db"
+    result = run_build(seeds_copy, db)
+    assert result.exit_code == 0, result.output
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    row = conn.execute(
+        """select event_actors.*, substr(sources.text, start_offset + 1, end_offset - start_offset) as span
+           from event_actors join sources on sources.id = event_actors.source_id
+           where actor_id = 'nguyen-xuan-phuc'""").fetchone()
+    assert row is not None and row["link_method"] == "alias"
+    assert unicodedata.normalize("NFC", row["span"]) == "Nguyễn Xuân Phúc"

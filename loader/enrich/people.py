@@ -72,8 +72,10 @@ class Discovery:
             tokens = tokens[1:]
         if not tokens:
             return None
-        hits = {h.start: h for h in matcher.find(text[begin:start])}
         last = tokens[-1][2]
+        if not self._office(last) and not (len(tokens) > 1 and tokens[-2][2].lower() in self.title_links):
+            return None  # neither an office nor "to <state>" right before the name
+        hits = {h.start: h for h in matcher.find(text[begin:start])}
         posted = len(tokens) > 1 and tokens[-2][2].lower() in self.title_links and any(
             h.start + begin <= tokens[-1][0] and h.end + begin >= tokens[-1][1] and h.values[0][0] == "state"
             for h in hits.values())  # "Ambassador to Russia Zhang"

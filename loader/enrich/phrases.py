@@ -25,6 +25,8 @@ API
         every whole-word hit, overlapping ones included, in order of (start, -length).
     matcher.ending(text) -> Optional[Hit]
         the longest whole-word hit that ends exactly where `text` ends (a cue just before a name).
+    matcher.ending_all(text) -> list[Hit]
+        every whole-word hit that ends exactly where `text` ends (several lists in one matcher).
     matcher.opening(text) -> Optional[Hit]
         the longest whole-word hit that starts exactly where `text` starts (a cue just after a name).
     Hit: start, end (offsets into the text as given), text (as written there), phrase (as listed,
@@ -125,6 +127,7 @@ class PhraseMatcher:
                 listed.append(value)
         self._automaton = None
         self._count = len(values)
+        self._reach = 4 * max((len(key) for key in values), default=0) + 8  # see ending / opening
         if values:
             automaton = ahocorasick.Automaton()
             for key, listed in values.items():
@@ -164,12 +167,24 @@ class PhraseMatcher:
         return result
 
     def ending(self, text: str) -> Optional[Hit]:
-        size = len(text)
-        found = [h for h in self.find_all(text) if h.end == size]
+        found = self.ending_all(text)
         return min(found, key=lambda h: h.start) if found else None
 
+    def ending_all(self, text: str) -> list[Hit]:
+        """Every whole-word hit that ends exactly where `text` ends."""
+        # Only the tail can hold such a hit: read a window a little longer than the longest phrase
+        # (whitespace runs may make it longer in the text), not the whole text.
+        begin = max(0, len(text) - self._reach)
+        if begin > 0:  # the character before the window decides the boundary: keep it, then drop hits on it
+            begin -= 1
+        window = text[begin:]
+        size = len(window)
+        return [Hit(h.start + begin, h.end + begin, h.text, h.phrase, h.values) for h in self.find_all(window)
+                if h.end == size and (begin == 0 or h.start > 0)]
+
     def opening(self, text: str) -> Optional[Hit]:
-        found = [h for h in self.find_all(text) if h.start == 0]
+        window = text[:self._reach + 1]
+        found = [h for h in self.find_all(window) if h.start == 0 and (len(window) == len(text) or h.end < len(window))]
         return max(found, key=lambda h: h.end) if found else None
 
 

@@ -171,6 +171,7 @@ class Gazetteer:
         self._gazetteer_cue = PhraseMatcher(((w, w) for w in GAZETTEER_WORDS), case_sensitive=False)
         self._curated = [place for place in self.places.values() if place.also_in]
         self._senses: dict[tuple[str, str], int] = {}  # (source id, name) -> geonameid (see learn)
+        self._cache: dict[str, list] = {}  # excerpt -> gazetteer hits
 
     def links(self, event: Event) -> list[PlaceLink]:
         """Every place the event's excerpts name (first mention kept, with a count), plus curated links."""
@@ -238,7 +239,7 @@ class Gazetteer:
         """Before linking: which city each homonym means in each document, where an event of that
         document involves the country of one of its cities ("the Samarkand summit" after "the SCO
         summit in Samarkand, hosted by Uzbek President ..."). One sense per name per document."""
-        self._senses = {}
+        self._senses, self._cache = {}, {}
         if self.geonames is None:
             return
         for event in events:
@@ -246,12 +247,19 @@ class Gazetteer:
             if not codes:
                 continue
             for mention in event.mentions:
-                for hit in self.geonames.matcher.find(mention.excerpt):
+                for hit in self._city_hits(mention.excerpt):
                     candidates = [self.geonames.cities[g] for g in self.geonames.names[hit.phrase]]
                     involved = _involved(candidates, codes)
                     if len(candidates) > 1 and involved:
                         chosen = max(involved, key=lambda c: (c.population, -c.geonameid))
                         self._senses.setdefault((mention.source_id, hit.phrase), chosen.geonameid)
+
+    def _city_hits(self, text: str) -> list:
+        """Gazetteer names in an excerpt, read once (learn and links both need them)."""
+        hits = self._cache.get(text)
+        if hits is None:
+            hits = self._cache[text] = self.geonames.matcher.find(text)
+        return hits
 
     def as_place(self, issue, mention=None):
         """An unknown name that the gazetteer knows, used as a place ("visits Pretoria"), is a place,
@@ -274,7 +282,7 @@ class Gazetteer:
         if self.geonames is None:
             return curated
         taken = [(h.start, h.end) for h in curated]
-        cities = [h for h in self.geonames.matcher.find(text) if h.phrase not in self._owner
+        cities = [h for h in self._city_hits(text) if h.phrase not in self._owner
                   and not any(s < h.end and h.start < e for s, e in taken)]
         return sorted(curated + cities, key=lambda h: h.start)
 

@@ -67,6 +67,18 @@ class RoleWords:
                 ("location", self.location_before), ("topic", self.topic_before))
         ]
         self._after = _opening(self.host_after)
+        self._all_before = PhraseMatcher(((cue, role) for role, cues in (
+            ("none", self.no_role_before), ("host", self.host_before), ("addressee", self.addressee_before),
+            ("location", self.location_before), ("topic", self.topic_before)) for cue in cues), case_sensitive=False)
+
+    def cues_before(self, text: str) -> dict[str, dict]:
+        """For each role, the longest of its cues that ends `text` ({"cue": words as written})."""
+        found: dict[str, tuple[int, str]] = {}
+        for hit in self._all_before.ending_all(text):
+            for role in hit.values:
+                if role not in found or hit.start < found[role][0]:
+                    found[role] = (hit.start, hit.text)
+        return {role: {"cue": words} for role, (_, words) in found.items()}
 
 
 class _Cues:
@@ -325,6 +337,7 @@ class _Sentence:
         if not in_opening and self.words._after is not None:
             after = self.text[self.tokens[last].end:min(self.sentence.end, self.tokens[last].end + WINDOW)].lstrip()
             host_after = self.words._after.match(re.sub(r"^[’']s\s+", "", after).lower())
+        cues_before = self.words.cues_before(before)  # one pass for the five lists of cues
         for role, pattern in self.words._before:
             if role == "addressee" and host_after:  # "Moscow hosts", "Uzbekistan's chairmanship"
                 return "host", f"before '{host_after['cue']}'"
@@ -332,7 +345,7 @@ class _Sentence:
                 continue
             if role in ("location", "topic") and name.actor_type != "state":
                 continue
-            found = pattern.search(before)
+            found = cues_before.get(role)
             if found:
                 if role == "none":  # "according to", "in addition to": not a cue after all
                     break
