@@ -114,7 +114,7 @@ def main() -> None:
     key = yaml.safe_load(KEY.read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as folder:
         conn = sqlite3.connect(build(Path(folder)))
-        for title, part in (("all documents", key), ("held out (written after the rules were settled)",
+        for title, part in (("all documents", key), ("held out (written after the rules were settled; see key.yml)",
                                                      [e for e in key if e.get("held_out")])):
             print(f"== {title}")
             report(score(conn, part))
