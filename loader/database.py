@@ -60,7 +60,7 @@ TABLES = {
     ),
     "actors": (
         {"id": str, "name": str, "type": str, "country": str, "titles": str, "aliases": str,
-         "wikidata": str, "event_count": int, "notes": str, "short_names": str, "cues": str},
+         "wikidata": str, "event_count": int, "notes": str, "short_names": str, "cues": str, "iso3": str},
         {"pk": "id", "foreign_keys": [("country", "actors", "id")]},
     ),
     "event_sources": (
@@ -115,12 +115,12 @@ TABLES = {
     ),
     "places": (
         {"id": str, "name": str, "country": str, "latitude": float, "longitude": float, "precision": str,
-         "aliases": str, "evidence": str, "event_count": int},
+         "aliases": str, "evidence": str, "event_count": int, "route": str},
         {"pk": "id"},
     ),
     "event_places": (
         {"event_id": str, "place_id": str, "source_id": str, "start_offset": int, "end_offset": int,
-         "matched_text": str, "match_count": int, "method": str, "evidence": str},
+         "matched_text": str, "match_count": int, "method": str, "evidence": str, "route": str},
         {"pk": ("event_id", "place_id"),
          "foreign_keys": [("event_id", "events", "id"), ("place_id", "places", "id"), ("source_id", "sources", "id")]},
     ),
@@ -384,6 +384,7 @@ def actor_rows(actors: dict[str, Actor], counts: dict[str, int]) -> Iterable[dic
             "event_count": counts.get(actor.id, 0), "notes": actor.notes,
             "short_names": json.dumps(actor.short_names, ensure_ascii=False) if actor.short_names else None,
             "cues": json.dumps(actor.cues, ensure_ascii=False) if actor.cues else None,
+            "iso3": actor.iso3,
         }
 
 
@@ -447,13 +448,13 @@ def write_site_rows(db: sqlite_utils.Database, data: BuildData) -> None:
     db["places"].insert_all(
         {"id": p.id, "name": p.name, "country": p.country, "latitude": p.latitude, "longitude": p.longitude,
          "precision": p.precision, "aliases": json.dumps(p.aliases, ensure_ascii=False), "evidence": p.evidence,
-         "event_count": counts.get(p.id, 0)}
+         "event_count": counts.get(p.id, 0), "route": p.route}
         for p in sorted(places, key=lambda p: p.id)
     )
     db["event_places"].insert_all(
         {"event_id": link.event_id, "place_id": link.place_id, "source_id": link.source_id,
          "start_offset": link.start_offset, "end_offset": link.end_offset, "matched_text": link.matched_text,
-         "match_count": link.match_count, "method": link.method, "evidence": link.evidence}
+         "match_count": link.match_count, "method": link.method, "evidence": link.evidence, "route": link.route}
         for link in sorted(data.place_links, key=lambda link: (link.event_id, link.place_id))
     )
     db.execute("""
@@ -463,7 +464,10 @@ def write_site_rows(db: sqlite_utils.Database, data: BuildData) -> None:
                group_concat(event_actors.actor_id, ', ') as via
         from (select * from event_actors order by event_id, actor_id) as event_actors
         join actors on actors.id = event_actors.actor_id
-        where actors.type = 'state' or actors.country is not null
+        -- Countries take part through participants only: a state or the country of a person or body
+        -- that acts in the event, never a medium's country, a place (role location) or a mention.
+        where (actors.type = 'state' or (actors.type != 'media' and actors.country is not null))
+          and event_actors.role not in ('location', 'mentioned')
         group by 1, 2
         order by 1, 2
     """)
