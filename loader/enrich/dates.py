@@ -865,6 +865,33 @@ def date_events(events: list[Event], documents: list[DocumentDates]) -> list[Pro
     return problems
 
 
+START, UNDER_WAY = "start", "under way"
+
+
+def own_bounds(events: list[Event], documents: list[DocumentDates]) -> dict[tuple[str, int], tuple[DateBounds, str]]:
+    """Each report's own bounds once dating is done, before any cross-source hull, and its role:
+    (source id, position) -> (bounds with method and evidence, "start" or "under way"); event_sources.own_*.
+
+    The bounds are what the report's document gives its entry: a date printed for it or in its text, a
+    cue, a curated date with its citation, the order of its list, its coverage window, and days the
+    other sources of the same event lent it where they agree (method ``cross-source``). Where the
+    sources of an event disagree (``DateBounds.conflict``) nothing was lent between them, so each report
+    keeps its own account here while the event takes the hull. The role is the one ``_roles`` gives: a
+    printed date of an event another report says lasted several days is a day it was under way.
+
+    ``date_events`` judges a disagreement on these same bounds, so an event has ``date_conflict`` = 1
+    exactly when its reports' own bounds disagree: the reports of its first day (role "start") share
+    no day, or a report of a day it was under way falls before that first day or after the last end.
+    """
+    where = {entry.key: (doc, entry) for doc in documents for entry in doc.entries}
+    result = {key: (doc.bounds(entry), START) for key, (doc, entry) in where.items()}
+    for event in events:
+        members = [where[m.key] for m in event.mentions if m.key in where]
+        for _, entry in _roles(members)[1]:
+            result[entry.key] = (result[entry.key][0], UNDER_WAY)
+    return result
+
+
 def _roles(members: list[tuple[DocumentDates, Entry]]) -> tuple[list, list]:
     """Which mentions date the event's first day, and which only a day it was under way.
 
