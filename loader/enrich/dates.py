@@ -34,7 +34,8 @@ Two pure stages over the dataclasses of loader.model:
     nothing changes. Each round touches only the documents that changed. Sources whose bounds do not
     overlap are not forced to agree: the event is flagged (``DateBounds.conflict``), its bounds are
     the hull of what the sources report (an undated entry's window is left out when it holds a
-    reported day), and each source's own report stays in event_sources.reported_*. A curated date
+    reported day), and each source's own bounds stay in event_sources.own_* (``own_bounds``; what it
+    prints, in event_sources.reported_*). A curated date
     more than TOLERANCE_DAYS from another source's printed day of the same event fails the build
     unless its entry says why (``disagrees:``); ``curated_contradictions`` finds such pairs the
     linker kept apart because of the curated date itself.
