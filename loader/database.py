@@ -18,7 +18,7 @@ from typing import Iterable, Optional
 import sqlite_utils
 
 from .enrich.actors import Actor
-from .enrich.dates import month_of
+from .enrich.dates import month_of, own_bounds
 from .enrich.link import PairScore
 from .enrich.places import Gazetteer, PlaceLink
 from .enrich.statements import Statement
@@ -70,6 +70,9 @@ TABLES = {
             "reported_latest": str, "link_method": str, "link_score": float,
             # A back-reference (a dated earlier event read inside an entry): the position of that entry.
             "reference_of": int,
+            # The report's own bounds before any cross-source hull (enrich.dates.own_bounds): what its
+            # document (with curation) gives it, and how.
+            "own_earliest": str, "own_latest": str, "own_end": str, "own_method": str, "own_evidence": str, "own_role": str,
         },
         {"pk": ("source_id", "position"),
          "foreign_keys": [("event_id", "events", "id"), ("source_id", "sources", "id")]},
@@ -289,7 +292,11 @@ def event_rows(events: list[Event]) -> Iterable[dict]:
         }
 
 
-def mention_rows(events: list[Event], links: list[PairScore]) -> Iterable[dict]:
+def mention_rows(events: list[Event], links: list[PairScore], own: Optional[dict] = None) -> Iterable[dict]:
+    """One row per report. `own`: (source id, position) -> the report's own bounds and role
+    (enrich.dates.own_bounds); a report it lacks (data without the dating stage's documents) keeps the
+    bounds its document gave it."""
+    own = own or {}
     joined: dict[tuple, PairScore] = {}  # mention -> the strongest link that joined it to its event
     for pair in sorted(links, key=lambda p: (p.method != "curated", -p.score)):
         for mention in (pair.a, pair.b):
@@ -305,7 +312,16 @@ def mention_rows(events: list[Event], links: list[PairScore]) -> Iterable[dict]:
                 "link_method": (pair.method if pair else "joined") if index else "first",
                 "link_score": pair.score if pair else None,
                 "reference_of": m.reference_of,
+                **own_columns(*(own.get(m.key) or (m.date, "start"))),
             }
+
+
+def own_columns(date, role: str) -> dict:
+    if date is None:
+        return {"own_earliest": None, "own_latest": None, "own_end": None, "own_method": None, "own_evidence": None,
+                "own_role": None}
+    return {"own_earliest": date.earliest, "own_latest": date.latest, "own_end": date.end,
+            "own_method": date.method, "own_evidence": date.evidence, "own_role": role}
 
 
 def statement_rows(statements: list[Statement]) -> Iterable[dict]:
@@ -406,7 +422,7 @@ def write_rows(db: sqlite_utils.Database, data: BuildData) -> None:
         db["cameo_roots"].insert_all(cameo_root_rows(data))
         db["events"].insert_all(with_site_columns(event_rows(events), data))
         event_of = {m.key: e.id for e in events for m in e.mentions}
-        db["event_sources"].insert_all(mention_rows(events, data.links))
+        db["event_sources"].insert_all(mention_rows(events, data.links, own_bounds(events, data.dates)))
         db["event_links"].insert_all(link_rows(data.links, event_of))
         db["link_candidates"].insert_all(candidate_rows(data.candidates, event_of))
         db["statements"].insert_all(statement_rows(data.statements))
