@@ -12,6 +12,7 @@ from typing import Callable, Optional
 
 from .database import APPLICATION_ID, BuildData, write_database
 from .enrich.actors import ActorDictionary, DocumentMemory, load_actors
+from .enrich.countries import alpha2_codes
 from .enrich.curated_dates import CuratedDates, load_curated_dates
 from .enrich.dates import DocumentDates, back_references, curated_contradictions, date_document, date_events
 from .enrich.events import events_from_clusters
@@ -98,6 +99,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     taxonomy = _curated(errors, curated / TAXONOMY_FILE, load_taxonomy,
                         Taxonomy({}, {f: [] for f in TAXONOMY_FIELDS}, []), "the taxonomy")
     gazetteer = _curated(errors, curated / PLACES_FILE, load_places, Gazetteer({}), "the gazetteer")
+    gazetteer.country_codes = alpha2_codes(actors.actors)  # homonyms go to a country the event involves
     metadata_path = seeds.parent / METADATA_FILE
     metadata = _curated(errors, metadata_path, load_yaml, None, "the site metadata") if metadata_path.exists() else None
     dating: list[DocumentDates] = []
@@ -137,11 +139,13 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         problems.extend(p for p in dated.problems if p.severity != "error")
         dating.append(dated)
         with timings.stage("actors"):
-            memory = DocumentMemory()  # short names may refer back to a full name earlier in the document
+            # Short names may refer back to a full name earlier in the document; titles are read in the
+            # document's window (which office holder a title named then).
+            memory = DocumentMemory(window=(info.coverage_start or info.published, info.coverage_end or info.published))
             for mention in parsed.mentions:
                 reading = actors.read(mention, memory)
                 mention.actors = reading.matches + reading.implied
-                name_issues.extend((mention, issue) for issue in reading.issues)
+                name_issues.extend((mention, gazetteer.as_place(issue, mention)) for issue in reading.issues)
             _states_of_the_entry(parsed.mentions, actors)
         documents.append(document)
         mentions.extend(parsed.mentions)
@@ -278,6 +282,7 @@ def _not_ours(db_path: Path) -> Optional[str]:
 def describe_events(events: list, taxonomy, gazetteer) -> tuple[list, dict]:
     """Places first (a format rule may ask for the precision of an event's place), then the taxonomy."""
     place_links, classes = [], {}
+    gazetteer.learn(events)  # which city a homonym means in each document
     for event in events:
         links = gazetteer.links(event)
         place_links.extend(links)

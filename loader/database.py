@@ -18,7 +18,7 @@ from typing import Iterable, Optional
 import sqlite_utils
 
 from .enrich.actors import Actor
-from .enrich.dates import month_of
+from .enrich.dates import month_of, own_bounds
 from .enrich.link import PairScore
 from .enrich.places import Gazetteer, PlaceLink
 from .enrich.statements import Statement
@@ -60,7 +60,7 @@ TABLES = {
     ),
     "actors": (
         {"id": str, "name": str, "type": str, "country": str, "titles": str, "aliases": str,
-         "wikidata": str, "event_count": int, "notes": str, "short_names": str, "cues": str},
+         "wikidata": str, "event_count": int, "notes": str, "short_names": str, "cues": str, "iso3": str},
         {"pk": "id", "foreign_keys": [("country", "actors", "id")]},
     ),
     "event_sources": (
@@ -70,6 +70,9 @@ TABLES = {
             "reported_latest": str, "link_method": str, "link_score": float,
             # A back-reference (a dated earlier event read inside an entry): the position of that entry.
             "reference_of": int,
+            # The report's own bounds before any cross-source hull (enrich.dates.own_bounds): what its
+            # document (with curation) gives it, and how.
+            "own_earliest": str, "own_latest": str, "own_end": str, "own_method": str, "own_evidence": str, "own_role": str,
         },
         {"pk": ("source_id", "position"),
          "foreign_keys": [("event_id", "events", "id"), ("source_id", "sources", "id")]},
@@ -116,12 +119,12 @@ TABLES = {
     ),
     "places": (
         {"id": str, "name": str, "country": str, "latitude": float, "longitude": float, "precision": str,
-         "aliases": str, "evidence": str, "event_count": int},
+         "aliases": str, "evidence": str, "event_count": int, "route": str},
         {"pk": "id"},
     ),
     "event_places": (
         {"event_id": str, "place_id": str, "source_id": str, "start_offset": int, "end_offset": int,
-         "matched_text": str, "match_count": int, "method": str, "evidence": str},
+         "matched_text": str, "match_count": int, "method": str, "evidence": str, "route": str},
         {"pk": ("event_id", "place_id"),
          "foreign_keys": [("event_id", "events", "id"), ("place_id", "places", "id"), ("source_id", "sources", "id")]},
     ),
@@ -290,7 +293,11 @@ def event_rows(events: list[Event]) -> Iterable[dict]:
         }
 
 
-def mention_rows(events: list[Event], links: list[PairScore]) -> Iterable[dict]:
+def mention_rows(events: list[Event], links: list[PairScore], own: Optional[dict] = None) -> Iterable[dict]:
+    """One row per report. `own`: (source id, position) -> the report's own bounds and role
+    (enrich.dates.own_bounds); a report it lacks (data without the dating stage's documents) keeps the
+    bounds its document gave it."""
+    own = own or {}
     joined: dict[tuple, PairScore] = {}  # mention -> the strongest link that joined it to its event
     for pair in sorted(links, key=lambda p: (p.method != "curated", -p.score)):
         for mention in (pair.a, pair.b):
@@ -306,7 +313,16 @@ def mention_rows(events: list[Event], links: list[PairScore]) -> Iterable[dict]:
                 "link_method": (pair.method if pair else "joined") if index else "first",
                 "link_score": pair.score if pair else None,
                 "reference_of": m.reference_of,
+                **own_columns(*(own.get(m.key) or (m.date, "start"))),
             }
+
+
+def own_columns(date, role: str) -> dict:
+    if date is None:
+        return {"own_earliest": None, "own_latest": None, "own_end": None, "own_method": None, "own_evidence": None,
+                "own_role": None}
+    return {"own_earliest": date.earliest, "own_latest": date.latest, "own_end": date.end,
+            "own_method": date.method, "own_evidence": date.evidence, "own_role": role}
 
 
 def statement_rows(statements: list[Statement]) -> Iterable[dict]:
@@ -386,6 +402,7 @@ def actor_rows(actors: dict[str, Actor], counts: dict[str, int]) -> Iterable[dic
             "event_count": counts.get(actor.id, 0), "notes": actor.notes,
             "short_names": json.dumps(actor.short_names, ensure_ascii=False) if actor.short_names else None,
             "cues": json.dumps(actor.cues, ensure_ascii=False) if actor.cues else None,
+            "iso3": actor.iso3,
         }
 
 
@@ -407,7 +424,7 @@ def write_rows(db: sqlite_utils.Database, data: BuildData) -> None:
         db["cameo_roots"].insert_all(cameo_root_rows(data))
         db["events"].insert_all(with_site_columns(event_rows(events), data))
         event_of = {m.key: e.id for e in events for m in e.mentions}
-        db["event_sources"].insert_all(mention_rows(events, data.links))
+        db["event_sources"].insert_all(mention_rows(events, data.links, own_bounds(events, data.dates)))
         db["event_links"].insert_all(link_rows(data.links, event_of))
         db["link_candidates"].insert_all(candidate_rows(data.candidates, event_of))
         db["statements"].insert_all(statement_rows(data.statements))
@@ -449,13 +466,13 @@ def write_site_rows(db: sqlite_utils.Database, data: BuildData) -> None:
     db["places"].insert_all(
         {"id": p.id, "name": p.name, "country": p.country, "latitude": p.latitude, "longitude": p.longitude,
          "precision": p.precision, "aliases": json.dumps(p.aliases, ensure_ascii=False), "evidence": p.evidence,
-         "event_count": counts.get(p.id, 0)}
+         "event_count": counts.get(p.id, 0), "route": p.route}
         for p in sorted(places, key=lambda p: p.id)
     )
     db["event_places"].insert_all(
         {"event_id": link.event_id, "place_id": link.place_id, "source_id": link.source_id,
          "start_offset": link.start_offset, "end_offset": link.end_offset, "matched_text": link.matched_text,
-         "match_count": link.match_count, "method": link.method, "evidence": link.evidence}
+         "match_count": link.match_count, "method": link.method, "evidence": link.evidence, "route": link.route}
         for link in sorted(data.place_links, key=lambda link: (link.event_id, link.place_id))
     )
     db.execute("""
@@ -465,7 +482,10 @@ def write_site_rows(db: sqlite_utils.Database, data: BuildData) -> None:
                group_concat(event_actors.actor_id, ', ') as via
         from (select * from event_actors order by event_id, actor_id) as event_actors
         join actors on actors.id = event_actors.actor_id
-        where actors.type = 'state' or actors.country is not null
+        -- Countries take part through participants only: a state or the country of a person or body
+        -- that acts in the event, never a medium's country, a place (role location) or a mention.
+        where (actors.type = 'state' or (actors.type != 'media' and actors.country is not null))
+          and event_actors.role not in ('location', 'mentioned')
         group by 1, 2
         order by 1, 2
     """)

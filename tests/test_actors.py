@@ -278,16 +278,38 @@ Chronology from Jan 2022 to Apr 2022
 : Lavrov meets US Special Envoy John Kerry in Geneva.
 """
 
+UNTITLED_NAME_DOC = NEW_NAME_DOC.replace("US Special Envoy John Kerry", "John Kerry")
+
+
+def test_a_name_with_no_title_and_no_entry_is_reported_unknown(seeds_copy, tmp_path):
+    (seeds_copy / "new-chronology.txt").write_text(UNTITLED_NAME_DOC, encoding="utf-8")
+    db = tmp_path / "e.db"
+    result = run_build(seeds_copy, db)
+    assert result.exit_code == 0, result.output
+    assert "unknown name 'John Kerry' in 1 event(s)" in result.output and "1 unmatched names" in result.output
+    conn = sqlite3.connect(db)
+    row = conn.execute("select kind, example_source_id, example_line from unmatched_names where name = 'John Kerry'").fetchone()
+    assert row == ("unknown", "new-chronology", 5)
+    assert conn.execute("select count(*) from actors where name = 'John Kerry'").fetchone()[0] == 0
+
 
 def test_a_curator_adds_an_alias_rebuilds_and_the_event_is_linked(seeds_copy, curated_copy, tmp_path):
+    """A name after a title is discovered (linked, listed for review); the curated entry then wins."""
     (seeds_copy / "new-chronology.txt").write_text(NEW_NAME_DOC, encoding="utf-8")
     db = tmp_path / "e.db"
     before = run_build(seeds_copy, db, curated=curated_copy)
     assert before.exit_code == 0, before.output
-    assert "unknown name 'John Kerry' in 1 event(s)" in before.output and "1 unmatched names" in before.output
+    assert "discovered name 'John Kerry' (could be john-kerry) in 1 event(s)" in before.output
+    assert "1 unmatched names" in before.output
     conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
     row = conn.execute("select kind, example_source_id, example_line from unmatched_names where name = 'John Kerry'").fetchone()
-    assert row == ("unknown", "new-chronology", 5)
+    assert tuple(row) == ("discovered", "new-chronology", 5)
+    kerry = links(conn, event_of(conn, "new-chronology", "John Kerry"))["john-kerry"]
+    assert (kerry["link_method"], kerry["actor_type"]) == ("discovered", "person")
+    assert "US Special Envoy" in kerry["link_evidence"]
+    actor = conn.execute("select * from actors where id = 'john-kerry'").fetchone()
+    assert (actor["type"], actor["country"]) == ("person", "united-states")
     conn.close()
 
     actors = curated_copy / "actors.yml"
@@ -301,6 +323,7 @@ def test_a_curator_adds_an_alias_rebuilds_and_the_event_is_linked(seeds_copy, cu
     conn.row_factory = sqlite3.Row
     found = links(conn, event_of(conn, "new-chronology", "John Kerry"))
     assert found["john-kerry"]["role"] == "addressee" and found["sergey-lavrov"]["role"] == "subject"
+    assert found["john-kerry"]["link_method"] == "alias"
     assert conn.execute("select count(*) from unmatched_names where name = 'John Kerry'").fetchone()[0] == 0
 
 
@@ -344,3 +367,35 @@ def test_an_actors_page_links_to_its_events(get):
     page = get("/events/actors/sergei-shoigu")
     assert page.status_code == 200
     assert "/events/event_actors?actor_id=sergei-shoigu" in page.text
+
+
+# --- Whole words only (issue 18: names inside longer words) ----------------------------------------
+
+LONGER_WORDS_DOC = """China - Russia
+
+Chronology from Aug 2022 to Dec 2022
+
+: Indiana Governor Eric Holcomb arrives in Taipei for a visit.
+
+: Xinhua reports that Chinese and Russian warships have ended the Joint Sea-2022 exercise.
+
+: Russia’s Ambassador to China Igor Morgulov visits Xi’an.
+"""
+
+
+def test_a_known_name_inside_a_longer_word_links_no_one(seeds_copy, tmp_path):
+    """"Xinhua" holds "Xi", "Indiana" holds "India", "Xi’an" holds "Xi": none of them names the actor.
+    One definition of a word boundary (loader/enrich/phrases.py) decides it for every name list."""
+    (seeds_copy / "longer-words.txt").write_text(LONGER_WORDS_DOC, encoding="utf-8")
+    db = tmp_path / "e.db"
+    assert run_build(seeds_copy, db).exit_code == 0
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    for fragment in ("Indiana Governor", "Xinhua reports", "visits Xi’an"):
+        found = links(conn, event_of(conn, "longer-words", fragment))
+        assert not {"xi-jinping", "india"} & set(found), (fragment, sorted(found))
+    assert "morgulov" in "".join(links(conn, event_of(conn, "longer-words", "visits Xi’an")))
+    unknown = {r[0] for r in conn.execute("select name from unmatched_names where kind = 'unknown'")}
+    assert {"Xinhua"} <= unknown
+    indiana = links(conn, event_of(conn, "longer-words", "Indiana Governor"))
+    assert indiana["eric-holcomb"]["link_method"] == "discovered"

@@ -16,6 +16,7 @@ The documents in tests/documents/dates/ are written for these tests, in our own 
                                report: the disagreement (a secondary source a day late, as happens).
 """
 import hashlib
+import re
 import shutil
 import sqlite3
 from datetime import date
@@ -165,6 +166,30 @@ def test_sources_that_disagree_give_the_hull_of_their_days_and_a_conflict(docume
         "select * from event_sources where event_id = ?", (deal["id"],))}
     assert reports == {(MAY_AUG, None, None), (SEP_DEC, "June 5, 2019", "2019-06-05"), (TIMELINE, "June 6, 2019", "2019-06-06")}
     assert "sources disagree" in deal["date_evidence"] and "hull" in deal["date_evidence"]
+    # Each report's own bounds, and how it got them: the undated entry has only its list's order.
+    own = {r["source_id"]: (r["own_earliest"], r["own_latest"], r["own_method"]) for r in conn.execute(
+        "select * from event_sources where event_id = ?", (deal["id"],))}
+    assert own == {MAY_AUG: ("2019-05-21", "2019-06-14", "order"), SEP_DEC: ("2019-06-05", "2019-06-05", "explicit"),
+                   TIMELINE: ("2019-06-06", "2019-06-06", "explicit")}
+
+
+def test_sources_that_disagree_lists_exactly_the_events_with_a_date_conflict(documents_db):
+    import asyncio
+    from datasette.app import Datasette
+    conn = documents_db[0]
+    db = conn.execute("pragma database_list").fetchone()[2]
+    datasette = Datasette(immutables=[db], metadata=yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8")))
+    rows = asyncio.run(datasette.client.get("/events/sources_that_disagree.json?_shape=objects&_size=max")).json()["rows"]
+    conflicts = {r[0] for r in conn.execute("select id from events where date_conflict = 1")}
+    assert conflicts and {r["id"] for r in rows} == conflicts
+    deal = rows_of(conn, MAY_AUG)[4]
+    assert {(r["source_id"], r["own_earliest"], r["own_method"]) for r in rows if r["id"] == deal["id"]} == {
+        (MAY_AUG, "2019-05-21", "order"), (SEP_DEC, "2019-06-05", "explicit"), (TIMELINE, "2019-06-06", "explicit")}
+    # The first joint air patrol: the back-reference lends its day to the other chronology's entry; they agree.
+    patrol = rows_of(conn, MAY_AUG)[1]
+    assert patrol["id"] not in conflicts
+    assert dict(conn.execute("select source_id, own_method from event_sources where event_id = ?", (patrol["id"],))) == {
+        MAY_AUG: "cross-source", SEP_DEC: "explicit"}
 
 
 def test_the_event_page_says_which_source_says_what(documents_db):
@@ -178,6 +203,9 @@ def test_the_event_page_says_which_source_says_what(documents_db):
     html = asyncio.run(datasette.client.get(f"/events/events/{deal['id']}")).text
     assert "the sources&#39; dates disagree" in html or "the sources' dates disagree" in html
     assert "says “June 5, 2019” (2019-06-05)" in html and "says “June 6, 2019” (2019-06-06)" in html
+    text = " ".join(re.sub(r"<[^>]+>", "", html).split())
+    assert "(entry 4): 2019-05-21 to 2019-06-14 (order) · prints no date for it" in text
+    assert "2019-06-05 (explicit) · says “June 5, 2019”" in text and "2019-06-06 (explicit) · says “June 6, 2019”" in text
 
 
 def test_the_explain_command_gives_each_test_chronologys_figures(documents_db):

@@ -62,7 +62,8 @@ def bounds(event):
 
 def seed_rows(conn, source_id):
     return conn.execute(
-        """select e.*, es.position, es.reported_date from events e join event_sources es on es.event_id = e.id
+        """select e.*, es.position, es.reported_date, es.own_earliest, es.own_latest, es.own_method, es.own_role
+           from events e join event_sources es on es.event_id = e.id
            where es.source_id = ? and es.reference_of is null order by es.position""", (source_id,)).fetchall()
 
 
@@ -387,6 +388,63 @@ def test_sources_that_disagree_are_flagged_and_both_reports_kept(tmp_path):
     assert reports == [("chrono", None, None), ("timeline", "November 25, 2021", "2021-11-25")]
 
 
+def write_dated(tmp_path, docs, events):
+    """The events of documents dated in a test, written as the build writes them (events.db, with the
+    documents' dating), and the ids sources_that_disagree lists, through Datasette's JSON."""
+    documents = [Document(SourceInfo(id=d.source_id, file=d.file, format=d.format), "", str(i)) for i, d in enumerate(docs)]
+    db = tmp_path / "events.db"
+    write_database(db, BuildData(documents=documents, events=events, actors={}, dates=list(docs)))
+    metadata = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
+    data = asyncio.run(Datasette(immutables=[str(db)], metadata=metadata).client.get(
+        "/events/sources_that_disagree.json?_shape=objects&_size=max")).json()
+    assert data["ok"] is True, data
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    return conn, data["rows"]
+
+
+def test_each_source_keeps_its_own_bounds_where_sources_disagree(tmp_path):
+    # The chronology's order allows Oct 14 - Nov 19; the timeline prints Nov 25: bounds that do not overlap.
+    chrono, other = dated(LIST), timeline_doc("November 25, 2021")
+    by_key, _ = events_of(chrono, other, links=[(("chrono", 4), ("timeline", 1))])
+    helicopter = by_key[("chrono", 4)]
+    conn, listed = write_dated(tmp_path, [chrono, other], list({id(e): e for e in by_key.values()}.values()))
+    own = {r["source_id"]: (r["own_earliest"], r["own_latest"], r["own_method"], r["own_role"]) for r in conn.execute(
+        "select * from event_sources where event_id = ?", (helicopter.id,))}
+    assert own == {"chrono": ("2021-10-14", "2021-11-19", "order", "start"),
+                   "timeline": ("2021-11-25", "2021-11-25", "explicit", "start")}
+    assert {(r["id"], r["source_id"], r["own_earliest"], r["own_latest"], r["own_method"]) for r in listed} == {
+        (helicopter.id, "chrono", "2021-10-14", "2021-11-19", "order"),
+        (helicopter.id, "timeline", "2021-11-25", "2021-11-25", "explicit")}
+    assert all(r["date_conflict"] == 1 for r in listed)
+
+
+def test_sources_that_agree_are_not_listed_and_their_reports_share_the_events_bounds(tmp_path):
+    chrono, other = dated(LIST), timeline_doc("November 8, 2021")
+    by_key, _ = events_of(chrono, other, links=[(("chrono", 4), ("timeline", 1))])
+    conn, listed = write_dated(tmp_path, [chrono, other], list({id(e): e for e in by_key.values()}.values()))
+    assert listed == [] and not conn.execute("select count(*) from events where date_conflict = 1").fetchone()[0]
+    own = dict(conn.execute("select source_id, own_method from event_sources where event_id = ?", (by_key[("chrono", 4)].id,)))
+    assert own == {"chrono": "cross-source", "timeline": "explicit"}  # the chronology's day lent by the timeline
+
+
+@pytest.mark.parametrize("day, conflict", [("October 15", 0), ("October 17", 0), ("October 13", 1), ("October 20", 1)])
+def test_a_day_under_way_disagrees_only_outside_the_span_of_the_event(tmp_path, day, conflict):
+    chrono = dated(LIST.replace("Oct. 14, 2021: Russian and Chinese navies", "Oct. 14-17, 2021: Russian and Chinese navies"))
+    drills = dated(f"Military: On {day}, 2021, Russia and China held Naval Drills in the Sea of Japan.\n\n"
+                   "Tech: On November 30, 2021, China and Russia launched a joint project in Qingdao.\n", "timeline", "timeline")
+    by_key, _ = events_of(chrono, drills, links=[(("chrono", 6), ("timeline", 1))])
+    exercise = by_key[("chrono", 6)]
+    assert exercise.date.conflict == bool(conflict)
+    conn, listed = write_dated(tmp_path, [chrono, drills], list({id(e): e for e in by_key.values()}.values()))
+    own = {r["source_id"]: (r["own_earliest"], r["own_end"], r["own_role"]) for r in conn.execute(
+        "select * from event_sources where event_id = ?", (exercise.id,))}
+    assert own["chrono"] == ("2021-10-14", "2021-10-17", "start")
+    assert own["timeline"][1:] == (None, "under way")
+    assert {r["id"] for r in listed} == ({exercise.id} if conflict else set())
+    assert conn.execute("select date_conflict from events where id = ?", (exercise.id,)).fetchone()[0] == conflict
+
+
 def test_a_single_day_another_source_gives_a_multi_day_event_is_a_day_it_was_under_way():
     chrono = dated(LIST.replace("Oct. 14, 2021: Russian and Chinese navies", "Oct. 14-17, 2021: Russian and Chinese navies"))
     drills = dated("Military: On October 15, 2021, Russia and China held Naval Drills in the Sea of Japan.\n\n"
@@ -431,7 +489,8 @@ def test_the_explain_command_prints_every_entry_and_the_figures_per_chronology(c
     result = CliRunner().invoke(cli, ["dates", "--seeds", str(SEEDS), "--curated", str(CURATED)])
     assert result.exit_code == 0, result.output
     for source, count in (("cc-2021-sep-dec", 39), ("cc-2020-sep-dec", 36)):
-        widths = [(date.fromisoformat(r["date_latest"]) - date.fromisoformat(r["date_earliest"])).days + 1
+        # The database's account of each entry: its own bounds (the event's, unless its sources disagree).
+        widths = [(date.fromisoformat(r["own_latest"]) - date.fromisoformat(r["own_earliest"])).days + 1
                   for r in seed_rows(conn, source)]
         exact, median = sum(1 for w in widths if w == 1), statistics.median(widths)
         expected = (f"{source}: {exact} of {count} exact (earliest = latest); width in days: "
@@ -453,6 +512,56 @@ def get(seed_db):
     metadata = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
     datasette = Datasette(immutables=[str(seed_db)], metadata=metadata)
     return lambda path: asyncio.run(datasette.client.get(path)).json()
+
+
+def test_sources_that_disagree_lists_exactly_the_events_with_a_date_conflict(get, conn):
+    rows = get("/events/sources_that_disagree.json?_shape=objects&_size=max")["rows"]
+    conflicts = {r[0] for r in conn.execute("select id from events where date_conflict = 1")}
+    assert conflicts and {r["id"] for r in rows} == conflicts
+    # Every report of such an event is listed, with its own date and how it was obtained.
+    reports = conn.execute("select count(*) from event_sources join events on events.id = event_id "
+                           "where date_conflict = 1").fetchone()[0]
+    assert len(rows) == reports and all(r["own_earliest"] and r["own_method"] for r in rows)
+    # The space weather centre: a curated official record says 16 November, the Overwatch timeline 17 November.
+    [centre] = {r["id"] for r in rows if r["excerpt"].startswith("China-Russia Consortium Global Space Weather")}
+    reports = {(r["source_id"], r["position"]): r for r in rows if r["id"] == centre}
+    assert set(reports) == {("cc-2021-sep-dec", 17), ("overwatch-2020-2022", 21)}
+    cc, overwatch = reports[("cc-2021-sep-dec", 17)], reports[("overwatch-2020-2022", 21)]
+    assert (cc["date_earliest"], cc["date_latest"], cc["date_conflict"]) == ("2021-11-16", "2021-11-17", 1)
+    assert (cc["own_earliest"], cc["own_latest"], cc["own_method"], cc["reported_date"]) == (
+        "2021-11-16", "2021-11-16", "curated", None)
+    assert "dates.yml:" in cc["own_evidence"]
+    assert (overwatch["own_earliest"], overwatch["own_latest"], overwatch["own_method"], overwatch["reported_date"]) == (
+        "2021-11-17", "2021-11-17", "explicit", "November 17, 2021")
+
+
+def test_every_report_records_its_own_bounds(conn):
+    # A report alone, or one whose sources agree, has the event's bounds (a start) or a day inside its span
+    # (a day it was under way); where they disagree, its own, inside the event's hull.
+    rows = conn.execute("""select e.id, e.date_earliest, e.date_latest, e.date_end, e.date_conflict, es.source_id,
+                                  es.position, es.own_earliest, es.own_latest, es.own_end, es.own_method, es.own_role
+                           from events e join event_sources es on es.event_id = e.id""").fetchall()
+    assert all(r["own_method"] for r in rows)
+    for r in rows:
+        last = max(r["date_latest"], r["date_end"] or r["date_latest"])
+        if r["own_role"] == "under way":
+            assert r["own_earliest"] <= last and r["own_latest"] >= r["date_earliest"], dict(r)
+        elif r["date_conflict"]:
+            assert r["date_earliest"] <= r["own_earliest"] and r["own_latest"] <= r["date_latest"], dict(r)
+        else:
+            assert (r["own_earliest"], r["own_latest"]) == (r["date_earliest"], r["date_latest"]), dict(r)
+    single = conn.execute("""select count(*) from events e join event_sources es on es.event_id = e.id
+                             where e.source_count = 1 and es.own_method != e.date_method""").fetchone()[0]
+    assert single == 0
+    # The naval exercise of 14-17 October 2021: the timeline's October 15 and MEMRI's "in October" are days
+    # it was under way, not a disagreement.
+    drill = {(r["source_id"], r["position"]): r for r in rows if (r["source_id"], r["position"]) == ("cc-2021-sep-dec", 25)}
+    [drill] = drill.values()
+    under_way = {(r["source_id"], r["own_earliest"], r["own_latest"]) for r in rows
+                 if r["id"] == drill["id"] and r["own_role"] == "under way"}
+    assert under_way == {("overwatch-2020-2022", "2021-10-15", "2021-10-15"), ("memri-sd-9684", "2021-10-01", "2021-10-31")}
+    assert (drill["own_earliest"], drill["own_end"], drill["own_method"], drill["date_conflict"]) == (
+        "2021-10-14", "2021-10-17", "curated", 0)
 
 
 def test_events_between_two_dates_tells_certainly_in_from_possibly_in(get, conn):

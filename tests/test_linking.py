@@ -316,6 +316,18 @@ def test_a_day_or_two_off_lowers_the_score_but_does_not_forbid_the_link():
     assert len(linker.link_mentions(far, linker.Curated(), VOCAB).clusters) == 2  # never compared
 
 
+def test_two_windows_that_do_not_meet_are_never_compared():
+    """The slack is for a printed day a day or two off: a 2022 chronology's undated entry and a 2023
+    one's, each bounded by its whole year, are different events however alike (an annual forum)."""
+    text_a = "Ruritania's premier attends the Lakeside Economic Forum and meets the Freedonian president."
+    text_b = "Ruritania's vice premier attends the Lakeside Economic Forum, where the Freedonian president receives him."
+    years = [mention("a", 1, text_a, "2022-01-01", "2022-12-31"), mention("b", 1, text_b, "2023-01-01", "2023-10-31")]
+    assert not linker.overlaps(*years)
+    assert len(linker.link_mentions(years, linker.Curated(), VOCAB).clusters) == 2
+    day_after = [years[0], mention("b", 1, text_b, "2023-01-01")]  # a printed day one day past the window
+    assert linker.overlaps(*day_after)
+
+
 def test_same_day_and_kind_alone_do_not_make_one_event():
     a = mention("a", 1, "Ruritania and Freedonia hold a naval drill near Port Amber.", "2019-04-11")
     b = mention("b", 1, "Freedonia joins a drill with Ruritania off the Ice Coast, its ninth.", "2019-04-11")

@@ -246,6 +246,29 @@ def test_the_event_page_shows_dates_evidence_actors_and_every_report_side_by_sid
     assert 'href="/events/places/rome"' in placed and "Italy" in placed
 
 
+def test_the_event_page_says_what_each_disagreeing_source_says_and_how_it_got_it(served, conn):
+    """The space weather centre: a curated official record (cc-2021-sep-dec entry 17) says 16 November,
+    the Overwatch timeline prints 17 November; the page lists each source's own date and its method."""
+    for event in conn.execute("select * from events where source_count > 1"):
+        html = served(f"/events/events/{event['id']}").text
+        items = [" ".join(re.sub(r"<[^>]+>", "", item).split())
+                 for item in re.findall(r'<li class="date-report">(.*?)</li>', html, re.S)]
+        reports = conn.execute("select * from event_sources where event_id = ?", (event["id"],)).fetchall()
+        if not event["date_conflict"]:
+            assert items == []
+            continue
+        assert len(items) == len(reports)
+        for report in reports:
+            own = report["own_earliest"] if report["own_earliest"] == report["own_latest"] else \
+                f"{report['own_earliest']} to {report['own_latest']}"
+            assert any(f"(entry {report['position']}): {own} ({report['own_method']})" in item
+                       and str(escape(report["own_evidence"])) in html for item in items), (items, dict(report))
+    centre = conn.execute("select event_id from event_sources where source_id = 'cc-2021-sep-dec' and position = 17").fetchone()[0]
+    html = " ".join(re.sub(r"<[^>]+>", "", served(f"/events/events/{centre}").text).split())
+    assert "(entry 17): 2021-11-16 (curated) · prints no date for it" in html
+    assert "(entry 21): 2021-11-17 (explicit) · says “November 17, 2021” (2021-11-17)" in html
+
+
 def test_events_per_month_accounts_for_every_event(served, conn):
     rows = served("/events/events_per_month.json?_shape=objects&_size=max").json()["rows"]
     series = {}

@@ -1,8 +1,10 @@
 """Actors: the curated dictionary (curated/actors.yml) and the matcher that links events to it.
 
-Matching is a single pass of one compiled pattern over each excerpt. The pattern holds every name the
-curated files know, as a trie (so its cost grows with the text, not with the number of names), and
-prefers the longest name at each place ("Xi Jinping" over "Xi", "East China Sea" over "China"):
+The text is normalized (NFC) first; offsets are mapped back to the text as written. Matching is a single
+pass of the one phrase matcher (phrases.py, Aho-Corasick) over each excerpt. It holds every name the
+curated files know and every ISO 3166 state's names and demonyms (countries.py), its cost grows with
+the text, not with the number of names, and it prefers the longest name at each place ("Xi Jinping"
+over "Xi", "East China Sea" over "China"):
 
   - aliases: each names one actor (actors.yml `aliases`, and the canonical `name`);
   - short names: a surname alone that may name several actors ("Wang": Wang Yi, Wang Wenbin or Wang
@@ -14,27 +16,41 @@ prefers the longest name at each place ("Xi Jinping" over "Xi", "East China Sea"
   - not-actor names (curated/not_actors.yml): matched so that an alias inside them does not count
     ("East China Sea" is not China), and reported with their reason.
 
+A short name, or a one-word alias of a person, followed by another name word is part of a different
+full name and links no one ("Wang Huning" is not Wang Yi). A state's name or demonym inside a
+geographic name ("Indian Ocean", "Sea of Japan") is a place, reported as not an actor. A name in
+another script in parentheses after a name ("Sergey Lavrov (Серге́й Лавро́в)") is stored as an alias
+of that actor, never an unknown name. Capitalized names no actor claims go to people.py, which links
+or discovers the persons among them from their titles; the rest are reported as unknown.
+
 Each match then gets a role (see roles.py). A person or body also implies its country, linked with
 method "country-of" (its role is the person's); a state named in the text keeps its own link.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
 from ..model import ActorMatch, InputError, Mention, NameIssue, Problem
 from ..yamlfiles import load_list, load_yaml
+from .countries import DEMONYMS_FILE, geographic_name, iso_code_of, load_demonyms, reference_names, slug
 from .names import NameWords, unknown_names
+from .people import Discovery
+from .phrases import PhraseMatcher, normalize
 from .roles import NameSpan, RoleWords, assign_roles
 
 TYPES = {"state", "person", "organization", "body", "company", "media"}
-FIELDS = {"id", "name", "type", "country", "titles", "aliases", "short_names", "cues", "wikidata", "notes"}
+FIELDS = {"id", "name", "type", "country", "titles", "aliases", "short_names", "cues", "wikidata", "notes", "iso3"}
 IMPLIES_COUNTRY = {"person", "body"}  # types whose `country` is linked to the events they take part in
 NOT_ACTORS_FILE = "not_actors.yml"
 WORDS_FILE = "words.yml"
 SPACES = re.compile(r"\s+")
+NEXT_WORD = re.compile(r"[ \u00a0]([^\W\d_][\w’'\-]*)")  # the word right after a name, on the same line
+# A name in another script in parentheses: "Sergey Lavrov (Серге́й Лавро́в)", "Wang Yi (王毅)".
+OTHER_SCRIPT = re.compile(r"\s*\((?P<name>[^()A-Za-z0-9\n]{2,60})\)")
 
 
 @dataclass
@@ -49,6 +65,7 @@ class Actor:
     cues: list[str] = field(default_factory=list)  # words that point to this actor when a short name is met
     wikidata: Optional[str] = None
     notes: Optional[str] = None
+    iso3: Optional[str] = None  # ISO 3166-1 alpha-3 code of a state (pycountry)
 
 
 @dataclass
@@ -67,19 +84,25 @@ class DocumentMemory:
     Pass one per document to `read`/`match`, in text order."""
 
     last_seen: dict[str, tuple[int, str]] = field(default_factory=dict)  # actor id -> (offset, text)
+    window: tuple = (None, None)  # (earliest, latest) ISO dates the document covers: which titles were held
 
 
 @dataclass
 class ActorDictionary:
     actors: dict[str, Actor]
     by_alias: dict[str, str]  # alias -> actor id
-    pattern: Optional[re.Pattern]
+    matcher: Optional[PhraseMatcher]  # every alias, short name and not-actor name (enrich/phrases.py)
     short: dict[str, list[str]] = field(default_factory=dict)  # short name -> candidate actor ids
     not_actors: dict[str, str] = field(default_factory=dict)  # name -> reason
-    cue_pattern: Optional[re.Pattern] = None
+    cue_matcher: Optional[PhraseMatcher] = None
     cues: dict[str, set[str]] = field(default_factory=dict)  # cue (lower case) -> actor ids
     role_words: RoleWords = field(default_factory=RoleWords)
     name_words: NameWords = field(default_factory=NameWords)
+    discovery: Optional[Discovery] = None
+
+    @property
+    def pattern(self):  # the matcher stands where the compiled pattern stood
+        return self.matcher
 
     def match(self, mention: Mention, memory: Optional[DocumentMemory] = None) -> list[ActorMatch]:
         """Every actor named in the mention's excerpt, with its role and offsets into the document."""
@@ -88,54 +111,110 @@ class ActorDictionary:
     def read(self, mention: Mention, memory: Optional[DocumentMemory] = None, report: bool = True) -> Reading:
         """Matches, implied countries and (with `report`) the names no actor claims, for one excerpt."""
         reading = Reading()
-        if self.pattern is None:
+        if self.matcher is None:
             return reading
-        text, base = mention.excerpt, mention.start
+        raw, base = mention.excerpt, mention.start
+        text, origin = normalize(raw)  # NFC; `origin` maps offsets back to the excerpt as written
+
+        def at(offset: int) -> int:
+            return base + (origin[offset] if origin is not None else offset)
+
         found: list[tuple[int, int, str, Optional[str]]] = []  # (start, end, text, actor id or None)
         covered: list[tuple[int, int]] = []
         seen: dict[str, tuple[int, str]] = {}  # actor id -> last (offset, text) in this excerpt
         cue_hits: Optional[set[str]] = None
-        evidence: dict[int, str] = {}
-        for m in self.pattern.finditer(text):
-            written, start, end = m.group(0), m.start(), m.end()
-            name = SPACES.sub(" ", written)  # a space in a name matches any whitespace
-            covered.append((start, end))
+        evidence: dict[int, tuple[str, str]] = {}  # start of the name -> (method, why), where not an alias
+        for hit in self.matcher.find(text):
+            written, start, end = hit.text, hit.start, hit.end
+            name = hit.phrase
             actor_id = self.by_alias.get(name)
+            actor = self.actors.get(actor_id) if actor_id else None
+            if (actor_id is None and name in self.short) or (actor is not None and actor.type == "person" and " " not in name):
+                if self._another_full_name(text, end):
+                    continue  # "Wang Huning" is not Wang Yi: the whole name is read below
+            if actor is not None and actor.type == "state":
+                geographic = geographic_name(text, start, end)
+                if geographic:
+                    covered.append(geographic)
+                    if report:
+                        reading.issues.append(NameIssue(text[geographic[0]:geographic[1]], "not an actor", at(geographic[0]),
+                                                        at(geographic[1]), reason=f"a geographic name: '{name}' inside it is a place, not the state"))
+                    found.append((geographic[0], geographic[1], text[geographic[0]:geographic[1]], None))
+                    continue
+            covered.append((start, end))
             if actor_id is None and name in self.short:
                 if cue_hits is None:
                     cue_hits = self._cues(text)
-                actor_id, why = self._resolve(name, base + start, self.short[name], seen, cue_hits, memory)
+                title = self.discovery.title_before(text, start, self.matcher) if self.discovery else None
+                actor_id, why = self._resolve(name, at(start), self.short[name], seen, cue_hits, memory, title)
                 if actor_id is None:
-                    reading.issues.append(NameIssue(name, "ambiguous", base + start, base + end,
+                    reading.issues.append(NameIssue(name, "ambiguous", at(start), at(end),
                                                     candidates=list(self.short[name]), reason=why))
                     found.append((start, end, written, None))
                     continue
-                evidence[len(found)] = why
+                evidence[start] = ("title" if why.startswith("title") else "context", why)
             elif actor_id is None:
                 if report:
-                    reading.issues.append(NameIssue(name, "not an actor", base + start, base + end,
+                    reading.issues.append(NameIssue(name, "not an actor", at(start), at(end),
                                                     reason=self.not_actors.get(name)))
                 found.append((start, end, written, None))
                 continue
-            seen[actor_id] = (base + start, written)
+            seen[actor_id] = (at(start), written)
             found.append((start, end, written, actor_id))
+        covered.sort()
+        # Names in another script in parentheses right after a name: alternate spellings, never unknown.
+        other_scripts = self._other_scripts(text)
+        covered.extend((start, end) for start, end, _, _ in other_scripts)
+        covered.sort()
+        unknown = unknown_names(text, covered, self.name_words)
+        if self.discovery is not None:
+            unknown = self.discovery.read(self, text, unknown, found, evidence, seen, memory, reading, at, report)
+        for _, _, spelling, after in other_scripts:  # the name it follows, known or just discovered
+            owner = next((a for s, e, _, a in found if e == after and a), None)
+            if owner and spelling not in self.actors[owner].aliases:
+                self.actors[owner].aliases.append(spelling)
+        found.sort(key=lambda item: item[0])
         spans = [NameSpan(s, e, self.actors[a].type if a else None) for s, e, _, a in found]
         roles = assign_roles(text, mention.lead, spans, self.role_words)
-        for index, ((start, end, name, actor_id), (role, why_role)) in enumerate(zip(found, roles)):
+        for (start, end, name, actor_id), (role, why_role) in zip(found, roles):
             if actor_id is None:
                 continue
-            how = evidence.get(index)
+            how = evidence.get(start)
+            method, why = how if how else ("alias", None)
             reading.matches.append(ActorMatch(
-                actor_id, role, base + start, base + end, name, method="context" if how else "alias",
-                evidence=how, role_evidence=why_role))
+                actor_id, role, at(start), at(end), name, method=method, evidence=why, role_evidence=why_role))
         reading.implied = self.implied(reading.matches)
         if memory is not None:
             memory.last_seen.update(seen)
         if report:
-            for start, end, name in unknown_names(text, covered, self.name_words):
-                reading.issues.append(NameIssue(name, "unknown", base + start, base + end))
+            for start, end, name in unknown:
+                reading.issues.append(NameIssue(name, "unknown", at(start), at(end)))
             reading.issues.sort(key=lambda issue: issue.start)
         return reading
+
+    def _another_full_name(self, text: str, end: int) -> bool:
+        """Whether a capitalized name word follows right after (then the hit is part of a longer name)."""
+        following = NEXT_WORD.match(text, end)
+        if not following:
+            return False
+        word = following.group(1)
+        lower = word.lower()
+        return (word[:1].isupper() and len(word) > 1 and lower not in self.name_words.stop_words
+                and lower not in self.name_words.titles and not word.isupper()
+                and self.matcher.opening(text[following.start(1):following.start(1) + 80]) is None)
+
+    def _other_scripts(self, text: str) -> list[tuple[int, int, str, int]]:
+        """(start, end, spelling, where the name before it ends) of each parenthesized name in a
+        non-Latin script right after a word: an alternate spelling of that name, never a name of its own."""
+        result = []
+        for match in OTHER_SCRIPT.finditer(text):
+            spelling = match.group("name").strip()
+            if not any(ch.isalpha() for ch in spelling) or any("LATIN" in unicodedata.name(ch, "") for ch in spelling if ch.isalpha()):
+                continue
+            if match.start() == 0 or not text[match.start() - 1].isalpha():
+                continue
+            result.append((match.start("name"), match.end("name"), spelling, match.start()))
+        return result
 
     def implied(self, matches: list[ActorMatch]) -> list[ActorMatch]:
         """The country of each person and body named, with the person's role and span."""
@@ -149,17 +228,21 @@ class ActorDictionary:
         return result
 
     def _cues(self, text: str) -> set[str]:
-        if self.cue_pattern is None:
+        if self.cue_matcher is None:
             return set()
-        return {m.group(0).lower() for m in self.cue_pattern.finditer(text)}
+        return {hit.phrase for hit in self.cue_matcher.find(text)}
 
     def _resolve(self, name: str, offset: int, candidates: list[str], seen: dict, cue_hits: set[str],
-                 memory: Optional[DocumentMemory]) -> tuple[Optional[str], str]:
+                 memory: Optional[DocumentMemory], title=None) -> tuple[Optional[str], str]:
         """(actor id, why) for a short name, or (None, why not)."""
         named = [(seen[c][0], c) for c in candidates if c in seen]
         if named:
             _, best = max(named)
             return best, f"'{name}' after '{seen[best][1]}' earlier in the excerpt"
+        if title is not None and self.discovery is not None:
+            by_title = self.discovery.by_title(self, name, title, memory, candidates)
+            if by_title:
+                return by_title
         by_cue = {c: sorted(cue for cue in cue_hits if c in self.cues.get(cue, ())) for c in candidates}
         cued = [c for c in candidates if by_cue[c]]
         if len(cued) == 1:
@@ -201,10 +284,16 @@ def load_actors(path: Path, not_actors: Optional[Path] = None, words: Optional[P
         if unknown:
             errors.append(Problem(str(path), line, f"unknown field(s) {sorted(unknown)} in actor {entry['id']!r}", "error"))
             continue
-        listed = [k for k in ("titles", "aliases", "short_names", "cues") if entry.get(k) is not None
+        listed = [k for k in ("aliases", "short_names", "cues") if entry.get(k) is not None
                   and not (isinstance(entry[k], list) and all(isinstance(v, str) and v.strip() for v in entry[k]))]
         if listed:
             errors.append(Problem(str(path), line, f"actor {entry['id']!r}: {', '.join(listed)} must be lists of names", "error"))
+            continue
+        if entry.get("titles") is not None and not (isinstance(entry["titles"], list) and all(
+                (isinstance(t, str) and t.strip()) or (isinstance(t, dict) and isinstance(t.get("title"), str)
+                                                       and set(t) <= {"title", "from", "to"}) for t in entry["titles"])):
+            errors.append(Problem(str(path), line, f"actor {entry['id']!r}: titles must be a list of titles, each a "
+                                  "text or {title, from, to} (dates of office)", "error"))
             continue
         actor = Actor(**{k: entry[k] for k in entry if entry[k] is not None})
         lines[actor.id] = line
@@ -239,15 +328,47 @@ def load_actors(path: Path, not_actors: Optional[Path] = None, words: Optional[P
     errors.extend(exclusion_errors)
     role_words, name_words, word_errors = load_words(words)
     errors.extend(word_errors)
+    demonyms, demonym_errors = load_demonyms(path.with_name(DEMONYMS_FILE))
+    errors.extend(demonym_errors)
     if errors:
         raise InputError(errors)
-    everything = [*by_alias, *short, *excluded]
-    pattern = re.compile(r"(?<!\w)(?:" + trie_pattern(everything) + r")(?!\w)") if everything else None
-    cue_pattern = None
-    if cues:
-        alternatives = "|".join(re.escape(c) for c in sorted(cues, key=lambda c: (-len(c), c)))
-        cue_pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
-    return ActorDictionary(actors, by_alias, pattern, short, excluded, cue_pattern, cues, role_words, name_words)
+    add_iso_states(actors, by_alias, short, excluded, demonyms)
+    phrases = [(alias, (actors[owner].type, owner)) for alias, owner in by_alias.items()]
+    phrases += [(name, ("short", name)) for name in short]
+    phrases += [(name, ("not", name)) for name in excluded]
+    matcher = PhraseMatcher(phrases) if phrases else None
+    cue_matcher = PhraseMatcher(((c, c) for c in cues), case_sensitive=False) if cues else None
+    discovery = Discovery(role_words.titles, role_words.title_links, name_words.stop_words)
+    return ActorDictionary(actors, by_alias, matcher, short, excluded, cue_matcher, cues, role_words, name_words, discovery)
+
+
+def add_iso_states(actors: dict[str, Actor], by_alias: dict[str, str], short: dict, excluded: dict,
+                   demonyms: dict[str, list[str]]) -> None:
+    """Every ISO 3166 country as a state (see countries.py); the curated dictionary wins."""
+    import pycountry
+
+    curated = {}
+    for actor in actors.values():
+        if actor.type == "state":
+            actor.iso3 = actor.iso3 or iso_code_of(actor)
+            if actor.iso3:
+                curated[actor.iso3] = actor
+    for country in sorted(pycountry.countries, key=lambda c: c.alpha_3):
+        names = reference_names(country)
+        actor = curated.get(country.alpha_3)
+        if actor is None:
+            name = names[0] if names else country.name
+            actor_id = slug(name)
+            if actor_id in actors:
+                actor_id = f"{actor_id}-{country.alpha_3.lower()}"
+            actor = actors[actor_id] = Actor(actor_id, name, "state", iso3=country.alpha_3,
+                                             notes=f"From ISO 3166 (pycountry): {country.alpha_3}.")
+        for alias in spellings([*names, *demonyms.get(country.alpha_3, [])]):
+            if alias in by_alias or alias in short or alias in excluded:
+                continue  # a curated actor claims it
+            by_alias[alias] = actor.id
+            if alias not in actor.aliases and alias != actor.name:
+                actor.aliases.append(alias)
 
 
 def spellings(names: list[str]) -> list[str]:

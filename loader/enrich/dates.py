@@ -34,7 +34,8 @@ Two pure stages over the dataclasses of loader.model:
     nothing changes. Each round touches only the documents that changed. Sources whose bounds do not
     overlap are not forced to agree: the event is flagged (``DateBounds.conflict``), its bounds are
     the hull of what the sources report (an undated entry's window is left out when it holds a
-    reported day), and each source's own report stays in event_sources.reported_*. A curated date
+    reported day), and each source's own bounds stay in event_sources.own_* (``own_bounds``; what it
+    prints, in event_sources.reported_*). A curated date
     more than TOLERANCE_DAYS from another source's printed day of the same event fails the build
     unless its entry says why (``disagrees:``); ``curated_contradictions`` finds such pairs the
     linker kept apart because of the curated date itself.
@@ -863,6 +864,33 @@ def date_events(events: list[Event], documents: list[DocumentDates]) -> list[Pro
         else:
             event.date = _combined(*_roles(members))
     return problems
+
+
+START, UNDER_WAY = "start", "under way"
+
+
+def own_bounds(events: list[Event], documents: list[DocumentDates]) -> dict[tuple[str, int], tuple[DateBounds, str]]:
+    """Each report's own bounds once dating is done, before any cross-source hull, and its role:
+    (source id, position) -> (bounds with method and evidence, "start" or "under way"); event_sources.own_*.
+
+    The bounds are what the report's document gives its entry: a date printed for it or in its text, a
+    cue, a curated date with its citation, the order of its list, its coverage window, and days the
+    other sources of the same event lent it where they agree (method ``cross-source``). Where the
+    sources of an event disagree (``DateBounds.conflict``) nothing was lent between them, so each report
+    keeps its own account here while the event takes the hull. The role is the one ``_roles`` gives: a
+    printed date of an event another report says lasted several days is a day it was under way.
+
+    ``date_events`` judges a disagreement on these same bounds, so an event has ``date_conflict`` = 1
+    exactly when its reports' own bounds disagree: the reports of its first day (role "start") share
+    no day, or a report of a day it was under way falls before that first day or after the last end.
+    """
+    where = {entry.key: (doc, entry) for doc in documents for entry in doc.entries}
+    result = {key: (doc.bounds(entry), START) for key, (doc, entry) in where.items()}
+    for event in events:
+        members = [where[m.key] for m in event.mentions if m.key in where]
+        for _, entry in _roles(members)[1]:
+            result[entry.key] = (result[entry.key][0], UNDER_WAY)
+    return result
 
 
 def _roles(members: list[tuple[DocumentDates, Entry]]) -> tuple[list, list]:

@@ -475,10 +475,11 @@ def date_score(a: Mention, b: Mention) -> Optional[float]:
 
 
 def overlaps(a: Mention, b: Mention) -> bool:
-    """Whether the pair is compared at all: the spans overlap or lie at most DATE_SLACK days apart."""
-    a0, a1 = span(a)
-    b0, b1 = span(b)
-    return _shifted(a0, -DATE_SLACK) <= b1 and _shifted(b0, -DATE_SLACK) <= a1
+    """Whether the pair is compared at all: the spans overlap, or one is a single printed day at most
+    DATE_SLACK days off the other's bounds. Two windows that do not meet are different events, however
+    close (a year's chronology and the next year's: the annual forum of each year)."""
+    gap = gap_days(a, b)
+    return gap == 0 or (gap <= DATE_SLACK and min(width_days(a), width_days(b)) == 0)
 
 
 class Scorer:
@@ -607,7 +608,7 @@ def candidate_pairs(mentions: list[Mention], scorer: Scorer) -> Iterable[tuple[M
                     if any(k in keys_b for k in earlier):
                         continue  # compared in an earlier block
                 b0, b1 = spans[b.key]
-                if a0 <= b1 and b0 <= a1:  # the dates overlap, or nearly (DATE_SLACK)
+                if a0 <= b1 and b0 <= a1 and overlaps(a, b):  # the dates overlap, or nearly (DATE_SLACK)
                     yield (a, b) if a.key < b.key else (b, a)
 
 

@@ -70,7 +70,7 @@ class UnmatchedName:
     """One row of the unmatched-names report."""
 
     name: str
-    kind: str  # unknown | ambiguous | not an actor
+    kind: str  # unknown | ambiguous | discovered (a person read off a title, to review) | not an actor
     count: int = 0  # occurrences in event excerpts
     events: set = field(default_factory=set)
     candidates: list[str] = field(default_factory=list)
@@ -99,4 +99,5 @@ def report(issues: Iterable[tuple[str, Mention, NameIssue]]) -> list[UnmatchedNa
         for candidate in issue.candidates:
             if candidate not in row.candidates:
                 row.candidates.append(candidate)
-    return sorted(rows.values(), key=lambda r: (r.kind == "not an actor", -len(r.events), -r.count, r.name, r.kind))
+    order = {"unknown": 0, "ambiguous": 0, "discovered": 1, "not an actor": 2}
+    return sorted(rows.values(), key=lambda r: (order.get(r.kind, 0), -len(r.events), -r.count, r.name, r.kind))

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..parse.text import Span, sentences
+from .phrases import PhraseMatcher
 
 # Roles from strongest to weakest: an actor named several times in an event keeps the strongest.
 ROLES = ("host", "subject", "addressee", "participant", "location", "mentioned")
@@ -66,21 +67,50 @@ class RoleWords:
                 ("location", self.location_before), ("topic", self.topic_before))
         ]
         self._after = _opening(self.host_after)
+        self._all_before = PhraseMatcher(((cue, role) for role, cues in (
+            ("none", self.no_role_before), ("host", self.host_before), ("addressee", self.addressee_before),
+            ("location", self.location_before), ("topic", self.topic_before)) for cue in cues), case_sensitive=False)
+
+    def cues_before(self, text: str) -> dict[str, dict]:
+        """For each role, the longest of its cues that ends `text` ({"cue": words as written})."""
+        found: dict[str, tuple[int, str]] = {}
+        for hit in self._all_before.ending_all(text):
+            for role in hit.values:
+                if role not in found or hit.start < found[role][0]:
+                    found[role] = (hit.start, hit.text)
+        return {role: {"cue": words} for role, (_, words) in found.items()}
 
 
-def _ending(cues: list[str]) -> Optional[re.Pattern]:
-    """A pattern for text that ends with one of the cues, as whole words (longest cue first)."""
-    if not cues:
-        return None
-    alternatives = "|".join(re.escape(c) for c in sorted(cues, key=lambda c: (-len(c), c)))
-    return re.compile(rf"(?:^|(?<=[^\w’'-]))(?P<cue>{alternatives})$")
+class _Cues:
+    """Cue words through the one phrase matcher (enrich/phrases.py), case-insensitive, whole words."""
+
+    def __init__(self, cues: list[str], after: bool):
+        self.matcher = PhraseMatcher(((c, c) for c in cues), case_sensitive=False)
+        self.after = after
+
+    def search(self, text: str) -> Optional[dict]:
+        """A cue that ends `text` (the words before a group)."""
+        hit = self.matcher.ending(text)
+        return {"cue": hit.text} if hit else None
+
+    def match(self, text: str) -> Optional[dict]:
+        """A cue that opens `text` (the words after a group); "hosted by" is not one."""
+        hit = self.matcher.opening(text)
+        if hit is None or BY_AFTER.match(text, hit.end):
+            return None
+        return {"cue": hit.text}
 
 
-def _opening(cues: list[str]) -> Optional[re.Pattern]:
-    if not cues:
-        return None
-    alternatives = "|".join(re.escape(c) for c in sorted(cues, key=lambda c: (-len(c), c)))
-    return re.compile(rf"^(?P<cue>{alternatives})(?![\w’'-])(?!\s+by\b)")
+BY_AFTER = re.compile(r"\s+by\b")
+
+
+def _ending(cues: list[str]) -> Optional[_Cues]:
+    """Text that ends with one of the cues, as whole words (longest cue first)."""
+    return _Cues(cues, after=False) if cues else None
+
+
+def _opening(cues: list[str]) -> Optional[_Cues]:
+    return _Cues(cues, after=True) if cues else None
 
 
 @dataclass
@@ -307,6 +337,7 @@ class _Sentence:
         if not in_opening and self.words._after is not None:
             after = self.text[self.tokens[last].end:min(self.sentence.end, self.tokens[last].end + WINDOW)].lstrip()
             host_after = self.words._after.match(re.sub(r"^[’']s\s+", "", after).lower())
+        cues_before = self.words.cues_before(before)  # one pass for the five lists of cues
         for role, pattern in self.words._before:
             if role == "addressee" and host_after:  # "Moscow hosts", "Uzbekistan's chairmanship"
                 return "host", f"before '{host_after['cue']}'"
@@ -314,7 +345,7 @@ class _Sentence:
                 continue
             if role in ("location", "topic") and name.actor_type != "state":
                 continue
-            found = pattern.search(before)
+            found = cues_before.get(role)
             if found:
                 if role == "none":  # "according to", "in addition to": not a cue after all
                     break

@@ -1,0 +1,206 @@
+"""The one phrase matcher: every list of names or cue words the enrich stages look for in text.
+
+Actors (names, short names, not-actor names, cues), roles (the cue words before and after a name),
+places (curated aliases and the gazetteer's city names) use it, and link kinds and curated-date keys
+can switch to it the same way. It is an Aho-Corasick automaton (pyahocorasick): one pass over the text
+finds every phrase, whatever the number of phrases, so the cost grows with the text, not the list.
+
+ONE definition of a whole word, here and nowhere else (`is_word_char`, `_boundary_before`,
+`_boundary_after`): a phrase matches only where the character before it and the character after it
+are not word characters. Word characters are letters, digits, the underscore and combining marks (so
+a stress accent inside "Лавро́в" does not end the word). An apostrophe between letters continues the
+word, except a possessive "'s" after the phrase. "Xinhua" does not contain "Xi", "Indiana" does not
+contain "India", "Xi’an" does not contain "Xi"; "Xi's" contains "Xi", "US-led" contains "US".
+
+A space inside a phrase matches any run of whitespace in the text (line breaks, no-break spaces).
+
+API
+    matcher = PhraseMatcher(phrases, case_sensitive=True)
+        `phrases`: an iterable of (phrase, value) pairs; one phrase may carry several values
+        (all are kept, in the order given). Empty phrases are ignored.
+    matcher.find(text) -> list[Hit]
+        whole-word hits, leftmost-longest and not overlapping, in text order (what a longest-first
+        alternation gives: "Xi Jinping" over "Xi", "East China Sea" over "China").
+    matcher.find_all(text) -> list[Hit]
+        every whole-word hit, overlapping ones included, in order of (start, -length).
+    matcher.ending(text) -> Optional[Hit]
+        the longest whole-word hit that ends exactly where `text` ends (a cue just before a name).
+    matcher.ending_all(text) -> list[Hit]
+        every whole-word hit that ends exactly where `text` ends (several lists in one matcher).
+    matcher.opening(text) -> Optional[Hit]
+        the longest whole-word hit that starts exactly where `text` starts (a cue just after a name).
+    Hit: start, end (offsets into the text as given), text (as written there), phrase (as listed,
+    with single spaces), values (the tuple of values listed for the phrase).
+    len(matcher), bool(matcher): the number of distinct phrases.
+
+With `case_sensitive=False` phrases and text are compared in lower case (the offsets stay those of
+the text as given).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+import ahocorasick
+
+_SPACE_RUN = re.compile(r"\s+")
+_ODD_SPACE = re.compile(r"\s\s|[^\S ]")  # whitespace that is not one plain space
+
+
+def is_word_char(char: str) -> bool:
+    """The one definition of a word character (see the module's docstring)."""
+    return char.isalnum() or char == "_" or unicodedata.category(char).startswith("M")
+
+
+APOSTROPHES = "'’"
+
+
+def _boundary_before(text: str, start: int) -> bool:
+    """No word character right before; nor an apostrophe inside a word ("d’Ivoire")."""
+    if start == 0:
+        return True
+    if is_word_char(text[start - 1]):
+        return False
+    return not (text[start - 1] in APOSTROPHES and start >= 2 and is_word_char(text[start - 2]))
+
+
+def _boundary_after(text: str, end: int) -> bool:
+    """No word character right after; an apostrophe ends the word only as a possessive ("Xi's", not
+    "Xi’an")."""
+    if end >= len(text):
+        return True
+    char = text[end]
+    if is_word_char(char):
+        return False
+    if char in APOSTROPHES and end + 1 < len(text) and is_word_char(text[end + 1]):
+        return text[end + 1] in "sS" and (end + 2 >= len(text) or not is_word_char(text[end + 2]))
+    return True
+
+
+@dataclass(frozen=True)
+class Hit:
+    start: int
+    end: int
+    text: str
+    phrase: str
+    values: tuple
+
+
+def _squeeze(text: str) -> tuple[str, Optional[list[int]]]:
+    """The text with every whitespace run as one space, and where each of its characters came from
+    (None when nothing changed, the usual case)."""
+    if not _ODD_SPACE.search(text):
+        return text, None
+    parts, origin, position = [], [], 0
+    for run in _SPACE_RUN.finditer(text):
+        parts.append(text[position:run.start()])
+        origin.extend(range(position, run.start()))
+        parts.append(" ")
+        origin.append(run.start())
+        position = run.end()
+    parts.append(text[position:])
+    origin.extend(range(position, len(text)))
+    origin.append(len(text))
+    return "".join(parts), origin
+
+
+def _lower(text: str) -> str:
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)  # keep offsets ("İ")
+
+
+class PhraseMatcher:
+    def __init__(self, phrases: Iterable[tuple[str, object]], case_sensitive: bool = True):
+        self.case_sensitive = case_sensitive
+        values: dict[str, list] = {}
+        for phrase, value in phrases:
+            phrase = _SPACE_RUN.sub(" ", str(phrase).strip())
+            if not phrase:
+                continue
+            key = phrase if case_sensitive else _lower(phrase)
+            listed = values.setdefault(key, [])
+            if value not in listed:
+                listed.append(value)
+        self._automaton = None
+        self._count = len(values)
+        self._reach = 4 * max((len(key) for key in values), default=0) + 8  # see ending / opening
+        if values:
+            automaton = ahocorasick.Automaton()
+            for key, listed in values.items():
+                automaton.add_word(key, (key, tuple(listed)))
+            automaton.make_automaton()
+            self._automaton = automaton
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __bool__(self) -> bool:
+        return self._count > 0
+
+    def find_all(self, text: str) -> list[Hit]:
+        if self._automaton is None or not text:
+            return []
+        squeezed, origin = _squeeze(text)
+        haystack = squeezed if self.case_sensitive else _lower(squeezed)
+        size = len(haystack)
+        hits = []
+        for last, (key, listed) in self._automaton.iter(haystack):
+            start, end = last + 1 - len(key), last + 1
+            if not _boundary_before(haystack, start) or not _boundary_after(haystack, end):
+                continue
+            if origin is not None:
+                start, end = origin[start], origin[end - 1] + 1
+            hits.append(Hit(start, end, text[start:end], key, listed))
+        hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+        return hits
+
+    def find(self, text: str) -> list[Hit]:
+        result, reached = [], 0
+        for hit in self.find_all(text):
+            if hit.start >= reached:
+                result.append(hit)
+                reached = hit.end
+        return result
+
+    def ending(self, text: str) -> Optional[Hit]:
+        found = self.ending_all(text)
+        return min(found, key=lambda h: h.start) if found else None
+
+    def ending_all(self, text: str) -> list[Hit]:
+        """Every whole-word hit that ends exactly where `text` ends."""
+        # Only the tail can hold such a hit: read a window a little longer than the longest phrase
+        # (whitespace runs may make it longer in the text), not the whole text.
+        begin = max(0, len(text) - self._reach)
+        if begin > 0:  # the character before the window decides the boundary: keep it, then drop hits on it
+            begin -= 1
+        window = text[begin:]
+        size = len(window)
+        return [Hit(h.start + begin, h.end + begin, h.text, h.phrase, h.values) for h in self.find_all(window)
+                if h.end == size and (begin == 0 or h.start > 0)]
+
+    def opening(self, text: str) -> Optional[Hit]:
+        window = text[:self._reach + 1]
+        found = [h for h in self.find_all(window) if h.start == 0 and (len(window) == len(text) or h.end < len(window))]
+        return max(found, key=lambda h: h.end) if found else None
+
+
+def normalize(text: str) -> tuple[str, Optional[list[int]]]:
+    """NFC form of `text`, and where each of its characters came from in `text` (None when the text
+    is already in NFC, the usual case). Offsets found in the normalized text map back through it."""
+    if unicodedata.is_normalized("NFC", text):
+        return text, None
+    parts, origin = [], []
+    start = 0
+    # Normalize one run at a time: a run starts at a character that combines with nothing before it.
+    for index in range(1, len(text) + 1):
+        if index == len(text) or unicodedata.combining(text[index]) == 0:
+            piece = unicodedata.normalize("NFC", text[start:index])
+            parts.append(piece)
+            origin.extend([start] * len(piece))
+            start = index
+    origin.append(len(text))
+    return "".join(parts), origin
