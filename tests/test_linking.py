@@ -229,6 +229,9 @@ DAYS_APART = {  # the chronology's entry, the timeline's item: one event by rule
 }
 
 
+DISAGREE_SQL = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))["databases"]["events"]["queries"]["sources_that_disagree"]["sql"]
+
+
 def test_reports_a_day_or_two_apart_are_one_event_by_rule_with_the_hull_of_their_days(conn):
     for (source, text), (other, other_text, first, last) in DAYS_APART.items():
         event = event_with(conn, source, text)
@@ -240,6 +243,9 @@ def test_reports_a_day_or_two_apart_are_one_event_by_rule_with_the_hull_of_their
         reported = conn.execute("select reported_earliest from event_sources where event_id = ? and source_id = ?",
                                 (event, other)).fetchone()[0]
         assert reported == last, text  # the timeline keeps its own day
+        # and the canned query that lists disagreements shows the event with each source's own day
+        listed = {(r["source_id"], r["own_earliest"]) for r in conn.execute(DISAGREE_SQL) if r["id"] == event}
+        assert listed == {(source, first), (other, last)}, text
 
 
 def test_russias_position_on_taiwan_is_one_event_by_rule(conn):
@@ -457,3 +463,19 @@ def test_a_quotation_runs_on_to_its_close_and_a_relative_clause_tells_of_another
     m = mention("a", 1, "Six frigates, which had just ended the Amberfest regatta, begin a patrol of the coast.", "2019-04-11")
     words = linker.tokens(m, VOCAB)
     assert "patrol" in words and not {"amberfest", "regatta", "end"} & set(words)
+
+
+def test_a_mention_links_to_its_best_pair_among_those_that_could_link():
+    # The same-day tank drill scores higher on date alone but shares too little text to be one event;
+    # it must not keep the naval drill from the next day's report of it.
+    both = (("ruritania", "Ruritanian"), ("freedonia", "Freedonian"))
+    naval = mention("a", 1, "The Ruritanian and Freedonian navies hold a drill near Port Amber, rehearsing mine clearing in shallow water.",
+                    "2019-04-11", actors=both)
+    tanks = mention("b", 1, "The Freedonian army holds a tank drill on the steppe, watched by Ruritanian officers.", "2019-04-11", actors=both)
+    later = mention("b", 2, "The Ruritanian and Freedonian navies end their drill off Port Amber with a parade of minesweepers.",
+                    "2019-04-12", actors=both)
+    scorer = linker.Scorer([naval, tanks, later], VOCAB)
+    assert scorer.score(naval, tanks).score > scorer.score(naval, later).score
+    assert not linker.links_on_merit(scorer.score(naval, tanks)) and linker.links_on_merit(scorer.score(naval, later))
+    clusters = [[m.key for m in c] for c in linker.link_mentions([naval, tanks, later], linker.Curated(), VOCAB).clusters]
+    assert [("a", 1), ("b", 2)] in clusters
