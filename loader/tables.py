@@ -25,13 +25,11 @@ from typing import Optional, Union
 
 import yaml
 
-SQL_TYPES = {str: "text", int: "integer", float: "float"}
-
 
 @dataclass(frozen=True)
 class Column:
     name: str
-    type: Optional[type]  # str, int or float (sqlite-utils: TEXT, INTEGER, FLOAT); None in a view
+    type: Optional[type]  # str, int or float (sqlite-utils: TEXT, INTEGER, REAL); None in a view
     description: str
     not_null: bool = False
 
