@@ -16,12 +16,13 @@ from .enrich.countries import alpha2_codes
 from .enrich.curated_dates import CuratedDates, load_curated_dates
 from .enrich.dates import DocumentDates, back_references, curated_contradictions, date_document, date_events
 from .enrich.events import events_from_clusters
+from .enrich.mentionkeys import MentionIndex, resolve_all
 from .enrich.link import Curated, Scorer, Vocabulary, link_mentions, load_curated_links, same_event_but_the_date, load_vocabulary
 from .enrich.names import report as name_report
 from .enrich.places import Gazetteer, load_places
 from .enrich.statements import StatementFinder, document_window
 from .enrich.taxonomy import FIELDS as TAXONOMY_FIELDS
-from .enrich.taxonomy import Taxonomy, classify, load_taxonomy, unused_overrides
+from .enrich.taxonomy import Taxonomy, classify, load_taxonomy, override_keys
 from .model import Document, InputError, Mention, Problem
 from .parse import parse_document
 from .sources import read_documents
@@ -160,6 +161,12 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     partial = BuildData(documents=documents, events=[], actors=actors.actors, problems=problems, dates=dating)
     if errors:
         return partial, errors
+    # The overrides and places that name mentions ({source, text}) must name at least one each.
+    for problem in resolve_all(MentionIndex(mentions), [*override_keys(taxonomy, str(curated / TAXONOMY_FILE)),
+                                                        *gazetteer.keys(str(curated / PLACES_FILE))]):
+        (errors if problem.severity == "error" else problems).append(problem)
+    if errors:
+        return partial, errors
     # Across documents: link the reports of one event, then give it the bounds its sources allow together.
     formats = {d.info.id: d.info.format for d in documents}
     try:
@@ -184,8 +191,6 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     unmatched = name_report((event_of[mention.key], mention, issue) for mention, issue in name_issues)
     with timings.stage("taxonomy"):
         place_links, classes = describe_events(events, taxonomy, gazetteer)
-    problems.extend(unused_overrides(taxonomy, events, str(curated / TAXONOMY_FILE)))
-    problems.extend(gazetteer.unused(events, str(curated / PLACES_FILE)))
     return BuildData(documents=documents, events=events, actors=actors.actors, problems=problems,
                      links=linked.links, candidates=linked.candidates, statements=statements, dates=dating,
                      unmatched=unmatched, taxonomy=taxonomy, classes=classes, gazetteer=gazetteer,

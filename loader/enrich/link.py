@@ -43,6 +43,7 @@ from typing import Iterable, Optional
 from .. import schemas
 from ..model import InputError, Mention, Problem
 from ..parse.text import Span, sentences
+from .mentionkeys import MentionIndex, MentionKey
 
 LINK_AT = 0.45
 CANDIDATE_AT = 0.30
@@ -235,25 +236,25 @@ def load_curated_links(path: Path) -> Curated:
 
 
 def _resolve(curated: Curated, by_source: dict[str, list[Mention]]) -> tuple[list, list, list[Problem], list[Problem]]:
-    """Turn (source, text) references into mentions; a reference that matches none or several is an error.
-
-    A decision that names a source not loaded (its document missing, under --keep-going) cannot
-    apply: it is left out with a warning, as a curated date for such a source is.
+    """Turn (source, text) references into mentions by the one rule of `mentionkeys`: each must name
+    exactly one mention. A decision that names a source not loaded (its document missing, under
+    --keep-going) cannot apply: it is left out with a warning, as a curated date for such a source is.
     """
     errors, warnings, same, different = [], [], [], []
+    index = MentionIndex(m for mentions in by_source.values() for m in mentions)
     for kind, target in (("same", same), ("different", different)):
         for refs, reason, line in getattr(curated, kind):
-            absent = sorted({source for source, _ in refs if source not in by_source})
+            keys = [MentionKey(source, text) for source, text in refs]
+            absent = sorted({key.source for key in keys if not index.loaded(key)})
             if absent:
                 warnings.append(Problem(curated.path, line, f"'{kind}' decision names {', '.join(map(repr, absent))}, "
                                         "a source not loaded; not used", "warning"))
                 continue
             found = []
-            for source, text in refs:
-                hits = [m for m in by_source.get(source, []) if text in m.excerpt]
-                if len(hits) != 1:
-                    how = "no" if not hits else f"{len(hits)}"
-                    errors.append(Problem(curated.path, line, f"{how} mention of {source!r} contains {text!r}", "error"))
+            for key in keys:
+                hits, problem = index.resolve(key, curated.path, line, f"'{kind}' decision", one=True)
+                if problem is not None:
+                    errors.append(problem)
                 else:
                     found.append(hits[0])
             target.append((found, reason))

@@ -36,6 +36,7 @@ from typing import Optional, get_args
 
 from .. import schemas
 from ..model import Event, InputError, Problem
+from .mentionkeys import MentionKey
 from .phrases import PhraseMatcher
 
 PRECISIONS = set(get_args(schemas.Precision))
@@ -50,14 +51,11 @@ DOMINANT = 10  # a homonym no country decides goes to a city this many times as 
 GEONAMES_MIN_LENGTH = 4  # shorter alternate names are codes and abbreviations ("MOW")
 
 
-@dataclass
-class Curated:
-    source: str
-    text: str
-    why: str
+@dataclass(frozen=True)
+class Curated(MentionKey):
+    """An also_in / not_in entry: the mention it names (by the rule of mentionkeys), and why."""
 
-    def names(self, mention) -> bool:
-        return mention.source_id == self.source and self.text in mention.excerpt
+    why: str = ""
 
 
 @dataclass
@@ -345,12 +343,10 @@ class Gazetteer:
                 f"{city.geonameid}, population {city.population:,}.", route="gazetteer")
         return place
 
-    def unused(self, events: list[Event], path: str) -> list[Problem]:
-        """Warnings for curated also_in / not_in entries that name no mention."""
-        mentions = [m for e in events for m in e.mentions]
-        return [Problem(path, place.line, f"place {place.id!r}: curated entry {c.source!r} {c.text[:60]!r} names no excerpt")
-                for place in self.places.values() for c in [*place.also_in, *place.not_in]
-                if not any(c.names(m) for m in mentions)]
+    def keys(self, path: str):
+        """Each also_in / not_in entry's key, for `mentionkeys.resolve_all`."""
+        return [(c, path, place.line, f"place {place.id!r} {kind}") for place in self.places.values()
+                for kind in ("also_in", "not_in") for c in getattr(place, kind)]
 
 
 def _involved(candidates: list[City], codes: set[str]) -> list[City]:

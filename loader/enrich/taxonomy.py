@@ -14,6 +14,7 @@ from typing import Iterable, Optional, get_args
 
 from .. import schemas
 from ..model import Event, InputError, Problem
+from .mentionkeys import MentionKey
 
 FIELDS = ("cameo", "format", "forum")
 FORMATS = set(get_args(schemas.Format))
@@ -55,14 +56,13 @@ class Rule:
 
 @dataclass
 class Override:
-    source: str
-    text: str
+    key: MentionKey  # the mention it names, by the rule of mentionkeys
     values: dict[str, Optional[str]]
     why: str
     line: Optional[int] = None
 
     def matches(self, event: Event) -> bool:
-        return any(m.source_id == self.source and self.text in m.excerpt for m in event.mentions)
+        return any(self.key.names(m) for m in event.mentions)
 
 
 @dataclass
@@ -123,7 +123,7 @@ def load_taxonomy(path: Path) -> Taxonomy:
         if values.get("cameo") is not None and values["cameo"] not in roots:
             error(("overrides", index, "cameo"), f"override sets unknown CAMEO root {values['cameo']!r}")
             continue
-        overrides.append(Override(entry.source, entry.text, values, entry.why, marks.line(("overrides", index))))
+        overrides.append(Override(MentionKey(entry.source, entry.text), values, entry.why, marks.line(("overrides", index))))
     if errors:
         raise InputError(errors)
     return Taxonomy(roots, rules, overrides)
@@ -163,7 +163,6 @@ def _show(section: str, value: Optional[str], taxonomy: Taxonomy) -> str:
     return value
 
 
-def unused_overrides(taxonomy: Taxonomy, events: list[Event], path: str) -> list[Problem]:
-    """A warning for each override that names no event (its text or source changed)."""
-    return [Problem(path, o.line, f"override for {o.source!r} {o.text[:60]!r} matches no event; it was not applied")
-            for o in taxonomy.overrides if not any(o.matches(e) for e in events)]
+def override_keys(taxonomy: Taxonomy, path: str):
+    """Each override's key, for `mentionkeys.resolve_all`: an override that names no mention is an error."""
+    return [(o.key, path, o.line, "override") for o in taxonomy.overrides]
