@@ -92,17 +92,15 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     name_issues: list = []  # (mention, NameIssue) for the unmatched-names report
     problems: list[Problem] = []
     errors: list[Problem] = []
-    actors = _curated(errors, curated / ACTORS_FILE, load_actors, ActorDictionary({}, {}, None), "the actors")
-    decisions = _curated(errors, curated / LINKS_FILE, load_curated_links, Curated(), "the link decisions")
-    vocabulary = _curated(errors, curated / VOCABULARY_FILE, load_vocabulary, Vocabulary(), "the linking vocabulary")
-    curated_dates = _curated(errors, curated / DATES_FILE, load_curated_dates, CuratedDates(str(curated / DATES_FILE)),
-                             "the curated dates")
-    taxonomy = _curated(errors, curated / TAXONOMY_FILE, load_taxonomy,
-                        Taxonomy({}, {f: [] for f in TAXONOMY_FIELDS}, []), "the taxonomy")
-    gazetteer = _curated(errors, curated / PLACES_FILE, load_places, Gazetteer({}), "the gazetteer")
+    actors = _curated(errors, curated / ACTORS_FILE, load_actors, ActorDictionary({}, {}, None))
+    decisions = _curated(errors, curated / LINKS_FILE, load_curated_links, Curated())
+    vocabulary = _curated(errors, curated / VOCABULARY_FILE, load_vocabulary, Vocabulary())
+    curated_dates = _curated(errors, curated / DATES_FILE, load_curated_dates, CuratedDates(str(curated / DATES_FILE)))
+    taxonomy = _curated(errors, curated / TAXONOMY_FILE, load_taxonomy, Taxonomy({}, {f: [] for f in TAXONOMY_FIELDS}, []))
+    gazetteer = _curated(errors, curated / PLACES_FILE, load_places, Gazetteer({}))
     gazetteer.country_codes = alpha2_codes(actors.actors)  # homonyms go to a country the event involves
     metadata_path = seeds.parent / METADATA_FILE
-    metadata = _curated(errors, metadata_path, load_yaml, None, "the site metadata") if metadata_path.exists() else None
+    metadata = _curated(errors, metadata_path, load_yaml, None) if metadata_path.exists() else None
     dating: list[DocumentDates] = []
 
     def fail(problem: Problem) -> None:
@@ -295,7 +293,7 @@ def describe_events(events: list, taxonomy, gazetteer) -> tuple[list, dict]:
     return place_links, classes
 
 
-def _curated(errors: list[Problem], path: Path, load, empty, what: str):
+def _curated(errors: list[Problem], path: Path, load, empty):
     """Load one curated file; its problems become errors (with the rest) instead of stopping here."""
     try:
         return load(path)

@@ -22,6 +22,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, Optional, TypeVar, Union, get_args
 
+from pydantic.fields import FieldInfo
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError,
                       field_validator)
 
@@ -41,7 +42,7 @@ def _nonblank(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_nonblank)]
-Words = list[Text]
+Words = Annotated[list[Text], Field(description="a list of words")]
 
 
 def _iso_day(value: Any) -> str:
@@ -205,7 +206,8 @@ def _alpha3(code: str) -> str:
     return code
 
 
-Demonyms = dict[Annotated[str, AfterValidator(_alpha3)], Words]
+Demonyms = Annotated[dict[Annotated[str, AfterValidator(_alpha3)], Words],
+                    Field(description="ISO 3166-1 alpha-3 code -> a list of demonyms")]
 
 
 # --- curated/places.yml ------------------------------------------------------------------------------------
@@ -234,7 +236,8 @@ Places = list[Place]
 
 # --- curated/taxonomy.yml ----------------------------------------------------------------------------------
 
-CameoCode = Annotated[str, Field(pattern=r"^\d{2}$", description='a quoted two-digit string such as "04"')]
+CAMEO_CODE = 'a CAMEO root code, a quoted two-digit string such as "04"'
+CameoCode = Annotated[str, Field(pattern=r"^\d{2}$", description=CAMEO_CODE)]
 Format = Literal["in person", "video", "phone", "written"]
 
 
@@ -244,7 +247,7 @@ class Root(Entry):
 
 
 class When(Entry):
-    cameo: Optional[CameoCode] = None
+    cameo: Optional[CameoCode] = Field(None, description=CAMEO_CODE)
     place_precision: Optional[list[Precision]] = Field(None, description="a list of precisions")
 
 
@@ -270,7 +273,7 @@ class ForumRule(Rule):
 
 class Override(MentionKey):
     why: Text
-    cameo: Optional[CameoCode] = None
+    cameo: Optional[CameoCode] = Field(None, description=CAMEO_CODE + "; null leaves it empty")
     format: Optional[Format] = None
     forum: Optional[Text] = None
 
@@ -370,7 +373,8 @@ def read(path: Path, schema: type[T], empty: Any = None) -> tuple[T, Marks]:
 
 def _message(error: dict, schema) -> str:
     loc = tuple(error["loc"])
-    where = _path(loc)
+    # An entry of a file that is a list is named by its line alone.
+    where = _path(loc[1:] if _is_list(schema) and loc and isinstance(loc[0], int) else loc)
     what = error["msg"]
     if error["type"] == "missing":
         what = "required, but missing"
@@ -385,7 +389,8 @@ def _message(error: dict, schema) -> str:
         what = EXPECTED[error["type"]]
     else:
         what = re.sub(r"^Input should be (?:a valid )?", "expected ", what)
-    got = "" if error["type"] in ("missing", "extra_forbidden") else f", got {_shown(error.get('input'))}"
+    got = "" if error["type"] in ("missing", "extra_forbidden") or error["type"].startswith("value_error") \
+        else f", got {_shown(error.get('input'))}"
     expected = _description(schema, loc)
     return f"{where or 'the file'}: {what}{got}" + (f" ({expected})" if expected else "")
 
@@ -393,6 +398,10 @@ def _message(error: dict, schema) -> str:
 EXPECTED = {"list_type": "expected a list", "string_type": "expected text", "int_type": "expected a whole number",
             "float_type": "expected a number", "bool_type": "expected true or false",
             "date_type": "expected a date, YYYY-MM-DD"}
+
+
+def _is_list(schema) -> bool:
+    return getattr(schema, "__origin__", None) is list
 
 
 def _path(loc: tuple) -> str:
@@ -436,7 +445,8 @@ def _models_in(annotation) -> list[type[BaseModel]]:
 
 def _walk(schema, loc: tuple):
     """(the model reached, the description of the deepest field passed) along `loc`."""
-    models, description = _models_in(schema), None
+    models = _models_in(schema)
+    description = next((m.description for m in getattr(schema, "__metadata__", ()) if isinstance(m, FieldInfo)), None)
     for step in loc:
         model = next((m for m in models if isinstance(step, str) and step in _by_name(m)), None)
         if model is None:
