@@ -2,8 +2,8 @@
 
 Each file has one model here; `read(path, Model)` parses the file through the one YAML reader
 (`yamlfiles`, which refuses aliases and keeps the parser's line marks) and checks it against the model.
-A value of the wrong shape fails with FILE:LINE (the line of the value itself, from the marks) and
-what was expected:
+A value of the wrong shape fails with FILE:LINE (the line of its key or list item, from the marks)
+and what was expected:
 
     curated/linking.yml:9: error: kinds.patrol: expected a list, got the text 'patrol' (kinds: ...)
 
@@ -360,14 +360,14 @@ def read(path: Path, schema: type[T], empty: Any = None) -> tuple[T, Marks]:
     """Parse `path` and check it against `schema` (a model, or a list or mapping of models).
 
     An empty file is `empty` (checked like the rest). Raises InputError with one Problem per wrong
-    value, each at the value's line, saying what was expected."""
+    value, each at its line (its key's, or its list item's), saying what was expected."""
     data, marks = load_marked(path)
     if data is None:
         data = empty
     try:
         return TypeAdapter(schema).validate_python(data), marks
     except ValidationError as error:
-        raise InputError([Problem(str(path), marks.line(tuple(e["loc"])), _message(e, schema), "error")
+        raise InputError([Problem(str(path), marks.line(tuple(e["loc"]), key=True), _message(e, schema), "error")
                           for e in error.errors()]) from None
 
 
