@@ -5,7 +5,7 @@ Each file has one model here; `read(path, Model)` parses the file through the on
 A value of the wrong shape fails with FILE:LINE (the line of its key or list item, from the marks)
 and what was expected:
 
-    curated/linking.yml:9: error: kinds.patrol: expected a list, got the text 'patrol' (kinds: ...)
+    curated/linking.yml:9: error: kinds.patrol: expected a list, got the text 'patrol' (a kind's name -> ...)
 
 The models say what each file may hold: which fields, of which types, which are required, which
 values are allowed. Unknown fields and sections are errors, so a misspelt key is caught. What needs
