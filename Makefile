@@ -16,7 +16,7 @@ CONCURRENCY ?= 16,64
 
 SOURCES := $(wildcard seeds/*) $(wildcard curated/*.yml) $(shell find loader -name '*.py') metadata.yml
 
-.PHONY: install db serve settings test validate loadtest clean bench bench-smoke bench-profile
+.PHONY: install db serve settings test validate check docs loadtest clean bench bench-smoke bench-profile
 
 install: $(VENV)/.installed
 
@@ -47,6 +47,21 @@ settings:
 ## Check seeds/ and curated/ as a build would, without writing a database
 validate: $(VENV)/.installed
 	$(BIN)/python -m loader validate --seeds seeds --curated curated
+
+# Files with a part written from loader/tables.py by cog (the table declarations).
+COGGED := metadata.yml README.md
+
+## Lint (ruff), the generated docs in step with loader/tables.py (cog --check), and seeds/ and curated/ valid.
+## Formatting is checked only on the files written in ruff's format; the rest is linted, not reformatted.
+check: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check loader/tables.py loader/enrich/participants.py
+	$(BIN)/cog --check $(COGGED)
+	$(BIN)/python -m loader validate --seeds seeds --curated curated
+
+## Rewrite what loader/tables.py declares into metadata.yml (tables) and README.md (the table of tables)
+docs: $(VENV)/.installed
+	$(BIN)/cog -r $(COGGED)
 
 ## Bounded load on loopback: starts `datasette serve --immutable $(DB)` (settings.json), stops it after.
 ## Point DB at another database (e.g. the 1M-event benchmark site) with `make loadtest DB=...`.

@@ -194,7 +194,7 @@ class Site:
                 return self
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 if self.process.poll() is not None:
-                    raise SystemExit(f"datasette exited; see {self.log.name}")
+                    raise SystemExit(f"datasette exited; see {self.log.name}") from None
                 time.sleep(0.2)
         raise SystemExit("datasette did not start in 120 s")
 

@@ -16,12 +16,13 @@ from .enrich.countries import alpha2_codes
 from .enrich.curated_dates import CuratedDates, load_curated_dates
 from .enrich.dates import DocumentDates, back_references, curated_contradictions, date_document, date_events
 from .enrich.events import events_from_clusters
+from .enrich.mentionkeys import MentionIndex, resolve_all
 from .enrich.link import Curated, Scorer, Vocabulary, link_mentions, load_curated_links, same_event_but_the_date, load_vocabulary
 from .enrich.names import report as name_report
 from .enrich.places import Gazetteer, load_places
 from .enrich.statements import StatementFinder, document_window
 from .enrich.taxonomy import FIELDS as TAXONOMY_FIELDS
-from .enrich.taxonomy import Taxonomy, classify, load_taxonomy, unused_overrides
+from .enrich.taxonomy import Taxonomy, classify, load_taxonomy, override_keys
 from .model import Document, InputError, Mention, Problem
 from .parse import parse_document
 from .sources import read_documents
@@ -91,17 +92,15 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     name_issues: list = []  # (mention, NameIssue) for the unmatched-names report
     problems: list[Problem] = []
     errors: list[Problem] = []
-    actors = _curated(errors, curated / ACTORS_FILE, load_actors, ActorDictionary({}, {}, None), "the actors")
-    decisions = _curated(errors, curated / LINKS_FILE, load_curated_links, Curated(), "the link decisions")
-    vocabulary = _curated(errors, curated / VOCABULARY_FILE, load_vocabulary, Vocabulary(), "the linking vocabulary")
-    curated_dates = _curated(errors, curated / DATES_FILE, load_curated_dates, CuratedDates(str(curated / DATES_FILE)),
-                             "the curated dates")
-    taxonomy = _curated(errors, curated / TAXONOMY_FILE, load_taxonomy,
-                        Taxonomy({}, {f: [] for f in TAXONOMY_FIELDS}, []), "the taxonomy")
-    gazetteer = _curated(errors, curated / PLACES_FILE, load_places, Gazetteer({}), "the gazetteer")
+    actors = _curated(errors, curated / ACTORS_FILE, load_actors, ActorDictionary({}, {}, None))
+    decisions = _curated(errors, curated / LINKS_FILE, load_curated_links, Curated())
+    vocabulary = _curated(errors, curated / VOCABULARY_FILE, load_vocabulary, Vocabulary())
+    curated_dates = _curated(errors, curated / DATES_FILE, load_curated_dates, CuratedDates(str(curated / DATES_FILE)))
+    taxonomy = _curated(errors, curated / TAXONOMY_FILE, load_taxonomy, Taxonomy({}, {f: [] for f in TAXONOMY_FIELDS}, []))
+    gazetteer = _curated(errors, curated / PLACES_FILE, load_places, Gazetteer({}))
     gazetteer.country_codes = alpha2_codes(actors.actors)  # homonyms go to a country the event involves
     metadata_path = seeds.parent / METADATA_FILE
-    metadata = _curated(errors, metadata_path, load_yaml, None, "the site metadata") if metadata_path.exists() else None
+    metadata = _curated(errors, metadata_path, load_yaml, None) if metadata_path.exists() else None
     dating: list[DocumentDates] = []
 
     def fail(problem: Problem) -> None:
@@ -160,6 +159,12 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     partial = BuildData(documents=documents, events=[], actors=actors.actors, problems=problems, dates=dating)
     if errors:
         return partial, errors
+    # The overrides and places that name mentions ({source, text}) must name at least one each.
+    for problem in resolve_all(MentionIndex(mentions), [*override_keys(taxonomy, str(curated / TAXONOMY_FILE)),
+                                                        *gazetteer.keys(str(curated / PLACES_FILE))]):
+        (errors if problem.severity == "error" else problems).append(problem)
+    if errors:
+        return partial, errors
     # Across documents: link the reports of one event, then give it the bounds its sources allow together.
     formats = {d.info.id: d.info.format for d in documents}
     try:
@@ -185,8 +190,6 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     unmatched = name_report((event_of[mention.key], mention, issue) for mention, issue in name_issues)
     with timings.stage("taxonomy"):
         place_links, classes = describe_events(events, taxonomy, gazetteer)
-    problems.extend(unused_overrides(taxonomy, events, str(curated / TAXONOMY_FILE)))
-    problems.extend(gazetteer.unused(events, str(curated / PLACES_FILE)))
     return BuildData(documents=documents, events=events, actors=actors.actors, problems=problems,
                      links=linked.links, candidates=linked.candidates, statements=statements, dates=dating,
                      unmatched=unmatched, taxonomy=taxonomy, classes=classes, gazetteer=gazetteer,
@@ -291,14 +294,12 @@ def describe_events(events: list, taxonomy, gazetteer) -> tuple[list, dict]:
     return place_links, classes
 
 
-def _curated(errors: list[Problem], path: Path, load, empty, what: str):
+def _curated(errors: list[Problem], path: Path, load, empty):
     """Load one curated file; its problems become errors (with the rest) instead of stopping here."""
     try:
         return load(path)
-    except InputError as error:
+    except InputError as error:  # a wrong shape (schemas.py) or an inconsistency, each at its line
         errors.extend(error.problems)
-    except (TypeError, ValueError, AttributeError) as error:  # a value of a type the file's checks missed
-        errors.append(Problem(str(path), None, f"cannot read {what}: {type(error).__name__}: {error} (a field of the wrong type?)", "error"))
     return empty
 
 

@@ -1,4 +1,4 @@
-"""Write: the one module that owns the database schema and touches SQLite.
+"""Write: the one module that touches SQLite; the schema it writes is declared in `loader/tables.py`.
 
 `write_database` builds into a temporary file next to the target and renames it into place only when
 complete, so a failed or killed build leaves an existing database untouched. Rows are inserted first;
@@ -23,206 +23,14 @@ from .enrich.link import PairScore
 from .enrich.places import Gazetteer, PlaceLink
 from .enrich.statements import Statement
 from .enrich.names import UnmatchedName
-from .enrich.roles import STRENGTH
+from .enrich.participants import event_actor_links, event_countries
 from .enrich.taxonomy import Classification, Taxonomy
 from .model import Document, Event, Problem
+from .tables import TABLES, VIEWS, Table
 from .timings import Timings
 
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x43524576  # "CREv": marks a file this loader wrote, the only kind a build replaces
-
-TABLES = {
-    "sources": (
-        {
-            "id": str, "title": str, "publisher": str, "author": str, "url": str, "published": str,
-            "coverage_start": str, "coverage_end": str, "format": str, "file": str, "sha256": str,
-            "registered": int, "event_count": int, "rights": str, "notes": str, "text": str,
-        },
-        {"pk": "id"},
-    ),
-    # The CAMEO root codes (curated/taxonomy.yml): events.cameo_root points here, so facets show labels.
-    "cameo_roots": (
-        {"code": str, "label": str, "description": str, "event_count": int},
-        {"pk": "code"},
-    ),
-    "events": (
-        {
-            "id": str, "summary": str, "date_earliest": str, "date_latest": str, "date_end": str,
-            "date_precision": str, "date_method": str, "date_evidence": str, "date_conflict": int, "month": str,
-            "category": str, "categories": str, "source_count": int, "first_source": str,
-            "first_position": int, "description": str,
-            # The site issue: taxonomy (curated/taxonomy.yml) and places (curated/places.yml).
-            "cameo_root": str, "format": str, "forum": str, "taxonomy_evidence": str, "place_count": int,
-            # How the summary was made from the excerpt (loader/enrich/events.py): excerpt or derived.
-            "summary_method": str, "summary_evidence": str,
-        },
-        {"pk": "id", "foreign_keys": [("first_source", "sources", "id"), ("cameo_root", "cameo_roots", "code")]},
-    ),
-    "actors": (
-        {"id": str, "name": str, "type": str, "country": str, "titles": str, "aliases": str,
-         "wikidata": str, "event_count": int, "notes": str, "short_names": str, "cues": str, "iso3": str},
-        {"pk": "id", "foreign_keys": [("country", "actors", "id")]},
-    ),
-    "event_sources": (
-        {
-            "event_id": str, "source_id": str, "position": int, "excerpt": str, "start_offset": int,
-            "end_offset": int, "line": int, "reported_date": str, "reported_earliest": str,
-            "reported_latest": str, "link_method": str, "link_score": float,
-            # A back-reference (a dated earlier event read inside an entry): the position of that entry.
-            "reference_of": int,
-            # The report's own bounds before any cross-source hull (enrich.dates.own_bounds): what its
-            # document (with curation) gives it, and how.
-            "own_earliest": str, "own_latest": str, "own_end": str, "own_method": str, "own_evidence": str, "own_role": str,
-        },
-        {"pk": ("source_id", "position"),
-         "foreign_keys": [("event_id", "events", "id"), ("source_id", "sources", "id")]},
-    ),
-    "event_actors": (
-        {"event_id": str, "actor_id": str, "role": str, "source_id": str, "start_offset": int,
-         "end_offset": int, "matched_text": str, "match_count": int, "actor_type": str, "role_evidence": str,
-         "link_method": str, "link_evidence": str, "via_actor_id": str},
-        {"pk": ("event_id", "actor_id"),
-         "foreign_keys": [("event_id", "events", "id"), ("actor_id", "actors", "id"), ("source_id", "sources", "id"),
-                          ("via_actor_id", "actors", "id")]},
-    ),
-    "unmatched_names": (
-        {"name": str, "kind": str, "reason": str, "candidates": str, "event_count": int, "count": int,
-         "example_event_id": str, "example_source_id": str, "example_line": int, "example_excerpt": str},
-        {"pk": ("name", "kind"),
-         "foreign_keys": [("example_event_id", "events", "id"), ("example_source_id", "sources", "id")]},
-    ),
-    "event_links": (
-        {"id": int, "event_id": str, "source_a": str, "position_a": int, "source_b": str, "position_b": int,
-         "method": str, "score": float, "text_score": float, "date_score": float, "actor_score": float,
-         "kind_score": float, "reason": str, "place_score": float, "names_score": float},
-        {"pk": "id", "foreign_keys": [("event_id", "events", "id"), ("source_a", "sources", "id"),
-                                     ("source_b", "sources", "id")]},
-    ),
-    "link_candidates": (
-        {"id": int, "source_a": str, "position_a": int, "event_a": str, "excerpt_a": str,
-         "source_b": str, "position_b": int, "event_b": str, "excerpt_b": str, "score": float,
-         "text_score": float, "date_score": float, "actor_score": float, "kind_score": float, "reason": str,
-         "place_score": float, "names_score": float},
-        {"pk": "id", "foreign_keys": [("source_a", "sources", "id"), ("source_b", "sources", "id"),
-                                     ("event_a", "events", "id"), ("event_b", "events", "id")]},
-    ),
-    "statements": (
-        {"id": str, "source_id": str, "position": int, "speaker_id": str, "speaker_text": str, "kind": str,
-         "text": str, "date_earliest": str, "date_latest": str, "date_method": str, "date_evidence": str,
-         "event_id": str, "start_offset": int, "end_offset": int, "line": int},
-        {"pk": "id", "foreign_keys": [("source_id", "sources", "id"), ("speaker_id", "actors", "id"),
-                                     ("event_id", "events", "id")]},
-    ),
-    "build_problems": (
-        {"id": int, "file": str, "line": int, "severity": str, "message": str},
-        {"pk": "id"},
-    ),
-    "places": (
-        {"id": str, "name": str, "country": str, "latitude": float, "longitude": float, "precision": str,
-         "aliases": str, "evidence": str, "event_count": int, "route": str},
-        {"pk": "id"},
-    ),
-    "event_places": (
-        {"event_id": str, "place_id": str, "source_id": str, "start_offset": int, "end_offset": int,
-         "matched_text": str, "match_count": int, "method": str, "evidence": str, "route": str},
-        {"pk": ("event_id", "place_id"),
-         "foreign_keys": [("event_id", "events", "id"), ("place_id", "places", "id"), ("source_id", "sources", "id")]},
-    ),
-    # States taking part in an event: a state actor itself, or the country of a person or body.
-    "event_countries": (
-        {"event_id": str, "country_id": str, "via": str},
-        {"pk": ("event_id", "country_id"),
-         "foreign_keys": [("event_id", "events", "id"), ("country_id", "actors", "id")]},
-    ),
-    # metadata.yml as JSON, so that `datasette serve events.db` describes itself (loader/site plugin).
-    "_metadata": (
-        {"key": str, "value": str},
-        {"pk": "key"},
-    ),
-}
-
-NOT_NULL = {
-    "sources": {"file", "sha256", "text", "format"},
-    "events": {"summary", "date_method"},
-    "event_sources": {"excerpt", "start_offset", "end_offset"},
-    "actors": {"name", "type"},
-}
-
-INDEXES = {
-    # (date_earliest, id): Datasette 0.65 pages the events table (sorted by date_earliest) with an `id`
-    # tie-break on later pages but not on the first, so ties must come out in id order: this index
-    # gives them that order and serves date range queries too.
-    "events": [["date_earliest", "id"], ["date_latest"], ["month"], ["category"], ["date_method"], ["date_conflict"],
-               ["date_precision"], ["source_count"], ["first_source"]],
-    "event_sources": [["event_id"]],
-    "event_links": [["event_id"]],
-    "link_candidates": [["score"]],
-    "statements": [["speaker_id"], ["event_id"], ["source_id"], ["date_earliest", "date_latest"]],
-    "event_actors": [["actor_id", "role"], ["role"], ["actor_type", "actor_id"], ["link_method"]],
-    "actors": [["type"], ["country"], ["name"]],
-    "unmatched_names": [["kind"]],
-    "event_places": [["place_id"]],
-    "event_countries": [["country_id"]],
-}
-# Behind the site's facets (metadata.yml): one index per faceted column.
-INDEXES["events"] += [["cameo_root"], ["format"], ["forum"], ["place_count"]]
-INDEXES["event_sources"] += [["link_method"]]
-INDEXES["event_links"] += [["method"]]
-INDEXES["statements"] += [["kind"]]
-INDEXES["event_places"] += [["method"]]
-
-FTS = {
-    "events": ["summary", "description"],
-    "sources": ["title", "text"],
-    "statements": ["text", "speaker_text"],
-}
-
-VIEWS = {
-    "timeline": """
-        select
-          events.date_earliest,
-          events.date_latest,
-          events.date_end,
-          events.date_precision,
-          events.category,
-          events.summary,
-          (select group_concat(source_id, ', ') from
-             (select distinct source_id from event_sources where event_sources.event_id = events.id order by source_id)
-          ) as sources,
-          events.id as event_id
-        from events
-        order by events.date_earliest, events.date_latest, events.first_source, events.first_position
-    """,
-    # The map: datasette-cluster-map draws rows with latitude/longitude and shows `popup` on a click.
-    # The popup's link is relative ("events/<id>"), so it works whatever the database is called.
-    "event_map": """
-        select
-          events.id as event_id,
-          events.date_earliest,
-          events.date_latest,
-          events.summary,
-          events.cameo_root,
-          events.cameo_root || ' ' || cameo_roots.label as kind,
-          events.forum,
-          places.name as place,
-          places.precision,
-          places.latitude,
-          places.longitude,
-          json_object(
-            'title', places.name || ' · ' || case when events.date_earliest = events.date_latest
-                       then events.date_earliest
-                       else coalesce(events.date_earliest, '?') || ' to ' || coalesce(events.date_latest, '?') end,
-            'description', events.summary,
-            'link', 'events/' || events.id
-          ) as popup
-        from event_places
-        join events on events.id = event_places.event_id
-        join places on places.id = event_places.place_id
-        left join cameo_roots on cameo_roots.code = events.cameo_root
-        order by events.date_earliest, events.id, places.name
-    """,
-}
-
 
 @dataclass
 class BuildData:
@@ -247,19 +55,24 @@ class BuildData:
 def ensure_db_shape(db: sqlite_utils.Database, timings: Optional[Timings] = None) -> None:
     """Create tables (if missing), then indexes, full-text search and views: the one place for all of it."""
     timings = timings or Timings()
-    for name, (columns, options) in TABLES.items():
-        if not db[name].exists():
-            db[name].create(columns, not_null=NOT_NULL.get(name), **options)
+    for table in TABLES:
+        if not db[table.name].exists():
+            create_table(db, table)
     with timings.stage("indexes"):
-        for name, indexes in INDEXES.items():
-            for columns in indexes:
-                db[name].create_index(columns, if_not_exists=True)
+        for table in TABLES:
+            for columns in table.index_list():
+                db[table.name].create_index(columns, if_not_exists=True)
     with timings.stage("fts"):
-        for name, columns in FTS.items():
-            if not db[f"{name}_fts"].exists():
-                db[name].enable_fts(columns, fts_version="FTS5", tokenize="porter", create_triggers=False)
-    for name, sql in VIEWS.items():
-        db.create_view(name, sql.strip(), replace=True)
+        for table in sorted((t for t in TABLES if t.fts), key=lambda t: t.name):
+            if not db[f"{table.name}_fts"].exists():
+                db[table.name].enable_fts(list(table.fts), fts_version="FTS5", tokenize="porter",
+                                          create_triggers=False)
+    for view in VIEWS:
+        db.create_view(view.name, view.sql.strip(), replace=True)
+
+
+def create_table(db: sqlite_utils.Database, table: Table) -> None:
+    db[table.name].create(table.column_types(), not_null=table.not_null() or None, **table.create_options())
 
 
 def source_rows(documents: list[Document], counts: dict[str, int]) -> Iterable[dict]:
@@ -358,24 +171,14 @@ def candidate_rows(candidates: list[PairScore], event_of: dict[tuple, str]) -> I
 
 
 def event_actor_rows(events: list[Event], actors: dict[str, Actor]) -> Iterable[dict]:
-    """One row per actor of an event. Of the actor's links (each name in each excerpt, and the
-    countries implied by persons and bodies), the row keeps the strongest role; at equal role, a
-    name in the text before an implied link, then the first in the text."""
+    """One row per actor of an event: the link enrich.participants chose among the actor's links."""
     for event in events:
-        best: dict[str, tuple] = {}
-        counts: dict[str, int] = {}
-        for order, (mention, match) in enumerate(event.actors):
-            if match.method != "country-of":
-                counts[match.actor_id] = counts.get(match.actor_id, 0) + 1
-            key = (STRENGTH.get(match.role, len(STRENGTH)), match.method == "country-of", order)
-            if match.actor_id not in best or key < best[match.actor_id][0]:
-                best[match.actor_id] = (key, mention, match)
-        for actor_id, (_, mention, match) in sorted(best.items(), key=lambda item: item[1][0][2]):
+        for mention, match, count in event_actor_links(event):
             yield {
-                "event_id": event.id, "actor_id": actor_id, "role": match.role,
+                "event_id": event.id, "actor_id": match.actor_id, "role": match.role,
                 "source_id": mention.source_id, "start_offset": match.start, "end_offset": match.end,
-                "matched_text": match.matched, "match_count": counts.get(actor_id, 0),
-                "actor_type": actors[actor_id].type if actor_id in actors else None,
+                "matched_text": match.matched, "match_count": count,
+                "actor_type": actors[match.actor_id].type if match.actor_id in actors else None,
                 "role_evidence": match.role_evidence, "link_method": match.method,
                 "link_evidence": match.evidence, "via_actor_id": match.via,
             }
@@ -430,7 +233,7 @@ def write_rows(db: sqlite_utils.Database, data: BuildData) -> None:
         db["statements"].insert_all(statement_rows(data.statements))
         db["event_actors"].insert_all(links)
         db["unmatched_names"].insert_all(unmatched_rows(data.unmatched))
-        write_site_rows(db, data)
+        write_site_rows(db, data, links)
         db["build_problems"].insert_all(
             {"file": p.file, "line": p.line, "severity": p.severity, "message": p.message} for p in data.problems
         )
@@ -457,7 +260,7 @@ def with_site_columns(rows: Iterable[dict], data: BuildData) -> Iterable[dict]:
                "taxonomy_evidence": found.evidence_text, "place_count": places.get(row["id"], 0)}
 
 
-def write_site_rows(db: sqlite_utils.Database, data: BuildData) -> None:
+def write_site_rows(db: sqlite_utils.Database, data: BuildData, links: list[dict]) -> None:
     """Places and their links, the countries taking part in each event, and the embedded metadata."""
     counts: dict[str, int] = {}
     for link in data.place_links:
@@ -475,20 +278,7 @@ def write_site_rows(db: sqlite_utils.Database, data: BuildData) -> None:
          "match_count": link.match_count, "method": link.method, "evidence": link.evidence, "route": link.route}
         for link in sorted(data.place_links, key=lambda link: (link.event_id, link.place_id))
     )
-    db.execute("""
-        insert into event_countries (event_id, country_id, via)
-        select event_actors.event_id,
-               case when actors.type = 'state' then actors.id else actors.country end as country_id,
-               group_concat(event_actors.actor_id, ', ') as via
-        from (select * from event_actors order by event_id, actor_id) as event_actors
-        join actors on actors.id = event_actors.actor_id
-        -- Countries take part through participants only: a state or the country of a person or body
-        -- that acts in the event, never a medium's country, a place (role location) or a mention.
-        where (actors.type = 'state' or (actors.type != 'media' and actors.country is not null))
-          and event_actors.role not in ('location', 'mentioned')
-        group by 1, 2
-        order by 1, 2
-    """)
+    db["event_countries"].insert_all(event_countries(links, data.actors))
     if data.metadata is not None:
         db["_metadata"].insert({"key": "metadata", "value": json.dumps(data.metadata, ensure_ascii=False, sort_keys=True)})
 
@@ -508,8 +298,8 @@ def write_database(path: Path, data: BuildData, timings: Optional[Timings] = Non
         db.conn.execute("pragma journal_mode = off")
         db.conn.execute("pragma synchronous = off")
         with timings.stage("write"):
-            for name, (columns, options) in TABLES.items():
-                db[name].create(columns, not_null=NOT_NULL.get(name), **options)
+            for table in TABLES:
+                create_table(db, table)
             write_rows(db, data)
         ensure_db_shape(db, timings)
         db.conn.execute(f"pragma user_version = {SCHEMA_VERSION}")

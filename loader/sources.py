@@ -5,85 +5,39 @@ gives what it can, and a warning says it lacks bibliographic data.
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 from pathlib import Path
 from typing import Iterator
 
+from . import schemas
 from .model import Document, InputError, Problem, SourceInfo
-from .parse import FORMATS, detect_format
+from .parse import detect_format
 from .parse.text import line_of_byte, normalize
-from .yamlfiles import load_list
 
 REGISTRY = "sources.yml"
 DOCUMENT_SUFFIXES = {".txt", ".text", ".md"}
-FIELDS = {"id", "file", "title", "publisher", "author", "url", "published", "coverage_start",
-          "coverage_end", "format", "rights", "notes"}
-PARTIAL_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
-DATE_FIELDS = ("published", "coverage_start", "coverage_end")
 CONTROL = re.compile(r"[\x01-\x08\x0e-\x1f\x7f]")  # C0 controls but tab, line ends, vertical tab and form feed; DEL
-
-
-def _iso(value) -> str | None:
-    """YAML reads 2021-12-17 as a date and 2022 as an int; keep all of them as ISO text."""
-    if value is None:
-        return None
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def _real_date(value: str) -> bool:
-    """True for a day, month or year that exists in the calendar (not 2021-02-30, 2021-13 or 0000)."""
-    try:
-        dt.date.fromisoformat((value + "-01-01")[:10])
-    except ValueError:
-        return False
-    return True
 
 
 def read_registry(seeds: Path) -> tuple[dict[str, SourceInfo], list[Problem]]:
     """SourceInfo per file name, from seeds/sources.yml (empty when there is none).
 
-    A malformed registry raises InputError. A listed file that is missing or not a document is
-    returned as an error Problem with the entry's line, so the build can report it with the others.
+    A malformed registry raises InputError (its shape is `schemas.Source`). A listed file that is
+    missing or not a document is returned as an error Problem with the entry's line, so the build can
+    report it with the others.
     """
     path = seeds / REGISTRY
     if not path.exists():
         return {}, [Problem(str(path), None, "no sources registry: every document loads without bibliographic data")]
-    data, where = load_list(path)
+    entries, marks = schemas.read(path, schemas.Registry, [])
     errors: list[Problem] = []
     missing: list[Problem] = []
     by_file: dict[str, SourceInfo] = {}
     ids: set[str] = set()
-    for index, entry in enumerate(data):
-        line = where.get(index)
-        if not isinstance(entry, dict) or not entry.get("id") or not entry.get("file"):
-            errors.append(Problem(str(path), line, "each source needs at least an id and a file", "error"))
-            continue
-        unknown = set(entry) - FIELDS
-        if unknown:
-            errors.append(Problem(str(path), line, f"unknown field(s) {sorted(unknown)} in source {entry['id']!r}", "error"))
-        wrong = [k for k in sorted(FIELDS & set(entry)) if isinstance(entry[k], (list, dict)) and k != "notes"]
-        if wrong:
-            errors.append(Problem(str(path), line, f"field(s) {wrong} of source {entry['id']!r} must be single values, "
-                                  "not lists or mappings", "error"))
-            continue
-        if not isinstance(entry.get("notes", {}), (dict, str, type(None))):
-            errors.append(Problem(str(path), line, f"notes of source {entry['id']!r} must be a mapping (field: how it was "
-                                  "established)", "error"))
-            continue
-        info = SourceInfo(**{k: entry[k] for k in FIELDS if k in entry})
-        info.id, info.file = str(info.id), str(info.file)
-        for name in DATE_FIELDS:
-            setattr(info, name, _iso(getattr(info, name)))
-            value = getattr(info, name)
-            if value is not None and not (PARTIAL_DATE.fullmatch(value) and _real_date(value)):
-                errors.append(Problem(str(path), line, f"{name} {value!r} is not a real YYYY, YYYY-MM or YYYY-MM-DD",
-                                      "error"))
-        if info.format is not None and info.format not in FORMATS:
-            errors.append(Problem(str(path), line, f"unknown format {info.format!r} (known: {', '.join(FORMATS)})", "error"))
+    for index, entry in enumerate(entries):
+        line = marks.line((index,))
+        info = SourceInfo(**entry.model_dump(include=entry.model_fields_set))
         if info.id in ids:
             errors.append(Problem(str(path), line, f"source id {info.id!r} is used twice", "error"))
         if info.file in by_file:

@@ -9,6 +9,7 @@ expand to gigabytes ("billion laughs") or refer to themselves, and nesting deepe
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 import yaml
 
@@ -49,8 +50,8 @@ def _timestamp(loader: yaml.SafeLoader, node: yaml.Node):
 CheckedLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
-def _read(path: Path, loader: type[CheckedLoader]) -> tuple[object, dict[int, int]]:
-    """(data, {index: line} of each top-level list item), every problem an InputError at its line."""
+def _read(path: Path, loader: type[CheckedLoader]) -> tuple[object, Optional[yaml.Node]]:
+    """(data, the composed node tree, which keeps the parser's line marks), every problem an InputError at its line."""
     try:
         reader = loader(path.read_bytes().decode("utf-8"))
         try:
@@ -70,10 +71,35 @@ def _read(path: Path, loader: type[CheckedLoader]) -> tuple[object, dict[int, in
         raise InputError([Problem(str(path), None, f"unreadable YAML: {error}", "error")]) from None
     except RecursionError:  # a constructor deeper than the composer allowed: never expected, still not a traceback
         raise InputError([Problem(str(path), None, "malformed YAML: nested too deeply", "error")]) from None
-    lines = {}
-    if isinstance(node, yaml.SequenceNode):
-        lines = {index: item.start_mark.line + 1 for index, item in enumerate(node.value)}
-    return data, lines
+    return data, node
+
+
+class Marks:
+    """Where each value of a parsed file is: the line of the node a path of keys and indexes leads to,
+    from the parser's own marks. A path is what pydantic reports as an error's `loc` ("kinds",
+    "patrol", 2); a step that names nothing in the file (a union member's tag, a missing field) is
+    skipped, so a missing field is reported at the line of the mapping that lacks it."""
+
+    def __init__(self, node: Optional[yaml.Node]):
+        self.node = node
+
+    def line(self, loc: tuple = (), key: bool = False) -> Optional[int]:
+        """Line of the value at `loc` (of its key, with `key`, where the last step is a mapping key)."""
+        if self.node is None:
+            return 1
+        node, key_node = self.node, None
+        for step in loc:
+            if step == "[key]" and key_node is not None:
+                node = key_node
+                continue
+            if isinstance(node, yaml.MappingNode):
+                found = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == str(step)), None)
+                if found is not None:
+                    key_node, node = found
+            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+                node, key_node = node.value[step], None
+        chosen = key_node if key and key_node is not None else node
+        return chosen.start_mark.line + 1
 
 
 def load_yaml(path: Path, loader: type[CheckedLoader] = CheckedLoader):
@@ -81,16 +107,7 @@ def load_yaml(path: Path, loader: type[CheckedLoader] = CheckedLoader):
     return _read(path, loader)[0]
 
 
-def item_lines(path: Path) -> dict[int, int]:
-    """Line number of each top-level list item, by index, from the parser's marks."""
-    return _read(path, CheckedLoader)[1]
-
-
-def load_list(path: Path) -> tuple[list, dict[int, int]]:
-    """A curated file that is a YAML list of mappings, with the line of each item."""
-    data, lines = _read(path, CheckedLoader)
-    if data is None:
-        return [], {}
-    if not isinstance(data, list):
-        raise InputError([Problem(str(path), 1, "this file must be a YAML list of entries", "error")])
-    return data, lines
+def load_marked(path: Path) -> tuple[object, Marks]:
+    """Parse a YAML file, keeping where each value is (`Marks`)."""
+    data, node = _read(path, CheckedLoader)
+    return data, Marks(node)

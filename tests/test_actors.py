@@ -257,7 +257,7 @@ def test_a_not_actor_without_a_reason_fails_the_build_with_file_and_line(curated
     listed.write_text(listed.read_text(encoding="utf-8") + "\n- name: Kazan\n", encoding="utf-8")
     result = run_build(SEEDS, tmp_path / "e.db", curated=curated_copy)
     assert result.exit_code == 1
-    assert f"not_actors.yml:{line}: error: each entry needs exactly a name and a reason" in result.output
+    assert f"not_actors.yml:{line}: error: reason: required, but missing" in result.output
 
 
 # --- The unmatched-names report -----------------------------------------------------------------

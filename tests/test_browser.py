@@ -308,7 +308,7 @@ def test_every_column_is_one_click_away_and_whole_on_the_event_page(site, browse
     assert figures["columns"] == columns_of(conn, "events")
     longest = conn.execute("select id, date_evidence from events order by length(date_evidence) desc").fetchone()
     assert len(longest["date_evidence"]) > SETTINGS["truncate_cells_html"]
-    cells = browser.evaluate(f"""[...document.querySelectorAll("td.col-date_evidence")].map(td => td.textContent)""")
+    cells = browser.evaluate("""[...document.querySelectorAll("td.col-date_evidence")].map(td => td.textContent)""")
     assert max(len(c) for c in cells) == SETTINGS["truncate_cells_html"] + 1  # cut short in the list, with "…"
     browser.open(site + f"/events/events/{longest['id']}")
     text = browser.evaluate("document.body.innerText")

@@ -8,7 +8,7 @@ from conftest import SEEDS, run_build
 def test_timings_print_one_json_line_of_stage_seconds(tmp_path):
     result = run_build(SEEDS, tmp_path / "events.db", "--timings")
     assert result.exit_code == 0, result.output
-    line = next(l for l in result.output.splitlines() if l.startswith("timings: "))
+    line = next(x for x in result.output.splitlines() if x.startswith("timings: "))
     stages = json.loads(line[len("timings: "):])
     assert {"read", "parse", "dates", "actors", "links", "events", "statements", "write", "indexes", "fts",
             "vacuum"} <= set(stages)

@@ -115,7 +115,6 @@ def test_a_curated_decision_naming_no_mention_fails_with_file_and_line(curated_c
 # --- the linker's rules, issue 12 ------------------------------------------------------------------
 
 import dataclasses
-from pathlib import Path
 
 from click.testing import CliRunner
 

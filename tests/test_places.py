@@ -92,11 +92,12 @@ def test_a_place_without_coordinates_fails_the_build_with_its_line(tmp_path, cur
     line = path.read_text(encoding="utf-8").splitlines().index("- id: rome") + 1
     result = run_build(SEEDS, tmp_path / "events.db", curated=curated_copy)
     assert result.exit_code == 1
-    assert f"places.yml:{line}: error: place 'rome' needs a latitude" in result.output
+    assert f"places.yml:{line}: error: latitude: required, but missing (decimal degrees, -90..90)" in result.output
 
 
-def test_a_curated_not_in_exclusion_removes_one_link_and_warns_when_it_names_nothing(tmp_path, curated_copy):
-    """Issue 18: `not_in` drops the link of one mention; an exclusion that names no excerpt is a warning."""
+def test_a_curated_not_in_exclusion_removes_one_link_and_fails_when_it_names_nothing(tmp_path, curated_copy):
+    """Issue 18: `not_in` drops the link of one mention. Issue 16: an exclusion that names no excerpt is an
+    error, as any {source, text} key that names no mention is (enrich/mentionkeys.py)."""
     path = curated_copy / "places.yml"
     text = path.read_text(encoding="utf-8")
     rome = text.index("- id: rome")
@@ -105,14 +106,20 @@ def test_a_curated_not_in_exclusion_removes_one_link_and_warns_when_it_names_not
                  "      why: \"A test exclusion: this meeting is placed by hand elsewhere.\"\n"
                  "    - source: cc-2021-sep-dec\n      text: \"no excerpt says this\"\n"
                  "      why: \"A test exclusion that names nothing.\"")
-    path.write_text(text[:end] + exclusion + text[end:], encoding="utf-8")
+    path.write_text(text[:end] + exclusion.replace("no excerpt says this", "Lavrov and Wang meet in Rome") + text[end:],
+                    encoding="utf-8")
     db = tmp_path / "events.db"
     result = run_build(SEEDS, db, curated=curated_copy)
     assert result.exit_code == 0, result.output
-    assert "place 'rome': curated entry 'cc-2021-sep-dec' 'no excerpt says this' names no excerpt" in result.output
     import sqlite3
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
     rome_event = event_named(conn, "cc-2021-sep-dec", "Lavrov and Wang meet in Rome")
     assert places_of(conn, rome_event["id"]) == set()
     assert conn.execute("select event_count from places where id = 'rome'").fetchone()[0] == 0
+    path.write_text(text[:end] + exclusion + text[end:], encoding="utf-8")
+    result = run_build(SEEDS, tmp_path / "stale.db", curated=curated_copy)
+    assert result.exit_code == 1
+    line = text[:end].count("\n") + 1 - text[rome:end].count("\n")
+    assert (f"places.yml:{line}: error: no mention of 'cc-2021-sep-dec' contains 'no excerpt says this' "
+            "(place 'rome' not_in") in result.output, result.output

@@ -68,7 +68,7 @@ coverage_line = st.builds(lambda a, b: f"Chronology from {a} to {b}",
                           st.sampled_from(["Dec 2021", "Sep 2021", "Mar 2020", "Feb 2024"]))
 chronology_entry = st.tuples(st.one_of(st.just(""), date_label), st.sampled_from([": ", ":", " : ", ":\t"]), body)
 chronology_doc = st.builds(
-    lambda parties, cover, sep, entries: sep.join([p for p in (parties, cover) if p] + [l + c + b for l, c, b in entries]),
+    lambda parties, cover, sep, entries: sep.join([p for p in (parties, cover) if p] + [label + c + b for label, c, b in entries]),
     st.sampled_from(["China - Russia", "", "Japan – Korea"]), coverage_line, blank, st.lists(chronology_entry, max_size=8))
 timeline_item = st.tuples(st.sampled_from(["Political", "Military", "Political/Economic", "Tech", "Energy / Trade"]),
                           date_label, st.sampled_from([", ", " ", ",\u00a0"]), body)

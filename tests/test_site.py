@@ -104,9 +104,21 @@ def test_every_canned_query_answers_ok_with_rows_on_the_bare_command(bare, name)
 @pytest.mark.parametrize("name", list(QUERIES))
 def test_every_canned_query_says_what_it_does_and_what_each_parameter_means(name):
     query = QUERIES[name]
-    assert query.get("title") and query.get("description")
+    assert query.get("title") and (query.get("description_html") or query.get("description"))
+    assert not (query.get("description_html") and query.get("description")), f"{name} is described twice"
     for param in query.get("params", []):
         assert f"<strong>{param}</strong>" in query.get("description_html", ""), (name, param)
+
+
+@pytest.mark.parametrize("site", ["bare", "served"])
+def test_the_database_page_titles_each_query_link_with_its_first_paragraph(site, request):
+    page = request.getfixturevalue(site)("/events").text
+    timeline = re.search(r'<a href="/events/timeline" title="([^"]*)">', page)
+    assert timeline and timeline.group(1) == "Events whose date bounds overlap a period, in date order."
+    forum = re.search(r'<a href="/events/events_by_forum" title="([^"]*)">', page).group(1)
+    assert forum == "Events the sources place in a multilateral forum, grouped by forum, in date order."
+    corroborated = re.search(r'<a href="/events/corroborated_events" title="([^"]*)">', page).group(1)
+    assert corroborated == QUERIES["corroborated_events"]["description"]  # a plain description stays as written
 
 
 def test_the_bare_command_shows_the_whole_site(bare):

@@ -367,7 +367,7 @@ def hostile_site(tmp_path_factory):
     shutil.copytree(ROOT / "curated", curated)
     shutil.copy(ROOT / "metadata.yml", base / "metadata.yml")  # beside seeds/, as in the project
     (seeds / "hostile-digest.txt").write_text(HOSTILE_ARTICLE, encoding="utf-8")
-    quote = lambda value: json.dumps(value)  # a YAML double-quoted scalar
+    quote = json.dumps  # a JSON string is a YAML double-quoted scalar
     with open(seeds / "sources.yml", "a", encoding="utf-8") as registry:
         registry.write(f"\n- id: hostile-digest\n  file: hostile-digest.txt\n  title: {quote(HOSTILE['title'])}\n"
                        f"  publisher: {quote(HOSTILE['publisher'])}\n  url: {quote(HOSTILE['url'])}\n"

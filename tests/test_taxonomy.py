@@ -96,21 +96,31 @@ def test_a_bad_format_or_pattern_fails_the_build(tmp_path, curated_copy):
     original = path.read_text(encoding="utf-8")
     path.write_text(original.replace("  - format: phone", "  - format: telepathy", 1), encoding="utf-8")
     result = run_build(SEEDS, tmp_path / "a.db", curated=curated_copy)
-    assert result.exit_code == 1 and "unknown format 'telepathy'" in result.output
+    assert result.exit_code == 1
+    assert "format: expected 'in person', 'video', 'phone' or 'written', got the text 'telepathy'" in result.output
     path.write_text(original.replace(r"'\btest-?fires?\b'", r"'\btest-(?fires'", 1), encoding="utf-8")
     result = run_build(SEEDS, tmp_path / "b.db", curated=curated_copy)
     assert result.exit_code == 1 and "bad regular expression" in result.output
 
 
-def test_an_override_that_names_no_event_is_a_warning(tmp_path, curated_copy, conn):
+def test_an_override_that_names_no_mention_is_an_error_and_one_for_a_source_not_loaded_a_warning(tmp_path, curated_copy):
+    """One rule for {source, text} keys (enrich/mentionkeys.py): a stale override fails the build."""
     path = curated_copy / "taxonomy.yml"
-    path.write_text(path.read_text(encoding="utf-8") + (
+    original = path.read_text(encoding="utf-8")
+    line = original.count("\n") + 1
+    path.write_text(original + (
         "  - source: cc-2021-sep-dec\n    text: \"words that are in no entry\"\n    cameo: \"04\"\n    why: test\n"),
         encoding="utf-8")
-    db = tmp_path / "events.db"
+    result = run_build(SEEDS, tmp_path / "events.db", curated=curated_copy)
+    assert result.exit_code == 1, result.output
+    assert (f"taxonomy.yml:{line}: error: no mention of 'cc-2021-sep-dec' contains 'words that are in no entry' "
+            "(override") in result.output
+    path.write_text(original + (
+        "  - source: not-a-loaded-source\n    text: \"words\"\n    cameo: \"04\"\n    why: test\n"), encoding="utf-8")
+    db = tmp_path / "b.db"
     result = run_build(SEEDS, db, curated=curated_copy)
     assert result.exit_code == 0, result.output
-    assert "matches no event; it was not applied" in result.output
+    assert f"taxonomy.yml:{line}: warning: override names 'not-a-loaded-source', a source not loaded; not used" in result.output
     import sqlite3
     with sqlite3.connect(db) as built:
-        assert built.execute("select count(*) from build_problems where message like '%matches no event%'").fetchone()[0] == 1
+        assert built.execute("select count(*) from build_problems where message like '%a source not loaded%'").fetchone()[0] == 1

@@ -32,18 +32,17 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Optional, get_args
 
 from ..model import ActorMatch, InputError, Mention, NameIssue, Problem
-from ..yamlfiles import load_list, load_yaml
+from .. import schemas
 from .countries import DEMONYMS_FILE, geographic_name, iso_code_of, load_demonyms, reference_names, slug
 from .names import NameWords, unknown_names
 from .people import Discovery
 from .phrases import PhraseMatcher, normalize
 from .roles import NameSpan, RoleWords, assign_roles
 
-TYPES = {"state", "person", "organization", "body", "company", "media"}
-FIELDS = {"id", "name", "type", "country", "titles", "aliases", "short_names", "cues", "wikidata", "notes", "iso3"}
+TYPES = set(get_args(schemas.ActorType))
 IMPLIES_COUNTRY = {"person", "body"}  # types whose `country` is linked to the events they take part in
 NOT_ACTORS_FILE = "not_actors.yml"
 WORDS_FILE = "words.yml"
@@ -267,38 +266,22 @@ def load_actors(path: Path, not_actors: Optional[Path] = None, words: Optional[P
     words = Path(words) if words else path.with_name(WORDS_FILE)
     if not path.exists():
         return ActorDictionary({}, {}, None)
-    data, where = load_list(path)
     errors: list[Problem] = []
+    try:
+        entries, marks = schemas.read(path, schemas.Actors, [])
+    except InputError as error:  # still check the files beside it, and report everything together
+        entries, marks = [], None
+        errors.extend(error.problems)
     actors: dict[str, Actor] = {}
     lines: dict[str, Optional[int]] = {}
     by_alias: dict[str, str] = {}
     short: dict[str, list[str]] = {}
     names: dict[str, str] = {}
     cues: dict[str, set[str]] = {}
-    for index, entry in enumerate(data):
-        line = where.get(index)
-        if not isinstance(entry, dict) or not all(entry.get(k) for k in ("id", "name", "type")):
-            errors.append(Problem(str(path), line, "each actor needs an id, a name and a type", "error"))
-            continue
-        unknown = set(entry) - FIELDS
-        if unknown:
-            errors.append(Problem(str(path), line, f"unknown field(s) {sorted(unknown)} in actor {entry['id']!r}", "error"))
-            continue
-        listed = [k for k in ("aliases", "short_names", "cues") if entry.get(k) is not None
-                  and not (isinstance(entry[k], list) and all(isinstance(v, str) and v.strip() for v in entry[k]))]
-        if listed:
-            errors.append(Problem(str(path), line, f"actor {entry['id']!r}: {', '.join(listed)} must be lists of names", "error"))
-            continue
-        if entry.get("titles") is not None and not (isinstance(entry["titles"], list) and all(
-                (isinstance(t, str) and t.strip()) or (isinstance(t, dict) and isinstance(t.get("title"), str)
-                                                       and set(t) <= {"title", "from", "to"}) for t in entry["titles"])):
-            errors.append(Problem(str(path), line, f"actor {entry['id']!r}: titles must be a list of titles, each a "
-                                  "text or {title, from, to} (dates of office)", "error"))
-            continue
-        actor = Actor(**{k: entry[k] for k in entry if entry[k] is not None})
+    for index, entry in enumerate(entries):
+        line = marks.line((index,))
+        actor = Actor(**entry.model_dump(by_alias=True, exclude_none=True))
         lines[actor.id] = line
-        if actor.type not in TYPES:
-            errors.append(Problem(str(path), line, f"actor {actor.id!r} has unknown type {actor.type!r}", "error"))
         if actor.id in actors:
             errors.append(Problem(str(path), line, f"actor id {actor.id!r} is used twice", "error"))
         if actor.name in names:
@@ -408,53 +391,30 @@ def load_not_actors(path: Path, by_alias: dict[str, str], short: dict[str, list[
     """curated/not_actors.yml: names that are not actors, each with its reason."""
     if not path.exists():
         return {}, []
-    data, where = load_list(path)
+    entries, marks = schemas.read(path, schemas.NotActors, [])
     result: dict[str, str] = {}
     errors = []
-    for index, entry in enumerate(data):
-        line = where.get(index)
-        if not isinstance(entry, dict) or set(entry) != {"name", "reason"} or not all(
-                isinstance(entry[k], str) and entry[k].strip() for k in ("name", "reason")):
-            errors.append(Problem(str(path), line, "each entry needs exactly a name and a reason", "error"))
-            continue
-        for name in spellings([entry["name"]]):
+    for index, entry in enumerate(entries):
+        line = marks.line((index,))
+        for name in spellings([entry.name]):
             if name in by_alias or name in short:
                 owner = by_alias.get(name) or ", ".join(short[name])
                 errors.append(Problem(str(path), line, f"{name!r} is listed as not an actor but names {owner!r} in actors.yml", "error"))
-            elif name in result and name == entry["name"]:
+            elif name in result and name == entry.name:
                 errors.append(Problem(str(path), line, f"{name!r} is listed twice", "error"))
-            result[name] = entry["reason"].strip()
+            result[name] = entry.reason.strip()
     return result, errors
 
 
-WORD_LISTS = {
-    "titles", "stop_words", "name_joiners", "joiners", "title_links", "determiners", "openers", "speech",
-    "not_content", "host_before", "host_after", "addressee_before", "location_before", "topic_before",
-    "no_role_before",
-}
-
-
 def load_words(path: Path) -> tuple[RoleWords, NameWords, list[Problem]]:
-    """curated/words.yml: the word lists the role rules and the unmatched-names report use."""
+    """curated/words.yml: the word lists the role rules and the unmatched-names report use (`schemas.WordLists`)."""
     if not path.exists():
         return RoleWords(), NameWords(), []
-    data = load_yaml(path) or {}
-    text_lines = path.read_text(encoding="utf-8").splitlines()
-
-    def line_of(key: str) -> Optional[int]:
-        return next((n for n, line in enumerate(text_lines, 1) if line.startswith(f"{key}:")), None)
-
-    if not isinstance(data, dict):
-        return RoleWords(), NameWords(), [Problem(str(path), 1, "this file must be a mapping of word lists", "error")]
-    errors = []
-    for key, value in data.items():
-        if key not in WORD_LISTS:
-            errors.append(Problem(str(path), line_of(key), f"unknown word list {key!r} (known: {', '.join(sorted(WORD_LISTS))})", "error"))
-        elif not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            errors.append(Problem(str(path), line_of(key), f"{key!r} must be a list of words", "error"))
-    if errors:
-        return RoleWords(), NameWords(), errors
-    lists = {key: [v.strip().lower() for v in data.get(key) or []] for key in WORD_LISTS}
+    try:
+        data, _ = schemas.read(path, schemas.WordLists, {})
+    except InputError as error:
+        return RoleWords(), NameWords(), error.problems
+    lists = {key: [v.strip().lower() for v in value] for key, value in data.model_dump().items()}
     titles = set(lists["titles"])
     roles = RoleWords(
         titles=titles, stop_words=set(lists["stop_words"]), joiners=set(lists["joiners"]), title_links=set(lists["title_links"]),

@@ -19,8 +19,8 @@ from typing import Optional
 
 import pycountry
 
-from ..model import Problem
-from ..yamlfiles import load_yaml
+from .. import schemas
+from ..model import InputError, Problem
 
 DEMONYMS_FILE = "demonyms.yml"
 
@@ -53,23 +53,14 @@ def reference_names(country) -> list[str]:
 
 
 def load_demonyms(path: Path) -> tuple[dict[str, list[str]], list[Problem]]:
+    """curated/demonyms.yml: ISO alpha-3 code -> demonyms (`schemas.Demonyms`)."""
     if not path.exists():
         return {}, []
-    data = load_yaml(path) or {}
-    errors = []
-    if not isinstance(data, dict):
-        return {}, [Problem(str(path), 1, "this file must map ISO alpha-3 codes to lists of demonyms", "error")]
-    result = {}
-    lines = path.read_text(encoding="utf-8").splitlines()
-    for code, words in data.items():
-        line = next((n for n, text in enumerate(lines, 1) if text.startswith(f"{code}:")), None)
-        if pycountry.countries.get(alpha_3=str(code)) is None:
-            errors.append(Problem(str(path), line, f"{code!r} is not an ISO 3166-1 alpha-3 code", "error"))
-        elif not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
-            errors.append(Problem(str(path), line, f"{code}: demonyms must be a list of words", "error"))
-        else:
-            result[str(code)] = [w.strip() for w in words]
-    return result, errors
+    try:
+        data, _ = schemas.read(path, schemas.Demonyms, {})
+    except InputError as error:
+        return {}, error.problems
+    return {code: [w.strip() for w in words] for code, words in data.items()}, []
 
 
 def iso_code_of(actor) -> Optional[str]:

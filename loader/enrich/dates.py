@@ -973,7 +973,7 @@ def _curated_disagreements(members: list[tuple[DocumentDates, Entry]], during: l
     within TOLERANCE_DAYS of a day the other source prints, or its entry says why (`disagrees:`)."""
     problems = []
     under_way = {id(entry) for _, entry in during}
-    for doc, entry in members:
+    for _doc, entry in members:
         if entry.curated is None or entry.curated.disagrees:
             continue
         for other_doc, other in members:

@@ -51,9 +51,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
 
+from .. import schemas
 from ..model import InputError, Mention, Problem
 from ..parse.text import Span, sentences
-from ..yamlfiles import load_yaml
+from .mentionkeys import MentionIndex, MentionKey
 
 LINK_AT = 0.45
 CANDIDATE_AT = 0.30
@@ -203,18 +204,12 @@ LISTS = ("kinds", "synonyms", "means", "counts")
 
 
 def load_vocabulary(path: Path) -> Vocabulary:
+    """curated/linking.yml; its shape (every section, and no other) is `schemas.LinkingFile`."""
     if not path.exists():
         return Vocabulary()
-    data = load_yaml(path) or {}
-    if not isinstance(data, dict) or not all(isinstance(data.get(k) or {}, dict) for k in LISTS):
-        raise InputError([Problem(str(path), 1, "expected 'kinds:', 'synonyms:', 'means:' and 'counts:' mappings of name -> list of phrases", "error")])
-    compatible = data.get("compatible") or []
-    if not isinstance(compatible, list) or not all(isinstance(p, list) and len(p) == 2 for p in compatible):
-        raise InputError([Problem(str(path), 1, "expected 'compatible:' to be a list of pairs of kinds", "error")])
-    place_words = data.get("place_words") or []
-    if not isinstance(place_words, list) or not all(isinstance(w, str) for w in place_words):
-        raise InputError([Problem(str(path), 1, "expected 'place_words:' to be a list of words", "error")])
-    return Vocabulary(**{k: data.get(k) or {} for k in LISTS}, compatible=compatible, place_words=place_words)
+    data, _ = schemas.read(path, schemas.LinkingFile, {})
+    return Vocabulary(**{k: getattr(data, k) for k in LISTS}, compatible=data.compatible,
+                      place_words=list(data.place_words))
 
 
 @dataclass
@@ -253,64 +248,38 @@ class LinkResult:
 # --- reading curated decisions -------------------------------------------------------------------
 
 def load_curated_links(path: Path) -> Curated:
+    """curated/links.yml; its shape is `schemas.LinksFile`."""
     curated = Curated(path=str(path))
     if not path.exists():
         return curated
-    data = load_yaml(path) or {}
-    if not isinstance(data, dict):
-        raise InputError([Problem(str(path), 1, "expected 'same:' and 'different:' lists", "error")])
-    lines = _decision_lines(path)
-    errors = []
+    data, marks = schemas.read(path, schemas.LinksFile, {})
     for kind in ("same", "different"):
-        for index, entry in enumerate(data.get(kind) or []):
-            line = lines.get((kind, index))
-            mentions = entry.get("mentions") if isinstance(entry, dict) else None
-            if not mentions or len(mentions) < 2 or not all(
-                isinstance(m, dict) and m.get("source") and m.get("text") for m in mentions
-            ):
-                errors.append(Problem(str(path), line, f"each '{kind}' decision needs two or more mentions with source and text", "error"))
-                continue
-            if not entry.get("reason"):
-                errors.append(Problem(str(path), line, f"a '{kind}' decision must give its reason", "error"))
-                continue
-            getattr(curated, kind).append(([(m["source"], m["text"]) for m in mentions], entry["reason"].strip(), line))
-    if errors:
-        raise InputError(errors)
+        for index, entry in enumerate(getattr(data, kind)):
+            getattr(curated, kind).append(([(m.source, m.text) for m in entry.mentions], entry.reason.strip(),
+                                           marks.line((kind, index))))
     return curated
 
 
-def _decision_lines(path: Path) -> dict[tuple[str, int], int]:
-    """Line of each decision ('  - ' under 'same:' or 'different:')."""
-    lines, section, index = {}, None, 0
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if re.match(r"^(same|different):", line):
-            section, index = line.split(":")[0], 0
-        elif section and line.startswith("  - "):
-            lines[(section, index)] = number
-            index += 1
-    return lines
-
-
 def _resolve(curated: Curated, by_source: dict[str, list[Mention]]) -> tuple[list, list, list[Problem], list[Problem]]:
-    """Turn (source, text) references into mentions; a reference that matches none or several is an error.
-
-    A decision that names a source not loaded (its document missing, under --keep-going) cannot
-    apply: it is left out with a warning, as a curated date for such a source is.
+    """Turn (source, text) references into mentions by the one rule of `mentionkeys`: each must name
+    exactly one mention. A decision that names a source not loaded (its document missing, under
+    --keep-going) cannot apply: it is left out with a warning, as a curated date for such a source is.
     """
     errors, warnings, same, different = [], [], [], []
+    index = MentionIndex(m for mentions in by_source.values() for m in mentions)
     for kind, target in (("same", same), ("different", different)):
         for refs, reason, line in getattr(curated, kind):
-            absent = sorted({source for source, _ in refs if source not in by_source})
+            keys = [MentionKey(source, text) for source, text in refs]
+            absent = sorted({key.source for key in keys if not index.loaded(key)})
             if absent:
                 warnings.append(Problem(curated.path, line, f"'{kind}' decision names {', '.join(map(repr, absent))}, "
                                         "a source not loaded; not used", "warning"))
                 continue
             found = []
-            for source, text in refs:
-                hits = [m for m in by_source.get(source, []) if text in m.excerpt]
-                if len(hits) != 1:
-                    how = "no" if not hits else f"{len(hits)}"
-                    errors.append(Problem(curated.path, line, f"{how} mention of {source!r} contains {text!r}", "error"))
+            for key in keys:
+                hits, problem = index.resolve(key, curated.path, line, f"'{kind}' decision", one=True)
+                if problem is not None:
+                    errors.append(problem)
                 else:
                     found.append(hits[0])
             target.append((found, reason))

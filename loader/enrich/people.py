@@ -37,7 +37,7 @@ OFFICE_WORDS = {
     "company", "party", "army", "navy", "forces", "force", "office", "administration", "government",
     "assembly", "duma", "parliament", "university", "institute", "academy", "organization",
     "organisation", "group", "daily", "news", "times", "post", "guard", "staff", "department", "bureau",
-    "court", "conference", "forum", "summit", "expo", "university", "embassy", "union",
+    "court", "conference", "forum", "summit", "expo", "embassy", "union",
 }
 JOINERS = {"de", "da", "dos", "al", "bin", "ibn", "von", "van", "der"}  # lower-case words inside a name
 LINKS = {"of", "the", "to", "for", "and", "on", "’s", "'s"}
@@ -105,7 +105,7 @@ class Discovery:
             return None
         states, places = [], []
         previous = None
-        for s, e, word, hit in kept:
+        for _, _, word, hit in kept:
             if hit is not None and hit.values and isinstance(hit.values[0], tuple) and hit.values[0][0] == "state":
                 target = places if previous in self.title_links else states
                 if hit.values[0][1] not in target:

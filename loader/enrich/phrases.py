@@ -146,7 +146,6 @@ class PhraseMatcher:
             return []
         squeezed, origin = _squeeze(text)
         haystack = squeezed if self.case_sensitive else _lower(squeezed)
-        size = len(haystack)
         hits = []
         for last, (key, listed) in self._automaton.iter(haystack):
             start, end = last + 1 - len(key), last + 1

@@ -32,15 +32,14 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from functools import lru_cache
-from typing import Optional
+from typing import Optional, get_args
 
+from .. import schemas
 from ..model import Event, InputError, Problem
-from ..yamlfiles import load_list
+from .mentionkeys import MentionKey
 from .phrases import PhraseMatcher
 
-PRECISIONS = {"site", "city", "region", "sea"}
-FIELDS = {"id", "name", "country", "latitude", "longitude", "precision", "aliases", "locative", "evidence",
-          "also_in", "not_in", "wikidata", "reference"}
+PRECISIONS = set(get_args(schemas.Precision))
 # Words right before a name that make it the place where something happens (optionally then "the").
 LOCATIVE_WORDS = ["in", "at", "to", "near", "off", "over", "from", "visit", "visits", "visited", "visiting"]
 GAZETTEER_WORDS = ["in", "at", "to", "from", "near", "off", "visit", "visits", "visited", "visiting", "arrives in"]
@@ -52,14 +51,11 @@ DOMINANT = 10  # a homonym no country decides goes to a city this many times as 
 GEONAMES_MIN_LENGTH = 4  # shorter alternate names are codes and abbreviations ("MOW")
 
 
-@dataclass
-class Curated:
-    source: str
-    text: str
-    why: str
+@dataclass(frozen=True)
+class Curated(MentionKey):
+    """An also_in / not_in entry: the mention it names (by the rule of mentionkeys), and why."""
 
-    def names(self, mention) -> bool:
-        return mention.source_id == self.source and self.text in mention.excerpt
+    why: str = ""
 
 
 @dataclass
@@ -347,12 +343,10 @@ class Gazetteer:
                 f"{city.geonameid}, population {city.population:,}.", route="gazetteer")
         return place
 
-    def unused(self, events: list[Event], path: str) -> list[Problem]:
-        """Warnings for curated also_in / not_in entries that name no mention."""
-        mentions = [m for e in events for m in e.mentions]
-        return [Problem(path, place.line, f"place {place.id!r}: curated entry {c.source!r} {c.text[:60]!r} names no excerpt")
-                for place in self.places.values() for c in [*place.also_in, *place.not_in]
-                if not any(c.names(m) for m in mentions)]
+    def keys(self, path: str):
+        """Each also_in / not_in entry's key, for `mentionkeys.resolve_all`."""
+        return [(c, path, place.line, f"place {place.id!r} {kind}") for place in self.places.values()
+                for kind in ("also_in", "not_in") for c in getattr(place, kind)]
 
 
 def _involved(candidates: list[City], codes: set[str]) -> list[City]:
@@ -369,16 +363,6 @@ def _country_name(code: str) -> Optional[str]:
     return getattr(country, "common_name", None) or country.name
 
 
-def _curated(entries, path, line, place_id, errors) -> list[Curated]:
-    result = []
-    for entry in entries or []:
-        if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) and entry[k] for k in ("source", "text", "why")):
-            errors.append(Problem(str(path), line, f"place {place_id!r}: also_in / not_in entries need source, text and why", "error"))
-            continue
-        result.append(Curated(entry["source"], entry["text"], entry["why"]))
-    return result
-
-
 def load_places(path: Path, gazetteer: bool = True) -> Gazetteer:
     """Read and check the curated gazetteer (any inconsistency fails with the file and line), and put
     the GeoNames cities behind it (unless `gazetteer` is False)."""
@@ -390,40 +374,24 @@ def load_places(path: Path, gazetteer: bool = True) -> Gazetteer:
     geonames = GeoNames.load(frozenset(exclude)) if gazetteer else None
     if not path.exists():
         return Gazetteer({}, geonames)
-    data, where = load_list(path)
+    entries, marks = schemas.read(path, schemas.Places, [])
     errors: list[Problem] = []
     places: dict[str, Place] = {}
     owners: dict[str, str] = {}
-    for index, entry in enumerate(data):
-        line = where.get(index)
-        if not isinstance(entry, dict) or not all(entry.get(k) for k in ("id", "name", "precision", "aliases", "evidence")):
-            errors.append(Problem(str(path), line, "each place needs an id, a name, a precision, aliases and evidence", "error"))
-            continue
-        pid = entry["id"]
-        unknown = set(entry) - FIELDS
-        if unknown:
-            errors.append(Problem(str(path), line, f"unknown field(s) {sorted(unknown)} in place {pid!r}", "error"))
-            continue
-        latitude, longitude = entry.get("latitude"), entry.get("longitude")
-        if not isinstance(latitude, (int, float)) or not isinstance(longitude, (int, float)) \
-                or not -90 <= latitude <= 90 or not -180 <= longitude <= 180:
-            errors.append(Problem(str(path), line, f"place {pid!r} needs a latitude in -90..90 and a longitude in -180..180", "error"))
-            continue
-        if entry["precision"] not in PRECISIONS:
-            errors.append(Problem(str(path), line, f"place {pid!r} has unknown precision {entry['precision']!r} (one of {sorted(PRECISIONS)})", "error"))
-            continue
+    for index, entry in enumerate(entries):
+        line = marks.line((index,))
+        pid = entry.id
         if pid in places:
             errors.append(Problem(str(path), line, f"place id {pid!r} is used twice", "error"))
             continue
-        aliases = [str(a) for a in entry["aliases"]]
-        for alias in aliases:
+        for alias in entry.aliases:
             if owners.get(alias, pid) != pid:
                 errors.append(Problem(str(path), line, f"alias {alias!r} is claimed by both {owners[alias]!r} and {pid!r}", "error"))
             owners[alias] = pid
-        places[pid] = Place(pid, entry["name"], entry.get("country"), float(latitude), float(longitude), entry["precision"],
-                            aliases, entry["evidence"], bool(entry.get("locative")),
-                            _curated(entry.get("also_in"), path, line, pid, errors),
-                            _curated(entry.get("not_in"), path, line, pid, errors), line, bool(entry.get("reference")))
+        places[pid] = Place(pid, entry.name, entry.country, float(entry.latitude), float(entry.longitude), entry.precision,
+                            list(entry.aliases), entry.evidence, entry.locative,
+                            [Curated(c.source, c.text, c.why) for c in entry.also_in],
+                            [Curated(c.source, c.text, c.why) for c in entry.not_in], line, entry.reference)
     if errors:
         raise InputError(errors)
     return Gazetteer(places, geonames)

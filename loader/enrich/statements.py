@@ -67,7 +67,7 @@ class Statement:
 
 def _last(iterator):
     last = None
-    for last in iterator:
+    for last in iterator:  # noqa: B007 (the loop leaves the last item in `last`)
         pass
     return last
 

@@ -106,7 +106,20 @@ def canned_queries(datasette, database, actor):
         return None
     queries = _database_section(metadata, database).get("queries") or {}
     local = datasette.metadata("queries", database=database, fallback=False) or {}
-    return {name: copy.deepcopy(query) for name, query in queries.items() if name not in local}
+    result = {name: copy.deepcopy(query) for name, query in queries.items() if name not in local}
+    # metadata.yml describes a query once, in HTML (its page shows description_html); the database
+    # page's link to it takes a plain `description` as its title: the first paragraph, as text.
+    result.update({name: copy.deepcopy(query) for name, query in local.items()
+                   if isinstance(query, dict) and "description" not in query and query.get("description_html")})
+    for query in result.values():
+        if "description" not in query and query.get("description_html"):
+            query["description"] = plain_description(query["description_html"])
+    return result
+
+
+def plain_description(html: str) -> str:
+    """The text of an HTML description's first paragraph (the whole of it when it has no </p>)."""
+    return Markup(html.split("</p>", 1)[0]).striptags()
 
 
 def highlight(text: str) -> Markup:

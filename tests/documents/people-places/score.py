@@ -50,9 +50,6 @@ def score(conn: sqlite3.Connection, key: list[dict] | None = None) -> dict:
             (entry["source"], entry["text"])).fetchall()
         assert len(rows) == 1, f"{entry['source']}: {entry['text']!r} names {len(rows)} events"
         event = rows[0][0]
-        links = conn.execute(
-            """select event_actors.*, actors.name from event_actors join actors on actors.id = event_actors.actor_id
-               where event_id = ? and actors.type = 'person'""", (event,)).fetchall()
         by_text = {}
         for link in conn.execute(
                 """select actor_id, actors.name from event_actors join actors on actors.id = actor_id
@@ -93,7 +90,7 @@ def score(conn: sqlite3.Connection, key: list[dict] | None = None) -> dict:
                 result["mistakes"].append(f"wrong place: {label!r} placed in {match[0][2]} in {entry['text']!r}")
             else:
                 result["mistakes"].append(f"not placed: {label!r} in {entry['text']!r}")
-        for name, aliases, country in placed:
+        for name, _aliases, country in placed:
             result["place_links"] += 1
             if name not in expected_places:
                 result["mistakes"].append(f"wrong place: {name} ({country}) in {entry['text']!r}")
