@@ -96,7 +96,7 @@ def test_an_unknown_section_of_linking_yml_is_an_error_naming_the_known_ones(fol
     result = invoke("validate", "--seeds", seeds, "--curated", curated)
     assert result.exit_code == 1
     line = text.splitlines().index("synonym:") + 1
-    assert (f"{path}:{line}: error: synonym: unknown field (known: compatible, counts, kinds, means, synonyms)"
+    assert (f"{path}:{line}: error: synonym: unknown field (known: compatible, counts, kinds, means, place_words, synonyms)"
             in result.output), result.output
 
 
