@@ -50,7 +50,7 @@ def places_of(conn, event_id):
         "where event_id = ?", (event_id,))}
 
 
-# --- The figures the issue asks for ---------------------------------------------------------------
+# --- People and places found, against the answer key --------------------------------------------
 
 def test_people_and_places_of_new_documents_against_the_key(docs):
     found = score.score(docs)
