@@ -75,7 +75,6 @@ class CuratedDates:
     message_words: tuple[str, ...] = ()
     assumption: str = ""
     dates: dict[tuple[str, int], CuratedDate] = field(default_factory=dict)
-    line: int = 0  # line of the anniversary_cues section
     # `pattern` and `message_pattern` are computed once, on first use, after loading is complete.
 
     @cached_property
@@ -172,7 +171,6 @@ def _read_cues(section, result: CuratedDates, errors: list[Problem], line: int) 
     if not isinstance(section, dict):
         errors.append(Problem(file, line, "anniversary_cues must be a mapping", "error"))
         return
-    result.line = section.line
     unknown = set(section) - CUE_FIELDS
     if unknown:
         errors.append(Problem(file, section.line, f"unknown field(s) {sorted(unknown)} in anniversary_cues", "error"))
