@@ -153,6 +153,17 @@ HOSTILE_PATHS = [
 HOSTILE_PATHS_SHORT = ["30 KB search", "32 times 'the'", "hex(zeroblob(400000000))"]
 
 
+async def timed_get(client: httpx.AsyncClient, path: str) -> tuple[int | None, float, Exception | None]:
+    """One request read to its end: its status (None when the request itself failed), seconds, error."""
+    started = time.perf_counter()
+    try:
+        response = await client.get(path)
+        await response.aread()
+        return response.status_code, time.perf_counter() - started, None
+    except httpx.HTTPError as error:
+        return None, time.perf_counter() - started, error
+
+
 async def hostile_load(base: str, clients: int, stop_event: asyncio.Event, timeout: float, statuses: dict) -> None:
     """`clients` loops over HOSTILE_PATHS until stop_event is set; statuses per path kind counted."""
     if not clients:
@@ -163,17 +174,12 @@ async def hostile_load(base: str, clients: int, stop_event: asyncio.Event, timeo
             while not stop_event.is_set():
                 path = HOSTILE_PATHS[index % len(HOSTILE_PATHS)]
                 index += 1
-                started = time.perf_counter()
-                try:
-                    response = await client.get(path)
-                    await response.aread()
-                    status = response.status_code
-                except httpx.HTTPError:
-                    status = 0
+                status, elapsed, _ = await timed_get(client, path)
+                status = status or 0
                 kind = path.split("?")[0] + f" #{HOSTILE_PATHS.index(path)}"
                 seen = statuses.setdefault(kind, {"statuses": {}, "max_ms": 0.0})
                 seen["statuses"][status] = seen["statuses"].get(status, 0) + 1
-                seen["max_ms"] = max(seen["max_ms"], round((time.perf_counter() - started) * 1000, 1))
+                seen["max_ms"] = max(seen["max_ms"], round(elapsed * 1000, 1))
         await asyncio.gather(*(loop(i) for i in range(clients)))
 
 
@@ -203,16 +209,9 @@ async def ordinary_level(base: str, paths: list[str], concurrency: int, requests
             while next_index < requests and time.monotonic() < deadline:
                 path = paths[next_index % len(paths)]
                 next_index += 1
-                started = time.perf_counter()
-                try:
-                    response = await client.get(path)
-                    await response.aread()
-                    status = response.status_code
-                except httpx.HTTPError as error:
-                    status = None
-                    if len(level.error_samples) < 5:
-                        level.error_samples.append(f"{path}: {type(error).__name__}: {error}")
-                elapsed = time.perf_counter() - started
+                status, elapsed, error = await timed_get(client, path)
+                if error is not None and len(level.error_samples) < 5:
+                    level.error_samples.append(f"{path}: {type(error).__name__}: {error}")
                 level.latencies.append(elapsed)
                 level.by_path.setdefault(path, []).append(elapsed)
                 level.statuses[status or 0] = level.statuses.get(status or 0, 0) + 1

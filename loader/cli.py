@@ -90,10 +90,7 @@ def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool, quiet: bo
                            progress=(lambda _document: bar and bar.update(1)) if bar is not None else None,
                            timings=timings)
     except InputError as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"build failed: {len(error.problems)} error(s); {db_path} left unchanged", err=True)
-        sys.exit(1)
+        input_errors(error, f"build failed: {len(error.problems)} error(s); {db_path} left unchanged")
     except (KeyboardInterrupt, Interrupted) as error:
         number = error.signal if isinstance(error, Interrupted) else signal.SIGINT
         click.echo(f"build interrupted ({signal.Signals(number).name}); {db_path} left unchanged", err=True)
@@ -148,10 +145,7 @@ def dates(seeds: Path, curated: Path):
     try:
         data = collect(seeds, curated)
     except InputError as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"dates: {len(error.problems)} error(s)", err=True)
-        sys.exit(1)
+        input_errors(error, f"dates: {len(error.problems)} error(s)")
     except Exception as error:
         internal_error(error)
     chronologies = chronology_dates(data)
@@ -211,10 +205,7 @@ def links_command(seeds: Path, curated: Path, report: bool, pairs: Path):
         excerpts = {m.key: m.excerpt for event in data.events for m in event.mentions}
         quality = judge_pairs(labelled, event_of, excerpts, str(pairs)) if report else None
     except InputError as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"links: {len(error.problems)} error(s)", err=True)
-        sys.exit(1)
+        input_errors(error, f"links: {len(error.problems)} error(s)")
     except OSError as error:
         click.echo(f"{error.filename or pairs}: error: {error.strerror or error}", err=True)
         sys.exit(1)
@@ -277,6 +268,14 @@ def validate_command(seeds: Path, curated: Path, quiet: bool):
 LATE_STAGES = {"links": "Linking mentions across sources", "events": "Making events",
                "statements": "Finding statements", "write": "Writing the database",
                "indexes": "Indexing", "fts": "Building full-text search", "vacuum": "Compacting"}
+
+
+def input_errors(error: InputError, summary: str) -> None:
+    """Bad input: each problem as FILE:LINE: severity: message, then `summary`; exit 1."""
+    for problem in error.problems:
+        click.echo(str(problem), err=True)
+    click.echo(summary, err=True)
+    sys.exit(1)
 
 
 def internal_error(error: Exception, suffix: str = "") -> None:

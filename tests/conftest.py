@@ -7,6 +7,7 @@ import json
 import shutil
 import sqlite3
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -96,20 +97,37 @@ def served(seed_db):
 def make_serve(seed_db, tmp_path_factory):
     """The real server: `make serve` on a copy of the seed database, on a free loopback port, for the
     whole session; (its base URL, the copy it serves)."""
-    folder = tmp_path_factory.mktemp("make-serve")
-    db = folder / "events.db"
-    shutil.copy(seed_db, db)
+    db = copy_of(seed_db, tmp_path_factory.mktemp("make-serve") / "site")
     port = free_port()
-    with Server(make_serve_command(db, port), port, folder / "serve.log", wait_s=90, stop_s=15, group=True) as server:
+    with Server(make_serve_command(db, port), port, db.parent / "serve.log", wait_s=90, stop_s=15, group=True) as server:
         yield server.base, db
+
+
+def connect(db: Path) -> sqlite3.Connection:
+    """A connection to `db` whose rows read by column name."""
+    connection = sqlite3.connect(db)
+    connection.row_factory = sqlite3.Row
+    return connection
+
+
+def built(seeds: Path, db: Path, *extra: str, curated: Path = CURATED) -> sqlite3.Connection:
+    """Build `db` from `seeds` (the build must succeed) and connect to it."""
+    result = run_build(seeds, db, *extra, curated=curated)
+    assert result.exit_code == 0, result.output
+    return connect(db)
+
+
+def copy_of(db: Path, folder: Path) -> Path:
+    """A copy of `db` as events.db in a new folder (a test may change or serve it)."""
+    folder.mkdir(parents=True)
+    shutil.copyfile(db, folder / "events.db")
+    return folder / "events.db"
 
 
 @pytest.fixture
 def conn(seed_db):
-    connection = sqlite3.connect(seed_db)
-    connection.row_factory = sqlite3.Row
-    yield connection
-    connection.close()
+    with closing(connect(seed_db)) as connection:
+        yield connection
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 import yaml
 
-from conftest import SEEDS, event_id, run_build
+from conftest import SEEDS, built, event_id, run_build
 
 
 def links(conn, event_id: str) -> dict:
@@ -105,10 +105,7 @@ def test_a_short_name_after_its_full_name_in_the_excerpt_outranks_cues(seeds_cop
         "China - Russia\n\nChronology from Jan 2022 to Apr 2022\n\n"
         ": Chinese Foreign Ministry spokesman Wang Wenbin comments on Lavrov's visit. Wang says it went well.\n",
         encoding="utf-8")
-    db = tmp_path / "e.db"
-    assert run_build(seeds_copy, db).exit_code == 0
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
+    conn = built(seeds_copy, tmp_path / "e.db")
     found = links(conn, event_id(conn, "new-chronology", "Wang says it went well"))
     assert found["wang-wenbin"]["match_count"] == 2 and "wang-yi" not in found
 
@@ -362,10 +359,7 @@ def test_a_known_name_inside_a_longer_word_links_no_one(seeds_copy, tmp_path):
     """"Xinhua" holds "Xi", "Indiana" holds "India", "Xi’an" holds "Xi": none of them names the actor.
     One definition of a word boundary (loader/enrich/phrases.py) decides it for every name list."""
     (seeds_copy / "longer-words.txt").write_text(LONGER_WORDS_DOC, encoding="utf-8")
-    db = tmp_path / "e.db"
-    assert run_build(seeds_copy, db).exit_code == 0
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
+    conn = built(seeds_copy, tmp_path / "e.db")
     for fragment in ("Indiana Governor", "Xinhua reports", "visits Xi’an"):
         found = links(conn, event_id(conn, "longer-words", fragment))
         assert not {"xi-jinping", "india"} & set(found), (fragment, sorted(found))
