@@ -3,6 +3,7 @@ served through Datasette's own client as `make serve` serves it."""
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import shutil
 import sqlite3
@@ -75,8 +76,9 @@ def datasette_client(**kwargs):
 
 
 def served_client(db):
-    """`db` as `make serve` serves it: immutable, with metadata.yml and settings.json."""
-    return datasette_client(immutables=[str(db)], metadata=METADATA, settings=SETTINGS)
+    """`db` as `make serve` serves it: immutable, with metadata.yml and settings.json (copies: Datasette
+    and the plugin may change the dictionaries they are given, and METADATA is what the tests compare)."""
+    return datasette_client(immutables=[str(db)], metadata=copy.deepcopy(METADATA), settings=dict(SETTINGS))
 
 
 @pytest.fixture(scope="session")
