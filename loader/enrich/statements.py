@@ -241,14 +241,6 @@ class StatementFinder:
         return self._dated(statement, sentence, None)
 
     @staticmethod
-    def _outside(text: str, quotes: list[re.Match]) -> list[bool]:
-        flags = [True] * (len(text) + 1)
-        for quote in quotes:
-            for i in range(quote.start(), quote.end()):
-                flags[i] = False
-        return flags
-
-    @staticmethod
     def _claim(text: str, verb: re.Match) -> tuple[Optional[int], int, str]:
         """The claim a verb reports without quotation marks: after it ('says that ...', 'according to X, ...')
         or before it ('..., Zhang Hanhui said in an interview')."""
