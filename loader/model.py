@@ -1,6 +1,8 @@
 """Plain dataclasses that flow through the pipeline: parse -> enrich -> write.
 
-Parse and enrich are pure functions over these records; only `loader.database` touches SQLite.
+Parse and enrich touch no database: only `loader.database` touches SQLite. Parsers return new records;
+some enrich stages write their results into the records they are given (dating sets `Mention.date`
+and `Event.date`).
 Offsets are character offsets (Unicode code points) into `Document.text`, the document decoded
 from UTF-8 exactly as stored, so `text[start:end] == excerpt` always holds.
 """

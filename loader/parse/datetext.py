@@ -95,6 +95,15 @@ def width_days(earliest: Optional[str], latest: Optional[str]) -> Optional[int]:
     return (dt.date.fromisoformat(latest) - dt.date.fromisoformat(earliest)).days + 1
 
 
+def gap_days(lo: str, hi: str, other_lo: str, other_hi: str) -> int:
+    """Days between two inclusive ranges of days: 0 when they overlap."""
+    if lo > other_hi:
+        return (dt.date.fromisoformat(lo) - dt.date.fromisoformat(other_hi)).days
+    if other_lo > hi:
+        return (dt.date.fromisoformat(other_lo) - dt.date.fromisoformat(hi)).days
+    return 0
+
+
 def precision_of(earliest: Optional[str], latest: Optional[str]) -> Optional[str]:
     """day (1 day), days (2-6), week (7-13), month (14-31), window (longer)."""
     width = width_days(earliest, latest)
