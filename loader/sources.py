@@ -13,7 +13,6 @@ from typing import Iterator
 
 from .model import Document, InputError, Problem, SourceInfo
 from .parse import FORMATS, detect_format
-from .parse.datetext import is_real_date
 from .parse.text import line_of_byte, normalize
 from .yamlfiles import load_list
 
@@ -33,6 +32,15 @@ def _iso(value) -> str | None:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+def _real_date(value: str) -> bool:
+    """True for a day, month or year that exists in the calendar (not 2021-02-30, 2021-13 or 0000)."""
+    try:
+        dt.date.fromisoformat((value + "-01-01")[:10])
+    except ValueError:
+        return False
+    return True
 
 
 def read_registry(seeds: Path) -> tuple[dict[str, SourceInfo], list[Problem]]:
@@ -71,7 +79,7 @@ def read_registry(seeds: Path) -> tuple[dict[str, SourceInfo], list[Problem]]:
         for name in DATE_FIELDS:
             setattr(info, name, _iso(getattr(info, name)))
             value = getattr(info, name)
-            if value is not None and not (PARTIAL_DATE.fullmatch(value) and is_real_date(value)):
+            if value is not None and not (PARTIAL_DATE.fullmatch(value) and _real_date(value)):
                 errors.append(Problem(str(path), line, f"{name} {value!r} is not a real YYYY, YYYY-MM or YYYY-MM-DD",
                                       "error"))
         if info.format is not None and info.format not in FORMATS:

@@ -22,7 +22,8 @@ TOLERANCE_DAYS = 1
 def date_events(events: list[Event], documents: list[DocumentDates]) -> list[Problem]:
     """Final bounds for every event: its mentions' bounds combined, anchors propagated to a fixpoint.
 
-    Sets `event.date` (with `conflict` when its sources disagree). Returns problems: an error when a
+    Writes into what it is given: sets `event.date` (with `conflict` when its sources disagree), and
+    narrows the entries of `documents` with the bounds other reports lend them. Returns problems: an error when a
     curated date contradicts another source reporting the same event.
     """
     where: dict[tuple[str, int], tuple[DocumentDates, Entry]] = {}

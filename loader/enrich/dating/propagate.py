@@ -116,9 +116,11 @@ def date_document(mentions: list[Mention], info: SourceInfo, header: dict,
                   curated: Optional[CuratedDates] = None) -> DocumentDates:
     """Bounds for every mention of one document from its own evidence and its order.
 
-    Sets `mention.date` to what the document alone supports (a printed date stays as printed) and
-    returns the document's dating, which `date_events` continues. Problems: warnings about the source
-    (an entry out of order, an unusable cue) and errors about curated dates, naming file and line.
+    Writes into the mentions it is given: `mention.date` of an undated mention becomes what the document
+    alone supports (a printed date stays as printed), and an entry dated by a day printed in its own
+    words gets that text as `mention.reported_date`. Returns the document's dating, which `date_events`
+    continues. Problems: warnings about the source (an entry out of order, an unusable cue) and errors
+    about curated dates, naming file and line.
     """
     curated = curated or CuratedDates("")
     start, end = coverage(info, header)
