@@ -5,9 +5,9 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8001
 DB     ?= events.db
-# Serving settings live in settings.json, read here, by the tests and by Datasette's configuration-
-# directory mode (`datasette serve .`): one place.
-SETTINGS = $(shell $(PYTHON) -c 'import json; print(" ".join(f"--setting {k} {v}" for k, v in json.load(open("settings.json")).items()))')
+# Serving settings live in settings.json, read here, by the tests, by the benchmarks and by Datasette's
+# configuration-directory mode (`datasette serve .`): one place. loader/serving.py turns them into flags.
+SETTINGS = $(shell $(PYTHON) -m loader.serving settings.json)
 # Counts and hash for immutable serving, made beside the database (configuration-directory mode reads it there too).
 INSPECT = $(dir $(DB))inspect-data.json
 # Load test: requests per concurrency level, and the levels (see bench/loadtest.py --help).
@@ -37,11 +37,13 @@ $(INSPECT): $(DB)
 ## Build, then serve read-only (immutable, counts from the inspect file) on http://$(HOST):$(PORT)/
 ## The site's own plugin (loader/site) adds the event page template and the highlighted search.
 serve: $(DB) $(INSPECT)
+	$(if $(SETTINGS),,$(error settings.json gave no serving settings))
 	$(BIN)/datasette serve --immutable $(DB) --inspect-file $(INSPECT) --metadata metadata.yml \
 	  --host $(HOST) --port $(PORT) $(SETTINGS)
 
 ## The serving settings as `datasette serve` flags (for `datasette package --extra-options`)
 settings:
+	$(if $(SETTINGS),,$(error settings.json gave no serving settings))
 	@echo $(SETTINGS)
 
 ## Check seeds/ and curated/ as a build would, without writing a database

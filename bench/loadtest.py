@@ -24,9 +24,7 @@ import asyncio
 import json
 import os
 import random
-import socket
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,7 +35,8 @@ from urllib.parse import quote, urlencode
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"  # loopback only: this tool never targets another address
+sys.path.insert(0, str(ROOT))  # run as a script: the bench package
+from bench.site import HOST, Server, ServerFailed, datasette_serve, free_port  # noqa: E402
 SEARCH_TERMS = ["patrol", "Putin", "Xi Jinping", "summit", "energy", "military exercise", "Ukraine", "sanctions"]
 
 
@@ -133,37 +132,6 @@ def served_as(db: Path, folder: Path) -> Path:
     return link
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def serve(db: Path, port: int, metadata: Path, settings: Path, log: Path) -> subprocess.Popen:
-    """`datasette serve --immutable` as `make serve` runs it, on loopback; its output goes to `log`
-    (a pipe nobody reads would fill up and stall the server)."""
-    command = [sys.executable, "-m", "datasette", "serve", "--immutable", str(db), "--metadata", str(metadata),
-               "--host", HOST, "--port", str(port)]
-    for key, value in json.loads(settings.read_text(encoding="utf-8")).items():
-        command += ["--setting", key, str(value)]
-    with log.open("w", encoding="utf-8") as handle:
-        return subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT)
-
-
-def wait_until_up(base: str, server: subprocess.Popen, log: Path, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"datasette exited with {server.returncode}: {log.read_text(encoding='utf-8')[-2000:]}")
-        try:
-            if httpx.get(base + "/-/versions.json", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"datasette did not answer on {base} within {seconds} s")
-
-
 def peak_rss_mb(pid: int) -> float | None:
     """The process's peak resident memory (Linux VmHWM), in MB; None where /proc has no such figure."""
     try:
@@ -173,16 +141,6 @@ def peak_rss_mb(pid: int) -> float | None:
     except OSError:
         pass
     return None
-
-
-def stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 HOSTILE_PATHS = [
@@ -195,6 +153,17 @@ HOSTILE_PATHS = [
 HOSTILE_PATHS_SHORT = ["30 KB search", "32 times 'the'", "hex(zeroblob(400000000))"]
 
 
+async def timed_get(client: httpx.AsyncClient, path: str) -> tuple[int | None, float, Exception | None]:
+    """One request read to its end: its status (None when the request itself failed), seconds, error."""
+    started = time.perf_counter()
+    try:
+        response = await client.get(path)
+        await response.aread()
+        return response.status_code, time.perf_counter() - started, None
+    except httpx.HTTPError as error:
+        return None, time.perf_counter() - started, error
+
+
 async def hostile_load(base: str, clients: int, stop_event: asyncio.Event, timeout: float, statuses: dict) -> None:
     """`clients` loops over HOSTILE_PATHS until stop_event is set; statuses per path kind counted."""
     if not clients:
@@ -205,17 +174,12 @@ async def hostile_load(base: str, clients: int, stop_event: asyncio.Event, timeo
             while not stop_event.is_set():
                 path = HOSTILE_PATHS[index % len(HOSTILE_PATHS)]
                 index += 1
-                started = time.perf_counter()
-                try:
-                    response = await client.get(path)
-                    await response.aread()
-                    status = response.status_code
-                except httpx.HTTPError:
-                    status = 0
+                status, elapsed, _ = await timed_get(client, path)
+                status = status or 0
                 kind = path.split("?")[0] + f" #{HOSTILE_PATHS.index(path)}"
                 seen = statuses.setdefault(kind, {"statuses": {}, "max_ms": 0.0})
                 seen["statuses"][status] = seen["statuses"].get(status, 0) + 1
-                seen["max_ms"] = max(seen["max_ms"], round((time.perf_counter() - started) * 1000, 1))
+                seen["max_ms"] = max(seen["max_ms"], round(elapsed * 1000, 1))
         await asyncio.gather(*(loop(i) for i in range(clients)))
 
 
@@ -245,16 +209,9 @@ async def ordinary_level(base: str, paths: list[str], concurrency: int, requests
             while next_index < requests and time.monotonic() < deadline:
                 path = paths[next_index % len(paths)]
                 next_index += 1
-                started = time.perf_counter()
-                try:
-                    response = await client.get(path)
-                    await response.aread()
-                    status = response.status_code
-                except httpx.HTTPError as error:
-                    status = None
-                    if len(level.error_samples) < 5:
-                        level.error_samples.append(f"{path}: {type(error).__name__}: {error}")
-                elapsed = time.perf_counter() - started
+                status, elapsed, error = await timed_get(client, path)
+                if error is not None and len(level.error_samples) < 5:
+                    level.error_samples.append(f"{path}: {type(error).__name__}: {error}")
                 level.latencies.append(elapsed)
                 level.by_path.setdefault(path, []).append(elapsed)
                 level.statuses[status or 0] = level.statuses.get(status or 0, 0) + 1
@@ -306,22 +263,22 @@ def main(argv: list[str] | None = None) -> int:
     targets = parse_targets(args.p99_target if args.p99_target is not None else ["16=1.0"])
     paths = request_mix(args.db)
     port = free_port()
-    base = f"http://{HOST}:{port}"
     folder = tempfile.TemporaryDirectory(prefix="loadtest-")
-    log = Path(folder.name) / "datasette.log"
-    server = serve(served_as(args.db, Path(folder.name)), port, args.metadata, args.settings, log)
+    command = datasette_serve(served_as(args.db, Path(folder.name)), port, args.metadata, args.settings)
     results = []
     try:
-        wait_until_up(base, server, log)
-        for path in paths:  # warm-up, not counted: one request per distinct path
-            httpx.get(base + path, timeout=args.timeout)
-        for concurrency in levels:
-            level = asyncio.run(run_level(base, paths, concurrency, args.requests, args.max_seconds, args.timeout,
-                                          args.hostile))
-            results.append(level)
-        peak = peak_rss_mb(server.pid)
+        with Server(command, port, Path(folder.name) / "datasette.log", wait_s=30) as server:
+            for path in paths:  # warm-up, not counted: one request per distinct path
+                httpx.get(server.base + path, timeout=args.timeout)
+            for concurrency in levels:
+                level = asyncio.run(run_level(server.base, paths, concurrency, args.requests, args.max_seconds,
+                                              args.timeout, args.hostile))
+                results.append(level)
+            peak = peak_rss_mb(server.process.pid)
+    except ServerFailed as error:
+        print(f"datasette: {error}", file=sys.stderr)
+        return 1
     finally:
-        stop(server)
         folder.cleanup()
 
     print(f"load test: {args.db} ({args.db.stat().st_size / 1e6:.1f} MB), {len(paths)} distinct paths, "

@@ -19,7 +19,8 @@ from urllib.parse import urlencode
 
 import httpx
 
-from loadtest import HOST, ROOT, free_port, serve, served_as, stop, wait_until_up
+from loadtest import ROOT, served_as  # bench/loadtest.py, which puts the project on sys.path
+from bench.site import Server, ServerFailed, datasette_serve, free_port
 
 PAGES = ["/events/events", "/events/events.json", "/events/events.csv", "/events/sources", "/events/event_sources.json",
          "/events/timeline", "/events/timeline.json", "/events/search", "/events"]
@@ -48,16 +49,14 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     before = sha256(args.db)
     port = free_port()
-    base = f"http://{HOST}:{port}"
     folder = tempfile.TemporaryDirectory(prefix="probe-")
     log = Path(folder.name) / "datasette.log"
-    server = serve(served_as(args.db, Path(folder.name)), port, args.metadata, args.settings, log)
+    command = datasette_serve(served_as(args.db, Path(folder.name)), port, args.metadata, args.settings)
     statuses: Counter = Counter()
     five_hundreds: dict[str, set] = defaultdict(set)
     reflected = []
     try:
-        wait_until_up(base, server, log)
-        with httpx.Client(base_url=base, timeout=30) as client:
+        with Server(command, port, log, wait_s=30) as server, httpx.Client(base_url=server.base, timeout=30) as client:
             for page in PAGES:
                 for name in PARAMETERS:
                     for value in VALUES:
@@ -73,10 +72,12 @@ def main(argv: list[str] | None = None) -> int:
                     statuses[response.status_code] += 1
                     if response.status_code >= 500:
                         five_hundreds[method].add(page)
-        alive = server.poll() is None
-        tracebacks = log.read_text(encoding="utf-8", errors="replace").count("Traceback")
+            alive = server.process.poll() is None
+            tracebacks = log.read_text(encoding="utf-8", errors="replace").count("Traceback")
+    except ServerFailed as error:
+        print(f"datasette: {error}", file=sys.stderr)
+        return 1
     finally:
-        stop(server)
         folder.cleanup()
     unchanged = sha256(args.db) == before
     total = sum(statuses.values())

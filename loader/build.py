@@ -1,6 +1,8 @@
 """The pipeline, end to end: seeds/ -> parse -> enrich (dates, actors, events) -> write.
 
-Everything before `write_database` is pure: it reads files and returns dataclasses.
+Everything before `write_database` reads files and works on dataclasses in memory: it writes nothing,
+so a failed build leaves the database as it was. The stages are not pure: several fill in the mentions
+and events an earlier stage made (actors, dates, places), in the order `check` runs them.
 """
 from __future__ import annotations
 
@@ -67,7 +69,7 @@ class BuildReport:
 def collect(seeds: Path, curated: Path, keep_going: bool = False,
             progress: Optional[Callable[[Document], None]] = None,
             timings: Optional[Timings] = None) -> BuildData:
-    """Run the pure stages. Raises InputError when the build cannot go on.
+    """Run the stages before the write. Raises InputError when the build cannot go on.
 
     With `keep_going`, a document that cannot be read or parsed is skipped with a warning instead.
     `timings`, when given, receives the wall time of each stage.
@@ -81,7 +83,7 @@ def collect(seeds: Path, curated: Path, keep_going: bool = False,
 def check(seeds: Path, curated: Path, keep_going: bool = False,
           progress: Optional[Callable[[Document], None]] = None,
           timings: Optional[Timings] = None) -> tuple[BuildData, list[Problem]]:
-    """The pure stages, shared by `build` and `validate`: what they produced (warnings in
+    """The stages before the write, shared by `build` and `validate`: what they produced (warnings in
     `problems`) and every error found, curated files and documents alike. Never raises for bad input."""
     timings = timings or Timings()
     curated_errors = check_curated_folder(curated)

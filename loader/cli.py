@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
-import statistics
 import sys
 from pathlib import Path
 
@@ -12,11 +11,22 @@ import click
 
 from .build import build as run_build
 from .build import collect
-from .enrich.dates import label, width_days
+from .enrich.date_stats import chronology_dates
+from .enrich.dates import label
 from .model import InputError
 from .sources import document_paths
 from .timings import Timings
 from .validate import validate_inputs
+
+
+# Every command reads the same two folders: each option is declared once.
+seeds_option = click.option(
+    "--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True,
+    help="Folder of source documents and their registry, sources.yml.")
+curated_option = click.option(
+    "--curated", type=click.Path(path_type=Path), default=Path("curated"), show_default=True,
+    help="Folder of curated YAML: actors.yml, dates.yml, demonyms.yml, links.yml, linking.yml, "
+         "not_actors.yml, places.yml, taxonomy.yml, words.yml.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -33,12 +43,10 @@ def cli():
 
 
 @cli.command()
-@click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True,
-              help="Folder of source documents and their registry, sources.yml.")
+@seeds_option
 @click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False), default=Path("events.db"),
               show_default=True, help="Database to write. Replaced only when the build succeeds.")
-@click.option("--curated", type=click.Path(path_type=Path), default=Path("curated"), show_default=True,
-              help="Folder of curated YAML (actors.yml, not_actors.yml, words.yml).")
+@curated_option
 @click.option("--keep-going", is_flag=True,
               help="Skip a document that cannot be read or parsed, with a warning, instead of failing.")
 @click.option("-q", "--quiet", is_flag=True,
@@ -82,10 +90,7 @@ def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool, quiet: bo
                            progress=(lambda _document: bar and bar.update(1)) if bar is not None else None,
                            timings=timings)
     except InputError as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"build failed: {len(error.problems)} error(s); {db_path} left unchanged", err=True)
-        sys.exit(1)
+        input_errors(error, f"build failed: {len(error.problems)} error(s); {db_path} left unchanged")
     except (KeyboardInterrupt, Interrupted) as error:
         number = error.signal if isinstance(error, Interrupted) else signal.SIGINT
         click.echo(f"build interrupted ({signal.Signals(number).name}); {db_path} left unchanged", err=True)
@@ -118,10 +123,8 @@ def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool, quiet: bo
 
 
 @cli.command()
-@click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True,
-              help="Folder of source documents and their registry, sources.yml.")
-@click.option("--curated", type=click.Path(path_type=Path), default=Path("curated"), show_default=True,
-              help="Folder of curated YAML (dates.yml, actors.yml).")
+@seeds_option
+@curated_option
 def dates(seeds: Path, curated: Path):
     """Explain the dates: every chronology entry with its bounds, method and evidence.
 
@@ -142,62 +145,40 @@ def dates(seeds: Path, curated: Path):
     try:
         data = collect(seeds, curated)
     except InputError as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"dates: {len(error.problems)} error(s)", err=True)
-        sys.exit(1)
+        input_errors(error, f"dates: {len(error.problems)} error(s)")
     except Exception as error:
         internal_error(error)
-    event_of = {(m.source_id, m.position): event for event in data.events for m in event.mentions}
-    chronologies = [doc for doc in data.dates if doc.format == "chronology"]
+    chronologies = chronology_dates(data)
     if not chronologies:
         click.echo("no chronology among the documents")
-    for doc in chronologies:
-        count = sum(1 for entry in doc.entries if entry.mention.reference_of is None)
-        click.echo(f"{doc.source_id} ({doc.file}): {count} entries, coverage {doc.window[0]} to {doc.window[1]}; "
-                   f"{doc.direction_note}")
-        widths, methods = [], {}
-        references = [entry for entry in doc.entries if entry.mention.reference_of is not None]
-        for entry in doc.entries:
-            mention = entry.mention
-            if mention.reference_of is not None:
-                continue
-            date = event_of[(mention.source_id, mention.position)].date
-            # The entry's own bounds (this source's account): where sources disagree, the event's
-            # bounds are their hull and are shown after CONFLICT.
-            earliest, latest = (entry.lo.day, entry.hi.day) if date.conflict else (date.earliest, date.latest)
-            width = width_days(earliest, latest)
-            widths.append(width)
-            methods[date.method] = methods.get(date.method, 0) + 1
-            bounds = f"{earliest or '?'}..{latest or '?'}" + (f" (ends {date.end})" if date.end else "")
+    for chronology in chronologies:
+        doc = chronology.doc
+        click.echo(f"{doc.source_id} ({doc.file}): {chronology.count} entries, coverage {doc.window[0]} to "
+                   f"{doc.window[1]}; {doc.direction_note}")
+        for entry in chronology.entries:
+            mention, date, width = entry.mention, entry.date, entry.width
+            bounds = f"{entry.earliest or '?'}..{entry.latest or '?'}" + (f" (ends {date.end})" if date.end else "")
             flag = f" CONFLICT (event {date.earliest}..{date.latest})" if date.conflict else ""
             click.echo(f"  {mention.position:>3}  line {mention.line:<4} {bounds:<24} {date.method:<12} "
                        f"{width if width is not None else '?':>4} d{flag}  {label(mention, 8)}")
             click.echo(f"{'':7}{date.evidence}")
-        for entry in references:  # dated earlier events read inside entries: not entries of the list
-            mention = entry.mention
-            date = event_of[(mention.source_id, mention.position)].date
+        for mention, date in chronology.references:
             bounds = f"{date.earliest or '?'}..{date.latest or '?'}"
             click.echo(f"  ref  in entry {mention.reference_of:<3} {bounds:<24} {date.method:<12} {label(mention, 8)}")
             click.echo(f"{'':7}{date.evidence}")
-        known = sorted(w for w in widths if w is not None)
-        exact = sum(1 for w in known if w == 1)
-        median = statistics.median(known) if known else None
-        median_text = "-" if median is None else (f"{median:g}")
+        median, largest = chronology.median_width, chronology.largest_width
         click.echo(
-            f"  {doc.source_id}: {exact} of {count} exact (earliest = latest); width in days: "
-            f"median {median_text}, largest {known[-1] if known else '-'}"
-            + (f", {len(widths) - len(known)} unbounded" if len(known) < len(widths) else "")
-            + "; methods: " + ", ".join(f"{m} {n}" for m, n in sorted(methods.items()))
+            f"  {doc.source_id}: {chronology.exact} of {chronology.count} exact (earliest = latest); width in days: "
+            f"median {'-' if median is None else f'{median:g}'}, largest {'-' if largest is None else largest}"
+            + (f", {chronology.unbounded} unbounded" if chronology.unbounded else "")
+            + "; methods: " + ", ".join(f"{m} {n}" for m, n in chronology.methods.items())
         )
         click.echo("")
 
 
 @cli.command(name="links")
-@click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True,
-              help="Folder of source documents and their registry, sources.yml.")
-@click.option("--curated", type=click.Path(path_type=Path), default=Path("curated"), show_default=True,
-              help="Folder of curated YAML (links.yml, linking.yml, dates.yml...).")
+@seeds_option
+@curated_option
 @click.option("--report", is_flag=True, help="Print precision and recall on a labelled set of pairs (--pairs).")
 @click.option("--pairs", type=click.Path(path_type=Path), default=Path("tests/linking_pairs.yml"), show_default=True,
               help="Labelled pairs: 'same:' and 'different:' lists of two mentions each, with reasons.")
@@ -224,10 +205,7 @@ def links_command(seeds: Path, curated: Path, report: bool, pairs: Path):
         excerpts = {m.key: m.excerpt for event in data.events for m in event.mentions}
         quality = judge_pairs(labelled, event_of, excerpts, str(pairs)) if report else None
     except InputError as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"links: {len(error.problems)} error(s)", err=True)
-        sys.exit(1)
+        input_errors(error, f"links: {len(error.problems)} error(s)")
     except OSError as error:
         click.echo(f"{error.filename or pairs}: error: {error.strerror or error}", err=True)
         sys.exit(1)
@@ -253,10 +231,8 @@ def links_command(seeds: Path, curated: Path, report: bool, pairs: Path):
 
 
 @cli.command(name="validate")
-@click.option("--seeds", type=click.Path(path_type=Path), default=Path("seeds"), show_default=True,
-              help="Folder of source documents and their registry, sources.yml.")
-@click.option("--curated", type=click.Path(path_type=Path), default=Path("curated"), show_default=True,
-              help="Folder of curated YAML (actors.yml, dates.yml, links.yml, linking.yml).")
+@seeds_option
+@curated_option
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the one-line summary.")
 def validate_command(seeds: Path, curated: Path, quiet: bool):
     """Check SEEDS and CURATED as a build would, without writing a database.
@@ -292,6 +268,14 @@ def validate_command(seeds: Path, curated: Path, quiet: bool):
 LATE_STAGES = {"links": "Linking mentions across sources", "events": "Making events",
                "statements": "Finding statements", "write": "Writing the database",
                "indexes": "Indexing", "fts": "Building full-text search", "vacuum": "Compacting"}
+
+
+def input_errors(error: InputError, summary: str) -> None:
+    """Bad input: each problem as FILE:LINE: severity: message, then `summary`; exit 1."""
+    for problem in error.problems:
+        click.echo(str(problem), err=True)
+    click.echo(summary, err=True)
+    sys.exit(1)
 
 
 def internal_error(error: Exception, suffix: str = "") -> None:

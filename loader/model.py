@@ -1,12 +1,12 @@
 """Plain dataclasses that flow through the pipeline: parse -> enrich -> write.
 
-Parse and enrich are pure functions over these records; only `loader.database` touches SQLite.
+Parse and enrich work on these records in memory (the enrich stages fill in and change the mentions and
+events they are given: dates, actors, places); only `loader.database` touches SQLite.
 Offsets are character offsets (Unicode code points) into `Document.text`, the document decoded
 from UTF-8 exactly as stored, so `text[start:end] == excerpt` always holds.
 """
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -160,7 +160,3 @@ class Event:
     @property
     def category(self) -> Optional[str]:
         return self.categories[0] if self.categories else None
-
-
-def as_dict(obj) -> dict:
-    return dataclasses.asdict(obj)

@@ -29,6 +29,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
 from .model import InputError, Problem
 from .parse import FORMATS
 from .yamlfiles import Marks, load_marked
+from .parse.datetext import is_real_date
 
 T = TypeVar("T")
 
@@ -61,22 +62,13 @@ Day = Annotated[Any, AfterValidator(_iso_day)]
 PARTIAL_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 
-def _real_date(value: str) -> bool:
-    """True for a day, month or year that exists in the calendar (not 2021-02-30, 2021-13 or 0000)."""
-    try:
-        dt.date.fromisoformat((value + "-01-01")[:10])
-    except ValueError:
-        return False
-    return True
-
-
 def _partial_date(value: Any) -> str:
     """A year, a month or a day (2022, 2021-12, 2021-12-17; YAML reads these as a number, text and a
     date), kept as ISO text."""
     if isinstance(value, bool) or isinstance(value, dt.datetime) or not isinstance(value, (dt.date, int, str)):
         raise ValueError("expected a date: YYYY, YYYY-MM or YYYY-MM-DD")
     text = value.isoformat() if isinstance(value, dt.date) else str(value)
-    if not (PARTIAL_DATE.fullmatch(text) and _real_date(text)):
+    if not (PARTIAL_DATE.fullmatch(text) and is_real_date(text)):
         raise ValueError(f"{text!r} is not a real YYYY, YYYY-MM or YYYY-MM-DD")
     return text
 

@@ -360,7 +360,13 @@ TABLES: tuple[Table, ...] = (
             ),
             Column("categories", str, "All the source's categories, as a JSON list ('Political/Economic' gives both)."),
             Column("source_count", int, "How many distinct source documents report the event."),
-            Column("first_source", str, "The source that reports the event first in build order."),
+            Column(
+                "first_source",
+                str,
+                "The source whose report speaks for the event (its id, summary and description come from it): "
+                "of the sources reporting it, a chronology before a timeline before an article, then the "
+                "lowest source id and position.",
+            ),
             Column("first_position", int, "The entry's position (1 = first) in that source."),
             Column("description", str, "The full excerpt of the first source."),
             Column(

@@ -1,8 +1,9 @@
 """`python -m loader validate`: check seeds/ and curated/ without building.
 
-It runs the same pure stages as the build (`build.check`: registry, documents, parsers, dates, actors)
+It runs the same stages as the build (`build.check`: registry, documents, parsers, dates, actors)
 and stops before the write, so what it reports is what a build would report. It also parses every
-curated YAML file for syntax, including one the build does not read yet.
+YAML file in the curated folder for syntax, a file the build does not know among them (a misnamed
+one, say), which the build would pass over.
 """
 from __future__ import annotations
 

@@ -2,23 +2,12 @@
 
 Everything goes through the public faces: the CLI build, the database it writes, and Datasette.
 """
-import asyncio
 import sqlite3
 
 import pytest
 import yaml
-from datasette.app import Datasette
 
-from conftest import ROOT, SEEDS, run_build
-
-
-def event_of(conn, source_id: str, fragment: str) -> str:
-    """The one event whose excerpt in `source_id` contains `fragment`."""
-    rows = conn.execute(
-        "select event_id from event_sources where source_id = ? and instr(excerpt, ?) > 0", (source_id, fragment)
-    ).fetchall()
-    assert len(rows) == 1, (source_id, fragment, len(rows))
-    return rows[0][0]
+from conftest import ROOT, SEEDS, built, event_id, run_build
 
 
 def links(conn, event_id: str) -> dict:
@@ -29,9 +18,9 @@ def links(conn, event_id: str) -> dict:
 # --- Spellings and source errors resolve to one actor --------------------------------------------
 
 def test_the_shoygu_spelling_joins_shoigu(conn):
-    shoygu = links(conn, event_of(conn, "cc-2020-sep-dec", "Russian DM Shoygu briefed Putin"))
-    shoigu = links(conn, event_of(conn, "cc-2021-sep-dec", "Russian Defense Minister Sergei Shoigu"))
-    sergey = links(conn, event_of(conn, "cc-2020-sep-dec", "Russian counterpart Sergey Shoygu"))
+    shoygu = links(conn, event_id(conn, "cc-2020-sep-dec", "Russian DM Shoygu briefed Putin"))
+    shoigu = links(conn, event_id(conn, "cc-2021-sep-dec", "Russian Defense Minister Sergei Shoigu"))
+    sergey = links(conn, event_id(conn, "cc-2020-sep-dec", "Russian counterpart Sergey Shoygu"))
     assert shoygu["sergei-shoigu"]["matched_text"] == "Shoygu"
     assert shoigu["sergei-shoigu"]["matched_text"] == "Sergei Shoigu"
     assert sergey["sergei-shoigu"]["matched_text"] == "Sergey Shoygu"
@@ -51,7 +40,7 @@ def test_sergei_and_sergey_lavrov_are_one_actor(conn):
 
 
 def test_seo_in_the_2020_chronology_is_the_sco(conn):
-    row = links(conn, event_of(conn, "cc-2020-sep-dec", "SEO holds 18th Meeting of Prosecutors General"))["sco"]
+    row = links(conn, event_id(conn, "cc-2020-sep-dec", "SEO holds 18th Meeting of Prosecutors General"))["sco"]
     assert row["matched_text"] == "SEO" and row["link_method"] == "alias"
     notes = conn.execute("select notes from actors where id = 'sco'").fetchone()[0]
     assert "SEO" in notes and "source error" in notes
@@ -62,7 +51,7 @@ def test_lin_wang_in_the_timeline_is_wang_yi(conn):
     # timeline's spelling is read through the dictionary the build uses, and the event holds Wang Yi.
     from loader.enrich.actors import load_actors
     from loader.model import Mention
-    found = links(conn, event_of(conn, "overwatch-2020-2022", "Chinese Foreign Minister Lin Wang"))
+    found = links(conn, event_id(conn, "overwatch-2020-2022", "Chinese Foreign Minister Lin Wang"))
     assert "wang-yi" in found
     text = "On December 24, 2020, Chinese Foreign Minister Lin Wang and his counterpart agreed to talk again."
     reading = load_actors(ROOT / "curated" / "actors.yml").read(Mention("t", 1, 0, len(text), text, 1))
@@ -71,16 +60,16 @@ def test_lin_wang_in_the_timeline_is_wang_yi(conn):
 
 
 def test_titles_around_names_do_not_hide_them(conn):
-    denisov = links(conn, event_of(conn, "cc-2020-sep-dec", "Russian Ambassador to China Denisov says"))
+    denisov = links(conn, event_id(conn, "cc-2020-sep-dec", "Russian Ambassador to China Denisov says"))
     assert denisov["andrey-denisov"]["matched_text"] == "Denisov"
-    wang = links(conn, event_of(conn, "cc-2021-sep-dec", "Chinese FM Wang Yi pens article"))
+    wang = links(conn, event_id(conn, "cc-2021-sep-dec", "Chinese FM Wang Yi pens article"))
     assert wang["wang-yi"]["matched_text"] == "Wang Yi" and wang["china"]["matched_text"] == "Chinese"
 
 
 def test_demonyms_stand_for_their_state_and_a_ministry_for_its_body_and_state(conn):
-    navies = links(conn, event_of(conn, "cc-2021-sep-dec", "Russian and Chinese navies conduct"))
+    navies = links(conn, event_id(conn, "cc-2021-sep-dec", "Russian and Chinese navies conduct"))
     assert {"russia", "china"} <= set(navies)
-    spokesman = links(conn, event_of(conn, "memri-sd-9684", "spokesman Wang Wenbin said on Tuesday"))
+    spokesman = links(conn, event_id(conn, "memri-sd-9684", "spokesman Wang Wenbin said on Tuesday"))
     assert spokesman["china-mfa"]["matched_text"] == "Chinese Foreign Ministry"
     assert spokesman["china"]["link_method"] == "country-of" and spokesman["china"]["via_actor_id"] == "china-mfa"
 
@@ -88,14 +77,14 @@ def test_demonyms_stand_for_their_state_and_a_ministry_for_its_body_and_state(co
 # --- Short names: the context decides, never the dictionary's order ---------------------------------
 
 def test_wang_next_to_lavrov_is_wang_yi(conn):
-    found = links(conn, event_of(conn, "cc-2020-sep-dec", "Wang and Lavrov discuss bilateral cooperation"))
+    found = links(conn, event_id(conn, "cc-2020-sep-dec", "Wang and Lavrov discuss bilateral cooperation"))
     assert found["wang-yi"]["link_method"] == "context"
     assert "'lavrov'" in found["wang-yi"]["link_evidence"]
     assert not {"wang-wenbin", "wang-yu"} & set(found)
 
 
 def test_wang_in_the_dec_31_2021_timeline_item_is_wang_yu(conn):
-    event = event_of(conn, "overwatch-2020-2022", "In the meeting, Wang expressed")
+    event = event_id(conn, "overwatch-2020-2022", "In the meeting, Wang expressed")
     found = links(conn, event)
     assert found["wang-yu"]["match_count"] == 2  # "Wang Yu" and the "Wang" after it
     assert not {"wang-yi", "wang-wenbin"} & set(found)
@@ -118,7 +107,7 @@ def test_a_short_name_with_no_cue_takes_the_full_name_earlier_in_the_document(se
     assert result.exit_code == 0, result.output
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
-    found = links(conn, event_of(conn, "new-chronology", "Wang meets the Taliban"))
+    found = links(conn, event_id(conn, "new-chronology", "Wang meets the Taliban"))
     assert found["wang-wenbin"]["link_method"] == "context"
     assert "earlier in the document" in found["wang-wenbin"]["link_evidence"]
     assert not {"wang-yi", "wang-yu"} & set(found)
@@ -130,11 +119,8 @@ def test_a_short_name_after_its_full_name_in_the_excerpt_outranks_cues(seeds_cop
         "China - Russia\n\nChronology from Jan 2022 to Apr 2022\n\n"
         ": Chinese Foreign Ministry spokesman Wang Wenbin comments on Lavrov's visit. Wang says it went well.\n",
         encoding="utf-8")
-    db = tmp_path / "e.db"
-    assert run_build(seeds_copy, db).exit_code == 0
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    found = links(conn, event_of(conn, "new-chronology", "Wang says it went well"))
+    conn = built(seeds_copy, tmp_path / "e.db")
+    found = links(conn, event_id(conn, "new-chronology", "Wang says it went well"))
     assert found["wang-wenbin"]["match_count"] == 2 and "wang-yi" not in found
 
 
@@ -159,7 +145,7 @@ def test_a_short_name_nothing_decides_is_reported_not_linked(seeds_copy, tmp_pat
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
     for fragment in ("Wang meets", "Wang and Lavrov talk"):
-        assert not {"wang-yi", "wang-wenbin", "wang-yu"} & set(links(conn, event_of(conn, "new-chronology", fragment)))
+        assert not {"wang-yi", "wang-wenbin", "wang-yu"} & set(links(conn, event_id(conn, "new-chronology", fragment)))
     row = conn.execute("select * from unmatched_names where name = 'Wang'").fetchone()
     assert (row["kind"], row["event_count"], row["example_source_id"]) == ("ambiguous", 2, "new-chronology")
     assert row["candidates"] == '["wang-yi", "wang-wenbin", "wang-yu"]'
@@ -189,7 +175,7 @@ ROLES = [
 
 @pytest.mark.parametrize("source, fragment, expected", ROLES, ids=[r[1][:40] for r in ROLES])
 def test_roles_where_the_text_makes_them_clear(conn, source, fragment, expected):
-    found = links(conn, event_of(conn, source, fragment))
+    found = links(conn, event_id(conn, source, fragment))
     assert {actor: found[actor]["role"] for actor in expected} == expected
     assert all(row["role_evidence"] for row in found.values())
 
@@ -197,7 +183,7 @@ def test_roles_where_the_text_makes_them_clear(conn, source, fragment, expected)
 def test_a_person_links_their_country_and_says_so(conn):
     """Russia is not named: Putin implies it. China is named ("the PRC", a participant), but as Xi's
     country it is the addressee, the stronger role."""
-    found = links(conn, event_of(conn, "cc-2021-sep-dec", "Putin sends telegram to Xi on the 72nd anniversary"))
+    found = links(conn, event_id(conn, "cc-2021-sep-dec", "Putin sends telegram to Xi on the 72nd anniversary"))
     russia = found["russia"]
     assert (russia["link_method"], russia["via_actor_id"], russia["match_count"], russia["role"]) == (
         "country-of", "vladimir-putin", 0, "subject")
@@ -218,8 +204,8 @@ def test_every_seed_event_links_to_a_state_or_an_organization(conn):
 def test_every_person_named_in_the_seed_events_is_linked(conn):
     """Each person's spellings found in an excerpt link that event to them."""
     people = conn.execute("select id, aliases from actors where type = 'person'").fetchall()
-    for event_id, excerpt in conn.execute("select event_id, excerpt from event_sources"):
-        linked = set(links(conn, event_id))
+    for event, excerpt in conn.execute("select event_id, excerpt from event_sources"):
+        linked = set(links(conn, event))
         for person, aliases in people:
             if any(alias in excerpt for alias in yaml.safe_load(aliases) if " " in alias):
                 assert person in linked, (person, excerpt[:80])
@@ -272,7 +258,7 @@ def test_the_seed_report_has_nothing_to_review_and_every_dismissed_name_says_why
 
 def test_a_name_that_is_not_an_actor_hides_the_alias_inside_it(conn):
     """"the waters of the Japan and East China Seas" names two seas, not Japan."""
-    found = links(conn, event_of(conn, "memri-sd-9684", "Japan and East China Seas"))
+    found = links(conn, event_id(conn, "memri-sd-9684", "Japan and East China Seas"))
     assert "japan" not in found
     row = conn.execute("select * from unmatched_names where name = 'Japan and East China Seas'").fetchone()
     assert row["kind"] == "not an actor" and row["event_count"] == 1
@@ -312,7 +298,7 @@ def test_a_curator_adds_an_alias_rebuilds_and_the_event_is_linked(seeds_copy, cu
     conn.row_factory = sqlite3.Row
     row = conn.execute("select kind, example_source_id, example_line from unmatched_names where name = 'John Kerry'").fetchone()
     assert tuple(row) == ("discovered", "new-chronology", 5)
-    kerry = links(conn, event_of(conn, "new-chronology", "John Kerry"))["john-kerry"]
+    kerry = links(conn, event_id(conn, "new-chronology", "John Kerry"))["john-kerry"]
     assert (kerry["link_method"], kerry["actor_type"]) == ("discovered", "person")
     assert "US Special Envoy" in kerry["link_evidence"]
     actor = conn.execute("select * from actors where id = 'john-kerry'").fetchone()
@@ -328,7 +314,7 @@ def test_a_curator_adds_an_alias_rebuilds_and_the_event_is_linked(seeds_copy, cu
     assert "0 unmatched names" in after.output
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
-    found = links(conn, event_of(conn, "new-chronology", "John Kerry"))
+    found = links(conn, event_id(conn, "new-chronology", "John Kerry"))
     assert found["john-kerry"]["role"] == "addressee" and found["sergey-lavrov"]["role"] == "subject"
     assert found["john-kerry"]["link_method"] == "alias"
     assert conn.execute("select count(*) from unmatched_names where name = 'John Kerry'").fetchone()[0] == 0
@@ -336,42 +322,35 @@ def test_a_curator_adds_an_alias_rebuilds_and_the_event_is_linked(seeds_copy, cu
 
 # --- In Datasette --------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def get(seed_db):
-    metadata = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
-    datasette = Datasette(immutables=[str(seed_db)], metadata=metadata)
-    return lambda path: asyncio.run(datasette.client.get(path))
-
-
-def test_events_of_an_actor_by_id_name_or_any_spelling(get):
+def test_events_of_an_actor_by_id_name_or_any_spelling(served):
     for actor in ("sergei-shoigu", "Sergei Shoigu", "shoygu"):
-        data = get(f"/events/actor_events.json?actor={actor}&_shape=objects").json()
+        data = served(f"/events/actor_events.json?actor={actor}&_shape=objects").json()
         assert data["ok"] is True
         assert {r["actor_id"] for r in data["rows"]} == {"sergei-shoigu"}
         assert {"Shoygu", "Sergey Shoygu", "Sergei Shoigu"} <= {r["matched_text"] for r in data["rows"]}
-    assert get("/events/actor_events.json?actor=&_shape=objects").json()["rows"] == []
+    assert served("/events/actor_events.json?actor=&_shape=objects").json()["rows"] == []
 
 
-def test_who_meets_whom_counts_shared_events(get):
-    people = get("/events/who_meets_whom.json?type=person&_shape=objects").json()
+def test_who_meets_whom_counts_shared_events(served):
+    people = served("/events/who_meets_whom.json?type=person&_shape=objects").json()
     assert people["ok"] is True and people["rows"]
     pairs = {(r["actor_1_id"], r["actor_2_id"]): r["events"] for r in people["rows"]}
     assert pairs[("sergei-shoigu", "wei-fenghe")] == 2
     assert pairs[("sergey-lavrov", "wang-yi")] >= 5
-    everyone = get("/events/who_meets_whom.json?type=&_shape=objects").json()
+    everyone = served("/events/who_meets_whom.json?type=&_shape=objects").json()
     assert everyone["ok"] is True and everyone["rows"][0]["actor_1_id"] == "china"
 
 
-def test_events_facet_by_country_and_by_actor_with_names(get):
-    data = get("/events/event_actors.json?actor_type=state&_facet=actor_id&_shape=objects").json()
+def test_events_facet_by_country_and_by_actor_with_names(served):
+    data = served("/events/event_actors.json?actor_type=state&_facet=actor_id&_shape=objects").json()
     facets = {f["value"]: f for f in data["facet_results"]["actor_id"]["results"]}
     assert facets["china"]["label"] == "China" and facets["russia"]["count"] >= 100
-    roles = {f["value"] for f in get("/events/event_actors.json?_facet=role&_shape=objects").json()["facet_results"]["role"]["results"]}
+    roles = {f["value"] for f in served("/events/event_actors.json?_facet=role&_shape=objects").json()["facet_results"]["role"]["results"]}
     assert {"host", "subject", "addressee", "participant", "location", "mentioned"} <= roles
 
 
-def test_an_actors_page_links_to_its_events(get):
-    page = get("/events/actors/sergei-shoigu")
+def test_an_actors_page_links_to_its_events(served):
+    page = served("/events/actors/sergei-shoigu")
     assert page.status_code == 200
     assert "/events/event_actors?actor_id=sergei-shoigu" in page.text
 
@@ -394,15 +373,12 @@ def test_a_known_name_inside_a_longer_word_links_no_one(seeds_copy, tmp_path):
     """"Xinhua" holds "Xi", "Indiana" holds "India", "Xi’an" holds "Xi": none of them names the actor.
     One definition of a word boundary (loader/enrich/phrases.py) decides it for every name list."""
     (seeds_copy / "longer-words.txt").write_text(LONGER_WORDS_DOC, encoding="utf-8")
-    db = tmp_path / "e.db"
-    assert run_build(seeds_copy, db).exit_code == 0
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
+    conn = built(seeds_copy, tmp_path / "e.db")
     for fragment in ("Indiana Governor", "Xinhua reports", "visits Xi’an"):
-        found = links(conn, event_of(conn, "longer-words", fragment))
+        found = links(conn, event_id(conn, "longer-words", fragment))
         assert not {"xi-jinping", "india"} & set(found), (fragment, sorted(found))
-    assert "morgulov" in "".join(links(conn, event_of(conn, "longer-words", "visits Xi’an")))
+    assert "morgulov" in "".join(links(conn, event_id(conn, "longer-words", "visits Xi’an")))
     unknown = {r[0] for r in conn.execute("select name from unmatched_names where kind = 'unknown'")}
     assert {"Xinhua"} <= unknown
-    indiana = links(conn, event_of(conn, "longer-words", "Indiana Governor"))
+    indiana = links(conn, event_id(conn, "longer-words", "Indiana Governor"))
     assert indiana["eric-holcomb"]["link_method"] == "discovered"

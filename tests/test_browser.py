@@ -12,8 +12,6 @@ import os
 import re
 import select
 import shutil
-import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -21,8 +19,8 @@ import urllib.request
 
 import pytest
 
-from conftest import ROOT
-from test_site import EMPTY_ON_SEEDS, QUERIES, SETTINGS, TABLES, query_url
+from conftest import ROOT, SETTINGS
+from test_site import EMPTY_ON_SEEDS, QUERIES, TABLES, query_url
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / "test-artifacts"
@@ -35,46 +33,13 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def site(seed_db, tmp_path_factory):
+def site(make_serve):
     """`make serve` (immutable, inspect file, metadata.yml, settings.json) on a free port."""
     assert CHROMIUM, "REQUIRE_BROWSER=1 but chromium is not installed"
-    folder = tmp_path_factory.mktemp("site")
-    db = folder / "events.db"
-    shutil.copy(seed_db, db)
-    port = free_port()
-    log = open(folder / "serve.log", "w")
-    server = subprocess.Popen(["make", "--no-print-directory", "serve", f"DB={db}", f"PORT={port}"], cwd=ROOT,
-                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"make serve exited with {server.returncode}:\n" + (folder / "serve.log").read_text())
-            try:
-                urllib.request.urlopen(base + "/-/versions.json", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("make serve did not answer:\n" + (folder / "serve.log").read_text())
-                time.sleep(0.3)
-        assert (folder / "inspect-data.json").exists()  # made beside the database
-        yield base
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)  # make and the datasette it started: this group only
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        log.close()
+    base, db = make_serve
+    assert (db.parent / "inspect-data.json").exists()  # made beside the database
+    return base
 
 
 def chromium(url: str, *args: str) -> str:

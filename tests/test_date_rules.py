@@ -22,10 +22,9 @@ import sqlite3
 from datetime import date
 
 import pytest
-import yaml
 from click.testing import CliRunner
 
-from conftest import CURATED, ROOT, SEEDS, event_named, run_build
+from conftest import CURATED, ROOT, SEEDS, event_named, run_build, served_client
 from loader.cli import cli
 from loader.enrich.dates import TOLERANCE_DAYS, precision_of, read_text_dates
 from loader.model import Mention
@@ -174,12 +173,9 @@ def test_sources_that_disagree_give_the_hull_of_their_days_and_a_conflict(docume
 
 
 def test_sources_that_disagree_lists_exactly_the_events_with_a_date_conflict(documents_db):
-    import asyncio
-    from datasette.app import Datasette
     conn = documents_db[0]
     db = conn.execute("pragma database_list").fetchone()[2]
-    datasette = Datasette(immutables=[db], metadata=yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8")))
-    rows = asyncio.run(datasette.client.get("/events/sources_that_disagree.json?_shape=objects&_size=max")).json()["rows"]
+    rows = served_client(db)("/events/sources_that_disagree.json?_shape=objects&_size=max").json()["rows"]
     conflicts = {r[0] for r in conn.execute("select id from events where date_conflict = 1")}
     assert conflicts and {r["id"] for r in rows} == conflicts
     deal = rows_of(conn, MAY_AUG)[4]
@@ -193,14 +189,10 @@ def test_sources_that_disagree_lists_exactly_the_events_with_a_date_conflict(doc
 
 
 def test_the_event_page_says_which_source_says_what(documents_db):
-    import asyncio
-    from datasette.app import Datasette
     conn = documents_db[0]
     deal = rows_of(conn, MAY_AUG)[4]
     db = conn.execute("pragma database_list").fetchone()[2]
-    metadata = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
-    datasette = Datasette(immutables=[db], metadata=metadata)
-    html = asyncio.run(datasette.client.get(f"/events/events/{deal['id']}")).text
+    html = served_client(db)(f"/events/events/{deal['id']}").text
     assert "the sources&#39; dates disagree" in html or "the sources' dates disagree" in html
     assert "says “June 5, 2019” (2019-06-05)" in html and "says “June 6, 2019” (2019-06-06)" in html
     text = " ".join(re.sub(r"<[^>]+>", "", html).split())

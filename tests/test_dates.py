@@ -1,10 +1,10 @@
 """Dates: honest bounds for every event, with the evidence that gives them.
 
 Small chronologies written here show each rule on its own; the seed database shows them together.
-Cross-source links do not exist in the seeds yet (every event has one mention), so that path is shown
-with events built here from plain dataclasses, exactly as the linking stage will hand them over.
+Cross-source dating is shown both ways: on the seeds, where the linker joins reports of one event
+from several sources, and on events built here from plain dataclasses with the links given by hand
+(`events_of`), as the linking stage hands them over, so each rule is seen apart from the linker's.
 """
-import asyncio
 import re
 import shutil
 import sqlite3
@@ -14,9 +14,8 @@ from datetime import date
 import pytest
 import yaml
 from click.testing import CliRunner
-from datasette.app import Datasette
 
-from conftest import CURATED, ROOT, SEEDS
+from conftest import CURATED, SEEDS, served_client
 from loader.cli import cli
 from loader.database import BuildData, write_database
 from loader.enrich.curated_dates import load_curated_dates
@@ -398,9 +397,7 @@ def write_dated(tmp_path, docs, events):
     documents = [Document(SourceInfo(id=d.source_id, file=d.file, format=d.format), "", str(i)) for i, d in enumerate(docs)]
     db = tmp_path / "events.db"
     write_database(db, BuildData(documents=documents, events=events, actors={}, dates=list(docs)))
-    metadata = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
-    data = asyncio.run(Datasette(immutables=[str(db)], metadata=metadata).client.get(
-        "/events/sources_that_disagree.json?_shape=objects&_size=max")).json()
+    data = served_client(db)("/events/sources_that_disagree.json?_shape=objects&_size=max").json()
     assert data["ok"] is True, data
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
@@ -512,10 +509,8 @@ def test_the_explain_command_reports_bad_input_without_a_traceback(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def get(seed_db):
-    metadata = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
-    datasette = Datasette(immutables=[str(seed_db)], metadata=metadata)
-    return lambda path: asyncio.run(datasette.client.get(path)).json()
+def get(served):
+    return lambda path: served(path).json()
 
 
 def test_sources_that_disagree_lists_exactly_the_events_with_a_date_conflict(get, conn):
@@ -568,10 +563,10 @@ def test_every_report_records_its_own_bounds(conn):
         "2021-10-14", "2021-10-17", "curated", 0)
 
 
-def test_events_between_two_dates_tells_certainly_in_from_possibly_in(get, conn):
+def test_events_between_two_dates_tells_certainly_in_from_possibly_in(served, conn):
     # The first half of October 2021 cuts through Maritime Interaction 2021 (14-17 October): possibly in.
     start, end = "2021-10-01", "2021-10-15"
-    data = get(f"/events/events_between.json?from={start}&to={end}&_shape=objects&_size=max")
+    data = served(f"/events/events_between.json?from={start}&to={end}&_shape=objects&_size=max").json()
     assert data["ok"] is True
     rows = data["rows"]
     overlapping = conn.execute("select count(*) from events where max(date_latest, coalesce(date_end, date_latest)) >= ? "
@@ -582,6 +577,6 @@ def test_events_between_two_dates_tells_certainly_in_from_possibly_in(get, conn)
         within = start <= row["date_earliest"] and last <= end
         assert row["certainty"] == ("certainly in" if within else "possibly in"), row
     assert {r["certainty"] for r in rows} == {"certainly in", "possibly in"}
-    everything = get("/events/events_between.json?from=&to=&_shape=objects&_size=max")["rows"]
+    everything = served("/events/events_between.json?from=&to=&_shape=objects&_size=max").json()["rows"]
     assert len(everything) == conn.execute("select count(*) from events").fetchone()[0]
     assert {r["certainty"] for r in everything} == {"certainly in"}

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import CC_2020, CC_2021, CURATED, OVERWATCH, ROOT, SEEDS
+from conftest import CC_2020, CC_2021, CURATED, OVERWATCH, ROOT, SEEDS, copy_of
 from loader.cli import cli
 
 NEW_CHRONOLOGY = "China - Russia\n\nChronology from Jan 2022 to Mar 2022\n\n{entries}\n"
@@ -54,10 +54,7 @@ def line_count(path: Path) -> int:
 @pytest.fixture
 def existing_db(seed_db, tmp_path) -> Path:
     """An events.db from a good build, which a failing build must leave exactly as it is."""
-    db = tmp_path / "out" / "events.db"
-    db.parent.mkdir()
-    shutil.copyfile(seed_db, db)
-    return db
+    return copy_of(seed_db, tmp_path / "out")
 
 
 def assert_fails_cleanly(result, db: Path, before: bytes, expected: str) -> None:

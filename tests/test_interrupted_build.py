@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -20,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 import loader.database
-from conftest import CURATED, ROOT, SEEDS, run_build
+from conftest import CURATED, ROOT, SEEDS, copy_of, run_build
 from loader.cli import cli
 
 PAUSED = "PAUSED-IN-WRITE"
@@ -49,10 +48,7 @@ def temporaries(folder: Path) -> list[Path]:
 @pytest.fixture
 def previous(seed_db, tmp_path) -> Path:
     """A good events.db from an earlier build, in a folder of its own."""
-    db = tmp_path / "site" / "events.db"
-    db.parent.mkdir()
-    shutil.copyfile(seed_db, db)
-    return db
+    return copy_of(seed_db, tmp_path / "site")
 
 
 def start_paused_build(db: Path) -> subprocess.Popen:

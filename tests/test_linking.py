@@ -3,15 +3,7 @@ import sqlite3
 
 import yaml
 
-from conftest import SEEDS, run_build
-
-
-def event_with(conn, source_id, text):
-    row = conn.execute(
-        "select event_id from event_sources where source_id = ? and excerpt like ?", (source_id, f"%{text}%")
-    ).fetchall()
-    assert len(row) == 1, (source_id, text, row)
-    return row[0][0]
+from conftest import SEEDS, event_id, run_build
 
 
 def sources_of(conn, event_id):
@@ -19,40 +11,40 @@ def sources_of(conn, event_id):
 
 
 def test_the_heavy_helicopter_contract_is_one_event_with_two_sources(conn):
-    event = event_with(conn, "cc-2021-sep-dec", "heavy helicopter")
+    event = event_id(conn, "cc-2021-sep-dec", "heavy helicopter")
     assert sources_of(conn, event) == ["cc-2021-sep-dec", "overwatch-2020-2022"]
     assert conn.execute("select source_count from events where id = ?", (event,)).fetchone()[0] == 2
 
 
 def test_the_dec_15_2021_summit_has_three_sources(conn):
-    event = event_with(conn, "cc-2021-sep-dec", "Putin holds talks, via videoconference, with Xi Jinping")
+    event = event_id(conn, "cc-2021-sep-dec", "Putin holds talks, via videoconference, with Xi Jinping")
     assert sources_of(conn, event) == ["cc-2021-sep-dec", "memri-sd-9684", "overwatch-2020-2022"]
-    assert event == event_with(conn, "memri-sd-9684", "held a video conference on December 15, 2021")
+    assert event == event_id(conn, "memri-sd-9684", "held a video conference on December 15, 2021")
 
 
 def test_a_stripped_entry_takes_its_day_from_the_source_that_prints_it(conn):
-    event = event_with(conn, "cc-2021-sep-dec", "heavy helicopter")
+    event = event_id(conn, "cc-2021-sep-dec", "heavy helicopter")
     row = conn.execute("select date_earliest, date_latest, date_method, date_evidence from events where id = ?", (event,)).fetchone()
     assert row[:3] == ("2021-11-08", "2021-11-08", "cross-source")
     assert "overwatch-2020-2022" in row[3]
 
 
 def test_the_two_ma_zhaoxu_ryabkov_malley_exchanges_stay_apart(conn):
-    first = event_with(conn, "cc-2021-sep-dec", "Robert Malley hold a teleconference")
-    second = event_with(conn, "cc-2021-sep-dec", "Robert Malley exchange views")
+    first = event_id(conn, "cc-2021-sep-dec", "Robert Malley hold a teleconference")
+    second = event_id(conn, "cc-2021-sep-dec", "Robert Malley exchange views")
     assert first != second
 
 
 def test_the_december_2020_and_november_2021_joint_air_patrols_stay_apart(conn):
-    assert event_with(conn, "cc-2020-sep-dec", "second joint patrol") != event_with(conn, "cc-2021-sep-dec", "third joint air patrol")
+    assert event_id(conn, "cc-2020-sep-dec", "second joint patrol") != event_id(conn, "cc-2021-sep-dec", "third joint air patrol")
 
 
 def test_the_maritime_interaction_drill_and_the_naval_patrol_that_followed_stay_apart(conn):
-    drill = event_with(conn, "cc-2021-sep-dec", "navies conduct Maritime Interaction 2021")
-    patrol = event_with(conn, "cc-2021-sep-dec", "first-ever joint patrol around the Japanese archipelago")
+    drill = event_id(conn, "cc-2021-sep-dec", "navies conduct Maritime Interaction 2021")
+    patrol = event_id(conn, "cc-2021-sep-dec", "first-ever joint patrol around the Japanese archipelago")
     assert drill != patrol
     # and the timeline's dated naval drill joins the drill, not the patrol
-    assert drill == event_with(conn, "overwatch-2020-2022", "Naval Drills in the Sea of Japan")
+    assert drill == event_id(conn, "overwatch-2020-2022", "Naval Drills in the Sea of Japan")
 
 
 def test_every_link_records_how_it_was_made_and_its_score(conn):
@@ -73,15 +65,15 @@ def test_uncertain_pairs_wait_for_a_curator_instead_of_merging(conn):
 
 
 def test_an_article_date_without_a_year_resolves_to_the_documents_year(conn):
-    event = event_with(conn, "memri-sd-9684", "took place only on November 16")
+    event = event_id(conn, "memri-sd-9684", "took place only on November 16")
     assert tuple(conn.execute("select date_earliest, date_latest, date_method from events where id = ?", (event,)).fetchone()) == (
         "2021-11-16", "2021-11-16", "relative")
 
 
 def test_putins_delhi_visit_and_his_video_summit_with_biden_are_separate_events(conn):
-    delhi = event_with(conn, "memri-sd-9684", "on December 6 made a one-day visit to Delhi")
-    biden = event_with(conn, "memri-sd-9684", "on December 7, Vladimir Putin held the second summit")
-    geneva = event_with(conn, "memri-sd-9684", "In June of this year, the Russian president visited Geneva")
+    delhi = event_id(conn, "memri-sd-9684", "on December 6 made a one-day visit to Delhi")
+    biden = event_id(conn, "memri-sd-9684", "on December 7, Vladimir Putin held the second summit")
+    geneva = event_id(conn, "memri-sd-9684", "In June of this year, the Russian president visited Geneva")
     dates = {e: tuple(conn.execute("select date_earliest, date_latest from events where id = ?", (e,)).fetchone()) for e in (delhi, biden, geneva)}
     assert dates == {delhi: ("2021-12-06", "2021-12-06"), biden: ("2021-12-07", "2021-12-07"), geneva: ("2021-06-01", "2021-06-30")}
 
@@ -98,7 +90,7 @@ def test_a_curated_not_the_same_decision_overrides_a_high_score(curated_copy, tm
     db = tmp_path / "e.db"
     assert run_build(SEEDS, db, curated=curated_copy).exit_code == 0
     conn = sqlite3.connect(db)
-    assert event_with(conn, "cc-2021-sep-dec", "heavy helicopter") != event_with(conn, "overwatch-2020-2022", "heavy helicopter")
+    assert event_id(conn, "cc-2021-sep-dec", "heavy helicopter") != event_id(conn, "overwatch-2020-2022", "heavy helicopter")
     reason = conn.execute("select reason from link_candidates where excerpt_a like '%heavy helicopter%' and excerpt_b like '%heavy helicopter%'").fetchone()[0]
     assert "curated 'different'" in reason
 
@@ -146,21 +138,21 @@ def test_the_labelled_same_pairs_link_at_least_as_often_as_measured(conn):
 
 
 def test_the_hard_negatives_stay_apart(conn):
-    summit = event_with(conn, "cc-2021-sep-dec", "Putin holds talks, via videoconference")
-    assert summit != event_with(conn, "memri-sd-9684", "In an article posted the day of the summit")
-    naval_patrol = event_with(conn, "cc-2021-sep-dec", "first-ever joint patrol around the Japanese archipelago")
-    assert naval_patrol != event_with(conn, "memri-sd-9684", "on November 19, Russian strategic aviation planes")
-    assert naval_patrol != event_with(conn, "overwatch-2020-2022", "KADIZ")
-    assert naval_patrol != event_with(conn, "overwatch-2020-2022", "Naval Drills in the Sea of Japan")
+    summit = event_id(conn, "cc-2021-sep-dec", "Putin holds talks, via videoconference")
+    assert summit != event_id(conn, "memri-sd-9684", "In an article posted the day of the summit")
+    naval_patrol = event_id(conn, "cc-2021-sep-dec", "first-ever joint patrol around the Japanese archipelago")
+    assert naval_patrol != event_id(conn, "memri-sd-9684", "on November 19, Russian strategic aviation planes")
+    assert naval_patrol != event_id(conn, "overwatch-2020-2022", "KADIZ")
+    assert naval_patrol != event_id(conn, "overwatch-2020-2022", "Naval Drills in the Sea of Japan")
     # the dispatch's passage through the Tsugaru Strait is the naval patrol, neither the drill nor the air patrol
-    passage = event_with(conn, "memri-sd-9684", "passed through the Tsugaru Strait")
+    passage = event_id(conn, "memri-sd-9684", "passed through the Tsugaru Strait")
     assert passage == naval_patrol
-    assert passage != event_with(conn, "cc-2021-sep-dec", "navies conduct Maritime Interaction 2021")
-    assert passage != event_with(conn, "overwatch-2020-2022", "KADIZ")
+    assert passage != event_id(conn, "cc-2021-sep-dec", "navies conduct Maritime Interaction 2021")
+    assert passage != event_id(conn, "overwatch-2020-2022", "KADIZ")
 
 
 def test_the_november_19_air_patrol_is_one_event_in_three_sources_by_rule(conn):
-    event = event_with(conn, "cc-2021-sep-dec", "third joint air patrol")
+    event = event_id(conn, "cc-2021-sep-dec", "third joint air patrol")
     assert sources_of(conn, event) == ["cc-2021-sep-dec", "memri-sd-9684", "overwatch-2020-2022"]
     methods = {r[0] for r in conn.execute("select method from event_links where event_id = ?", (event,))}
     assert methods == {"score"}
@@ -199,8 +191,8 @@ def test_links_report_names_a_pair_that_matches_no_mention_by_file_and_line(tmp_
 
 def test_peace_mission_2021_links_once_the_drill_has_its_curated_span(conn, curated_copy, tmp_path):
     # The drill's curated span (20-24 September 2021) holds the timeline's 21 September: one event, by rule.
-    drill = event_with(conn, "cc-2021-sep-dec", "Peace Mission 2021")
-    assert drill == event_with(conn, "overwatch-2020-2022", "anti-terror drills together in Orenburg")
+    drill = event_id(conn, "cc-2021-sep-dec", "Peace Mission 2021")
+    assert drill == event_id(conn, "overwatch-2020-2022", "anti-terror drills together in Orenburg")
     assert {r[0] for r in conn.execute("select method from event_links where event_id = ?", (drill,))} == {"score"}
     # Without the span the drill is bounded by its list (a window): left apart, a candidate with its reason.
     dates = curated_copy / "dates.yml"
@@ -212,8 +204,8 @@ def test_peace_mission_2021_links_once_the_drill_has_its_curated_span(conn, cura
     result = run_build(SEEDS, db, curated=curated_copy)
     assert result.exit_code == 0, result.output
     unspanned = sqlite3.connect(db)
-    drill = event_with(unspanned, "cc-2021-sep-dec", "Peace Mission 2021")
-    orenburg = event_with(unspanned, "overwatch-2020-2022", "anti-terror drills together in Orenburg")
+    drill = event_id(unspanned, "cc-2021-sep-dec", "Peace Mission 2021")
+    orenburg = event_id(unspanned, "overwatch-2020-2022", "anti-terror drills together in Orenburg")
     assert drill != orenburg
     reason = unspanned.execute("select reason from link_candidates where event_a in (?, ?) and event_b in (?, ?)",
                                (drill, orenburg, drill, orenburg)).fetchone()[0]
@@ -233,8 +225,8 @@ DISAGREE_SQL = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"
 
 def test_reports_a_day_or_two_apart_are_one_event_by_rule_with_the_hull_of_their_days(conn):
     for (source, text), (other, other_text, first, last) in DAYS_APART.items():
-        event = event_with(conn, source, text)
-        assert event == event_with(conn, other, other_text), text
+        event = event_id(conn, source, text)
+        assert event == event_id(conn, other, other_text), text
         row = conn.execute("select date_earliest, date_latest, date_conflict from events where id = ?", (event,)).fetchone()
         assert tuple(row) == (first, last, 1), text
         methods = {r[0] for r in conn.execute("select method from event_links where event_id = ?", (event,))}
@@ -248,17 +240,17 @@ def test_reports_a_day_or_two_apart_are_one_event_by_rule_with_the_hull_of_their
 
 
 def test_russias_position_on_taiwan_is_one_event_by_rule(conn):
-    event = event_with(conn, "cc-2021-sep-dec", "considers Taiwan to be part of the People")
-    assert event == event_with(conn, "overwatch-2020-2022", "policy on Taiwan")
+    event = event_id(conn, "cc-2021-sep-dec", "considers Taiwan to be part of the People")
+    assert event == event_id(conn, "overwatch-2020-2022", "policy on Taiwan")
     assert {r[0] for r in conn.execute("select method from event_links where event_id = ?", (event,))} == {"score"}
     # and Putin's CNBC interview on Taiwan stays apart from it
-    assert event != event_with(conn, "cc-2021-sep-dec", "Hadley Gamble")
+    assert event != event_id(conn, "cc-2021-sep-dec", "Hadley Gamble")
 
 
 def test_the_ambassadors_briefing_stays_apart_from_the_leaders_call_without_a_curated_decision(conn):
-    briefing = event_with(conn, "cc-2020-sep-dec", "Russian Ambassador to China Denisov says")
-    assert briefing != event_with(conn, "overwatch-2020-2022", "ties were the")
-    assert event_with(conn, "overwatch-2020-2022", "ties were the") == event_with(conn, "cc-2020-sep-dec", "Xi and Putin talk")
+    briefing = event_id(conn, "cc-2020-sep-dec", "Russian Ambassador to China Denisov says")
+    assert briefing != event_id(conn, "overwatch-2020-2022", "ties were the")
+    assert event_id(conn, "overwatch-2020-2022", "ties were the") == event_id(conn, "cc-2020-sep-dec", "Xi and Putin talk")
     decisions = yaml.safe_load((ROOT / "curated" / "links.yml").read_text(encoding="utf-8"))
     assert "Denisov" not in str(decisions.get("different"))
 

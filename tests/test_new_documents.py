@@ -8,12 +8,13 @@ user would drop them in, and are scored against the hand-labelled key (tests/doc
 import shutil
 import sqlite3
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import ROOT, SEEDS, event_named, run_build
+from conftest import ROOT, SEEDS, built, connect, event_named, run_build
 
 DOCUMENTS = ROOT / "tests" / "documents" / "people-places"
 sys.path.insert(0, str(DOCUMENTS))
@@ -34,10 +35,8 @@ def docs_db(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def docs(docs_db):
-    connection = sqlite3.connect(docs_db)
-    connection.row_factory = sqlite3.Row
-    yield connection
-    connection.close()
+    with closing(connect(docs_db)) as connection:
+        yield connection
 
 
 def links(conn, event_id):
@@ -50,7 +49,7 @@ def places_of(conn, event_id):
         "where event_id = ?", (event_id,))}
 
 
-# --- The figures the issue asks for ---------------------------------------------------------------
+# --- People and places found, against the answer key --------------------------------------------
 
 def test_people_and_places_of_new_documents_against_the_key(docs):
     found = score.score(docs)
@@ -78,10 +77,7 @@ def test_a_person_with_a_title_in_apposition_is_discovered(seeds_copy, tmp_path)
     (seeds_copy / "apposition.txt").write_text(
         "China - Russia\n\nChronology from Jul 2024 to Oct 2024\n\n"
         ": Masoud Pezeshkian, the Iranian president, meets Xi Jinping in Kazan.\n", encoding="utf-8")
-    db = tmp_path / "e.db"
-    assert run_build(seeds_copy, db).exit_code == 0
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
+    conn = built(seeds_copy, tmp_path / "e.db")
     found = links(conn, event_named(conn, "apposition", "Masoud Pezeshkian")["id"])
     assert found["masoud-pezeshkian"]["link_method"] == "discovered"
     assert conn.execute("select country from actors where id = 'masoud-pezeshkian'").fetchone()[0] == "iran"
@@ -97,10 +93,7 @@ def test_a_short_name_followed_by_more_of_a_name_is_not_the_curated_person(seeds
     (seeds_copy / "wang.txt").write_text(
         "China - Russia\n\nChronology from Mar 2023 to Apr 2023\n\n"
         ": Chinese Vice President Wang Qishan hands over to his successor.\n", encoding="utf-8")
-    db = tmp_path / "e.db"
-    assert run_build(seeds_copy, db).exit_code == 0
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
+    conn = built(seeds_copy, tmp_path / "e.db")
     found = links(conn, event_named(conn, "wang", "Wang Qishan")["id"])
     assert not {"wang-yi", "wang-wenbin", "wang-yu"} & set(found)
     assert found["wang-qishan"]["link_method"] == "discovered"
@@ -118,10 +111,7 @@ def test_a_title_out_of_office_in_the_documents_window_does_not_resolve(seeds_co
     (seeds_copy / "old.txt").write_text(
         "China - Russia\n\nChronology from Jan 2016 to Apr 2016\n\n"
         ": China’s Ambassador to Russia Zhang attends a reception in Moscow.\n", encoding="utf-8")
-    db = tmp_path / "e.db"
-    assert run_build(seeds_copy, db).exit_code == 0
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
+    conn = built(seeds_copy, tmp_path / "e.db")
     found = links(conn, event_named(conn, "old", "Ambassador to Russia Zhang")["id"])
     assert "zhang-hanhui" not in found
 
@@ -131,10 +121,7 @@ def test_a_spelling_variant_joins_the_known_person_above_the_threshold(seeds_cop
     (seeds_copy / "variant.txt").write_text(
         "China - Russia\n\nChronology from Jul 2024 to Oct 2024\n\n"
         ": Russian Foreign Minister Sergei Lavrof meets Wang Yi in Vientiane.\n", encoding="utf-8")
-    db = tmp_path / "e.db"
-    assert run_build(seeds_copy, db).exit_code == 0
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
+    conn = built(seeds_copy, tmp_path / "e.db")
     found = links(conn, event_named(conn, "variant", "Sergei Lavrof")["id"])
     lavrov = found["sergey-lavrov"]
     assert lavrov["link_method"] == "fuzzy" and "rapidfuzz ratio" in lavrov["link_evidence"]
@@ -203,10 +190,7 @@ def test_a_city_name_used_for_something_else_is_not_a_place(seeds_copy, tmp_path
     (seeds_copy / "university.txt").write_text(
         "China - Russia\n\nChronology from May 2024 to May 2024\n\n"
         ": Putin speaks to students at Harbin Institute of Technology.\n", encoding="utf-8")
-    db = tmp_path / "e.db"
-    assert run_build(seeds_copy, db).exit_code == 0
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
+    conn = built(seeds_copy, tmp_path / "e.db")
     assert places_of(conn, event_named(conn, "university", "Harbin Institute")["id"]) == {}
 
 

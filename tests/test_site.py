@@ -1,29 +1,24 @@
 """The published site through Datasette's own client: the bare `datasette serve events.db` (the project's
 plugin serving the metadata the build embedded), `make serve`'s flags, and configuration-directory mode."""
-import asyncio
 import csv
 import io
 import json
 import re
-
-import markupsafe
+import shlex
 import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, unquote, urlencode, urlparse
 
+import markupsafe
 import pytest
-import yaml
-from datasette.app import Datasette
 from markupsafe import escape
 
-from conftest import CC_2021, ROOT, SEEDS, run_build
+from conftest import CC_2021, METADATA, ROOT, SEEDS, SETTINGS, datasette_client, run_build
 
-METADATA = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
 QUERIES = METADATA["databases"]["events"]["queries"]
 TABLES = METADATA["databases"]["events"]["tables"]
-SETTINGS = json.loads((ROOT / "settings.json").read_text(encoding="utf-8"))
 # A sample value for each canned-query parameter name, so every query can be asked for rows.
 PARAM_SAMPLES = {
     "from": "2021-11-01", "to": "2021-11-30", "q": "patrol", "forum": "SCO",
@@ -34,26 +29,10 @@ QUERY_SAMPLES = {"search_statements": {"q": "partnership"}}
 EMPTY_ON_SEEDS: dict[str, str] = {}
 
 
-def client(**kwargs):
-    datasette = Datasette(**kwargs)
-
-    def fetch(path: str):
-        return asyncio.run(datasette.client.get(path))
-
-    fetch.datasette = datasette
-    return fetch
-
-
 @pytest.fixture(scope="module")
 def bare(seed_db):
     """`datasette serve events.db`: no --metadata, no settings; only what the database carries."""
-    return client(immutables=[str(seed_db)])
-
-
-@pytest.fixture(scope="module")
-def served(seed_db):
-    """What `make serve` runs: immutable, metadata.yml and settings.json."""
-    return client(immutables=[str(seed_db)], metadata=METADATA, settings=SETTINGS)
+    return datasette_client(immutables=[str(seed_db)])
 
 
 def query_url(name: str, fmt: str = "json", **extra) -> str:
@@ -149,7 +128,7 @@ def test_the_bare_command_uses_the_metadata_in_the_file_not_a_file_on_disk(tmp_p
     moved.parent.mkdir()
     shutil.move(project / "events.db", moved)
     shutil.rmtree(project)
-    get = client(immutables=[str(moved)])
+    get = datasette_client(immutables=[str(moved)])
     assert get("/chronology/events_per_month.json").json()["ok"] is True
     assert "cameo_root" in get("/chronology/events.json?_size=0").json()["facet_results"]
 
@@ -159,7 +138,7 @@ def test_metadata_given_on_the_command_line_wins_key_by_key(seed_db):
     metadata["title"] = "Local title"
     metadata["databases"]["events"]["queries"]["search"]["title"] = "Local search"
     del metadata["databases"]["events"]["queries"]["events_by_forum"]
-    get = client(immutables=[str(seed_db)], metadata=metadata)
+    get = datasette_client(immutables=[str(seed_db)], metadata=metadata)
     assert "<title>Local title" in get("/").text
     assert "<h1" in get("/events/search?q=patrol").text and "Local search" in get("/events/search?q=patrol").text
     assert get("/events/events_by_forum.json?forum=SCO").json()["ok"] is True  # still served, from the database
@@ -175,7 +154,7 @@ def test_configuration_directory_mode_serves_immutable_with_inspect_data_and_set
     shutil.copy(ROOT / "settings.json", site / "settings.json")
     subprocess.run([sys.executable, "-m", "datasette", "inspect", "events.db", "--inspect-file", "inspect-data.json"],
                    cwd=site, check=True, capture_output=True)
-    get = client(config_dir=site)
+    get = datasette_client(config_dir=site)
     datasette = get.datasette
     assert datasette.databases["events"].is_mutable is False
     assert datasette.setting("suggest_facets") is False
@@ -184,14 +163,35 @@ def test_configuration_directory_mode_serves_immutable_with_inspect_data_and_set
     assert "event-report" in get("/events/events/ea49ad72ebaa").text
 
 
-def test_serving_settings_live_in_settings_json_and_make_serve_reads_them():
+def settings_given(words: list[str]) -> dict:
+    """The `--setting NAME VALUE` pairs among a command's words, each value read as JSON (as the
+    settings file spells it); a name given twice fails."""
+    given = {}
+    for index, word in enumerate(words):
+        if word == "--setting":
+            name, value = words[index + 1], words[index + 2]
+            assert name not in given, f"--setting {name} given twice"
+            given[name] = json.loads(value)
+    return given
+
+
+def test_serving_settings_live_in_settings_json():
     assert SETTINGS["suggest_facets"] is False
     assert 0 < SETTINGS["facet_time_limit_ms"] < SETTINGS["sql_time_limit_ms"]
     assert SETTINGS["max_csv_mb"] == 0  # a full CSV of the events table downloads whole (streamed)
-    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    serve = makefile[makefile.index("\nserve:"):].split("\n\n")[0]
-    assert "$(SETTINGS)" in serve and "--immutable" in serve and "--inspect-file $(INSPECT)" in serve
-    assert "--setting " not in serve  # no second copy of a value
+
+
+def test_make_serve_runs_datasette_immutable_with_every_setting_of_settings_json_once(seed_db):
+    """What `make serve` would run (`make -n`), and what `make settings` prints for `datasette package`."""
+    dry = subprocess.run(["make", "--no-print-directory", "-n", "serve", f"DB={seed_db}", "PORT=8999"], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout
+    serve = next(shlex.split(line) for line in dry.replace("\\\n", " ").splitlines() if " serve --immutable " in line)
+    assert serve[0].endswith("datasette") and serve[1:4] == ["serve", "--immutable", str(seed_db)]
+    assert "--inspect-file" in serve and serve[serve.index("--metadata") + 1] == "metadata.yml"
+    assert settings_given(serve) == SETTINGS
+    printed = subprocess.run(["make", "--no-print-directory", "settings"], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout
+    assert settings_given(shlex.split(printed)) == SETTINGS
 
 
 # One row per document, actor, place or build warning: small however many events there are.
@@ -228,7 +228,7 @@ def test_markup_in_the_data_is_escaped_never_rendered(tmp_path, seeds_copy):
     shutil.copy(ROOT / "metadata.yml", seeds_copy.parent / "metadata.yml")  # beside seeds/, as in the project
     db = tmp_path / "events.db"
     assert run_build(seeds_copy, db).exit_code == 0
-    get = client(immutables=[str(db)])
+    get = datasette_client(immutables=[str(db)])
     html = get("/events/search?q=hostile").text
     body = html.split("<table", 1)[1]
     assert "<script>alert(1)" not in body and "<b>bold</b>" not in body and "<img src=x" not in body

@@ -3,11 +3,8 @@
 import asyncio
 import hashlib
 import json
-import os
 import re
 import shutil
-import signal
-import socket
 import sqlite3
 import subprocess
 import time
@@ -18,27 +15,13 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-import yaml
-from datasette.app import Datasette
 from datasette.utils import escape_fts
 from markupsafe import escape
 
-from conftest import ROOT, run_build
+from conftest import METADATA, ROOT, SETTINGS, run_build, served_client
 
 PAYLOAD = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
-SETTINGS = json.loads((ROOT / "settings.json").read_text(encoding="utf-8"))
-METADATA = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
-
-
-def site(db):
-    """A client for `db` served as `make serve` serves it (immutable, metadata.yml, settings.json)."""
-    datasette = Datasette(immutables=[str(db)], metadata=METADATA, settings=SETTINGS)
-
-    def fetch(path: str):
-        return asyncio.run(datasette.client.get(path))
-
-    return fetch
 
 
 def sha256(path) -> str:
@@ -46,15 +29,18 @@ def sha256(path) -> str:
 
 
 @pytest.fixture(scope="module")
-def get(seed_db):
-    return site(seed_db)
+def get(served):
+    """The seed database as `make serve` serves it (immutable, metadata.yml, settings.json)."""
+    return served
 
 
-def test_make_serve_and_these_tests_read_the_same_settings():
-    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert "settings.json" in makefile and "$(SETTINGS)" in makefile
-    assert "--setting sql_time_limit_ms" not in makefile  # no second copy of a value
+def test_make_serve_and_these_tests_serve_with_the_same_settings(make_serve, get):
+    base, _ = make_serve
+    with urllib.request.urlopen(base + "/-/settings.json", timeout=30) as response:
+        running = json.load(response)
     assert SETTINGS["sql_time_limit_ms"] > 0 and SETTINGS["facet_time_limit_ms"] > 0
+    assert {name: running[name] for name in SETTINGS} == SETTINGS
+    assert {name: get.datasette.setting(name) for name in SETTINGS} == SETTINGS
 
 
 @pytest.mark.parametrize("sql", [
@@ -78,46 +64,6 @@ def test_sql_that_writes_is_refused_and_the_database_is_unchanged(get, seed_db, 
     assert response.json()["ok"] is False
     assert sha256(seed_db) == before
     assert sqlite3.connect(seed_db).execute("select count(*) from events").fetchone()[0] == count
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def make_serve(seed_db, tmp_path_factory):
-    """The real server: `make serve` on a copy of the seed database, on a free loopback port."""
-    folder = tmp_path_factory.mktemp("make-serve")
-    db = folder / "events.db"
-    shutil.copy(seed_db, db)
-    port = free_port()
-    log = open(folder / "serve.log", "w")
-    server = subprocess.Popen(["make", "--no-print-directory", "serve", f"DB={db}", f"PORT={port}"], cwd=ROOT,
-                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"make serve exited with {server.returncode}:\n" + (folder / "serve.log").read_text())
-            try:
-                urllib.request.urlopen(base + "/-/versions.json", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("make serve did not answer:\n" + (folder / "serve.log").read_text())
-                time.sleep(0.3)
-        yield base, db
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)  # make and the datasette it started: this group only
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        log.close()
 
 
 def test_make_serve_serves_the_database_immutable_with_its_inspect_data(make_serve):
@@ -167,7 +113,7 @@ def hostile(tmp_path_factory):
     assert result.exit_code == 0, result.output
     conn = sqlite3.connect(db)
     event_id = conn.execute("select id from events where summary like '%<script>%'").fetchone()[0]
-    return site(db), event_id
+    return served_client(db), event_id
 
 
 def hostile_pages(event_id):
@@ -286,10 +232,10 @@ def test_the_timeline_query_binds_its_parameters(get, conn, attempt):
     assert served == bound(conn, "timeline", **{"from": "", "to": to}) == []
 
 
-def test_a_post_to_a_canned_query_or_table_changes_nothing(seed_db):
+def test_a_post_to_a_canned_query_or_table_changes_nothing(get, seed_db):
     # Neither canned query is writable. Datasette 0.65.5 answers such a POST with a 500 of its own
     # (see docs/RELIABILITY.md); what matters here is that it is not accepted and nothing changes.
-    datasette = Datasette(immutables=[str(seed_db)], metadata=METADATA, settings=SETTINGS)
+    datasette = get.datasette
     before = sha256(seed_db)
     for path, form in (("/events/search", {"q": "x"}), ("/events/timeline", {"from": "", "to": ""}),
                        ("/events/events", {"summary": "defaced"})):
@@ -392,7 +338,7 @@ def hostile_site(tmp_path_factory):
     conn.close()
     # Datasette as `make serve` runs it: the immutable file, the project's plugins (entry points) and
     # metadata.yml given on the command line.
-    return site(db), dict(event), dict(report), dict(statement), dict(popup)
+    return served_client(db), dict(event), dict(report), dict(statement), dict(popup)
 
 
 def test_the_hostile_document_reaches_every_element_it_should(hostile_site):
@@ -563,7 +509,7 @@ def oddities(tmp_path_factory):
     result = run_build(seeds, db)
     assert result.exit_code == 0, result.output
     event_id = sqlite3.connect(db).execute("select id from events where summary like '%**Zanzibar**%'").fetchone()[0]
-    return site(db), event_id
+    return served_client(db), event_id
 
 
 def test_literal_asterisks_in_a_document_are_not_highlighted(oddities):

@@ -1,10 +1,4 @@
 """Statements: who said what, verbatim, when, and the event it belongs to."""
-import asyncio
-
-import yaml
-from datasette.app import Datasette
-
-from conftest import ROOT
 
 
 def statement(conn, source_id, text):
@@ -66,11 +60,9 @@ def test_news_page_headlines_are_not_statements(conn):
     assert not conn.execute("select 1 from statements where text like '%very troubling%'").fetchall()
 
 
-def test_statements_are_searchable_in_datasette(seed_db):
-    metadata = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
-    datasette = Datasette(immutables=[str(seed_db)], metadata=metadata)
-    data = asyncio.run(datasette.client.get("/events/search_statements.json?q=martial+arts&_shape=objects")).json()
+def test_statements_are_searchable_in_datasette(served):
+    data = served("/events/search_statements.json?q=martial+arts&_shape=objects").json()
     assert data["ok"] is True and len(data["rows"]) == 1
     assert "**martial**" in data["rows"][0]["snippet"]
-    table = asyncio.run(datasette.client.get("/events/statements.json?_search=Taiwan&_shape=objects")).json()
+    table = served("/events/statements.json?_search=Taiwan&_shape=objects").json()
     assert table["rows"]

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from conftest import MEMRI, ROOT, SCMP, run_build, seed_text
+from conftest import MEMRI, ROOT, SCMP, event_named, run_build, seed_text
 
 DOCUMENTS = ROOT / "tests" / "documents" / "summaries"
 OWN = "summaries-article-2024.txt"  # our own article: real events of 2024, names the seeds never use
@@ -15,12 +15,8 @@ OPENS_BADLY = re.compile(r"""^(?:["'“”‘’«»]|(?:and|but|or|nor|yet)\b)"
 
 
 def summary_of(conn, source, text):
-    rows = conn.execute(
-        """select events.summary, events.summary_method, events.summary_evidence, event_sources.excerpt
-           from events join event_sources on event_sources.event_id = events.id
-           where event_sources.source_id = ? and instr(event_sources.excerpt, ?) > 0""", (source, text)).fetchall()
-    assert len(rows) == 1, (source, text, rows)
-    return rows[0]
+    event = event_named(conn, source, text)
+    return event["summary"], event["summary_method"], event["summary_evidence"], event["excerpt"]
 
 
 @pytest.fixture(scope="module")

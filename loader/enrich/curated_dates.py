@@ -68,7 +68,6 @@ class CuratedDates:
     message_words: tuple[str, ...] = ()
     assumption: str = ""
     dates: dict[tuple[str, int], CuratedDate] = field(default_factory=dict)
-    line: int = 0  # line of the anniversary_cues section
     # `pattern` and `message_pattern` are computed once, on first use, after loading is complete.
 
     @cached_property
@@ -117,7 +116,7 @@ def load_curated_dates(path: Path) -> CuratedDates:
 
 def _read_cues(section: schemas.AnniversaryCues, result: CuratedDates, errors: list[Problem], marks: Marks) -> None:
     file = result.file
-    result.line = marks.line(("anniversary_cues",))
+
     result.message_words = tuple(w.strip() for w in section.message_words)
     result.assumption = " ".join(section.assumption.split())
     seen: dict[str, str] = {}

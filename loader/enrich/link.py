@@ -53,6 +53,7 @@ from typing import Iterable, Optional
 
 from .. import schemas
 from ..model import InputError, Mention, Problem
+from ..parse.datetext import CALENDAR_WORDS, HIGH, LOW, width_days
 from ..parse.text import Span, sentences
 from .mentionkeys import MentionIndex, MentionKey
 
@@ -76,10 +77,9 @@ WIDE_DAYS = 32  # bounds this wide say nothing about the day
 UBIQUITOUS_ACTORS = {"china", "russia"}
 MAX_BLOCK = 200  # a blocking key shared by more mentions than this is too common to block on
 NARROW_DAYS = 7
+HIGH_DAYS = 10**6  # the width of bounds that are not known
 
-MONTHS_AND_DAYS = """january february march april may june july august september october november december
-    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday"""
-STOPWORDS = set(MONTHS_AND_DAYS.split()) | set(
+STOPWORDS = set(CALENDAR_WORDS) | set(
     """a an the and or but of in on at to for from by with without via as is are was were be been being
     it its this that these those their his her they them he she we our us i you your which who whom whose
     what when where while after before over under into onto about against between during also both each
@@ -390,14 +390,12 @@ def stem(word: str) -> str:
 
 def span(mention: Mention) -> tuple[str, str]:
     date = mention.date
-    return date.earliest or "0000-01-01", max(date.latest or "9999-12-31", date.end or "")
+    return date.earliest or LOW, max(date.latest or HIGH, date.end or "")
 
 
-def width_days(mention: Mention) -> int:
-    first, last = mention.date.earliest, mention.date.latest
-    if not first or not last:
-        return 10**6
-    return (dt.date.fromisoformat(last) - dt.date.fromisoformat(first)).days
+def days_of(mention: Mention) -> Optional[int]:
+    """How many days the mention's bounds allow (1: a known day), None when a bound is unknown."""
+    return width_days(mention.date.earliest, mention.date.latest)
 
 
 def gap_days(a: Mention, b: Mention) -> int:
@@ -414,7 +412,7 @@ def gap_days(a: Mention, b: Mention) -> int:
 
 
 def _shifted(day: str, days: int) -> str:
-    if day in ("0000-01-01", "9999-12-31"):
+    if day in (LOW, HIGH):
         return day
     try:
         return (dt.date.fromisoformat(day) + dt.timedelta(days=days)).isoformat()
@@ -430,11 +428,13 @@ def date_score(a: Mention, b: Mention) -> Optional[float]:
     from WIDE_DAYS days on (a coverage window says nothing about the day). Spans a day or two apart
     (a secondary timeline's printed day against another source's bounds) keep DATE_NEAR of it."""
     gap = gap_days(a, b)
-    wa, wb = width_days(a), width_days(b)
+    wa, wb = days_of(a), days_of(b)
     for day, other in ((a, b), (b, a)):
-        if width_days(day) == 0 and other.date.end and span(other)[0] <= day.date.earliest <= span(other)[1]:
+        if days_of(day) == 1 and other.date.end and span(other)[0] <= day.date.earliest <= span(other)[1]:
             return 1.0  # a report of one day of a multi-day event whose span is known
-    width = max(wa, wb) + 1
+    if wa is None or wb is None:
+        return None
+    width = max(wa, wb)
     if width >= WIDE_DAYS:
         return None
     evidence = 1.0 - math.log(width) / math.log(WIDE_DAYS)
@@ -448,7 +448,7 @@ def overlaps(a: Mention, b: Mention) -> bool:
     DATE_SLACK days off the other's bounds. Two windows that do not meet are different events, however
     close (a year's chronology and the next year's: the annual forum of each year)."""
     gap = gap_days(a, b)
-    return gap == 0 or (gap <= DATE_SLACK and min(width_days(a), width_days(b)) == 0)
+    return gap == 0 or (gap <= DATE_SLACK and 1 in (days_of(a), days_of(b)))
 
 
 class Scorer:
@@ -538,7 +538,7 @@ class Scorer:
         keys = {f"w:{w}" for w in set(self.words[mention.key]) if w[0] not in "@#"}
         keys |= {f"p:{w[1:]}" for w in set(self.words[mention.key]) if w[0] == "#"}
         keys |= {f"a:{m.actor_id}" for m in mention.actors if m.actor_id not in UBIQUITOUS_ACTORS}
-        if width_days(mention) == 0:
+        if days_of(mention) == 1:
             keys.add(f"d:{mention.date.earliest}")
         return keys
 
@@ -657,7 +657,7 @@ def outcome_links(mentions: list[Mention], scorer: Scorer, clusters: Clusters) -
     when that is the only such meeting any other source reports in those days: two, and nothing says
     which; and nothing says they differ (kinds that exclude each other, places, names). Method 'outcome', scored as any pair; the reason says why. Joins `clusters` as it goes."""
     found = []
-    dated = [m for m in mentions if width_days(m) <= NARROW_DAYS and scorer.kinds[m.key]]
+    dated = [m for m in mentions if (days_of(m) or HIGH_DAYS) <= NARROW_DAYS + 1 and scorer.kinds[m.key]]
     by_day: dict[str, list[Mention]] = defaultdict(list)
     for m in dated:
         by_day[m.date.earliest].append(m)
@@ -665,7 +665,7 @@ def outcome_links(mentions: list[Mention], scorer: Scorer, clusters: Clusters) -
         kinds_x = scorer.kinds[x.key]
         if MEETING in kinds_x or not scorer.vocabulary.compatible_kinds(kinds_x, {MEETING}):
             continue
-        if width_days(x) != 0 or not x.actors or {a.actor_id for a in x.actors} - UBIQUITOUS_ACTORS:
+        if days_of(x) != 1 or not x.actors or {a.actor_id for a in x.actors} - UBIQUITOUS_ACTORS:
             continue
         x_words = {w for w in scorer.words[x.key] if w[0] not in "@#"}  # words, not actors or places
         near = [y for shift in range(-DATE_SLACK - NARROW_DAYS, DATE_SLACK + 1)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ..model import DateBounds, Event, Mention
-from ..parse.datetext import DATE_LABEL, bounds_from_label
+from ..parse.datetext import DATE_LABEL, MONTH_NAMES, WEEKDAY_NAMES, bounds_from_label
 from ..parse.text import Span, paragraphs, sentences
 
 VERB = (
@@ -41,9 +41,7 @@ ADDRESSING = {"told", "tells", "urged", "urges"}
 CLAUSE_BETWEEN = re.compile(r",\s+(?:and|but|while|whereas)\b|;")
 NAME_REACH = 60  # a capitalized name farther than this from the verb is not taken for the speaker
 NOT_NAMES = {"This", "That", "These", "We", "It", "They", "The", "He", "She", "In", "On", "And", "But", "Of",
-             "January", "February", "March", "April", "May", "June", "July", "August", "September",
-             "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-             "Saturday", "Sunday"}
+             *MONTH_NAMES, *WEEKDAY_NAMES}
 # A quotation opened after "X said:" / "Xi responded:" and left open at the end of its paragraph.
 OPEN_QUOTE = re.compile(rf"\b(?:{VERB})\b[^\"“]*?:\s*[\"“](?=[^\"”]*$)")
 CLOSE_THEN_ATTRIBUTION = re.compile(rf"[\"”],?\s+(?:{VERB})\b|[\"”],?\s+[^\"”]{{0,60}}\b(?:{VERB})\b[^\"”]*$")
@@ -239,14 +237,6 @@ class StatementFinder:
         statement = Statement(self.source_id, start, start + len(text), text,
                               sentence.line + sentence.text.count("\n", 0, offset), speaker, said, kind, self.window)
         return self._dated(statement, sentence, None)
-
-    @staticmethod
-    def _outside(text: str, quotes: list[re.Match]) -> list[bool]:
-        flags = [True] * (len(text) + 1)
-        for quote in quotes:
-            for i in range(quote.start(), quote.end()):
-                flags[i] = False
-        return flags
 
     @staticmethod
     def _claim(text: str, verb: re.Match) -> tuple[Optional[int], int, str]:

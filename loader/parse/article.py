@@ -16,23 +16,21 @@ captions, footnotes and fragments of fewer than six words are skipped.
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from typing import Optional
 
 from ..model import DateBounds, Mention, ParsedDocument, Problem
-from .datetext import DATE_LABEL, MONTH, bounds_from_label, month_bounds, month_number
+from .datetext import DATE_LABEL, MONTH, MONTH_NAME, WEEKDAY_NAME, WEEKDAYS, bounds_from_label, month_bounds, month_number
 from .text import paragraphs, sentences
 
 FORMAT = "article"
 
-WEEKDAYS = {name.lower(): number for number, name in enumerate(calendar.day_name)}
 CUE = re.compile(
     rf"\b(?:(?P<full>{DATE_LABEL.pattern})"
     rf"|[Oo]n\s+(?P<month_day>(?P<md_month>{MONTH})\s+(?P<md_day>\d{{1,2}}))\b(?!,?\s+\d{{4}})"
-    rf"|[Oo]n\s+(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
-    rf"|[Ii]n\s+(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)\b(?!\s+\d{{4}})"
+    rf"|[Oo]n\s+(?P<weekday>{WEEKDAY_NAME})\b"
+    rf"|[Ii]n\s+(?P<month>{MONTH_NAME})\b(?!\s+\d{{4}})"
     rf"|\b[Ll]ast\s+(?P<last>week|month|year)\b"
     rf"|\b(?:[Oo]n\s+)?the\s+(?P<relative_to_lead>eve|day)\s+of\s+the\s+(?:summit|meeting|talks|visit)\b)"
 )

@@ -1,5 +1,10 @@
-"""Reading dates as documents print them: "Dec. 15, 2021", "Sept. 23-25, 2021", "Nov. 30-Dec. 2, 2021",
-"December 15, 2021", "Sep 2021". Shared by every parser so each rule lives in one place."""
+"""The calendar, in one place: month and weekday names, dates as documents print them ("Dec. 15, 2021",
+"Sept. 23-25, 2021", "Nov. 30-Dec. 2, 2021", "December 15, 2021", "Sep 2021"), the days a partial date
+("2021", "2021-09") covers, the sentinels for a bound not known, and how wide bounds are.
+
+Shared by the parsers and the enrichment stages (dating, linking, statements) so each rule lives here.
+Names are English and written out, not taken from the locale.
+"""
 from __future__ import annotations
 
 import calendar
@@ -9,15 +14,27 @@ from typing import Optional
 
 from ..model import DateBounds
 
-MONTHS = {
-    name.lower(): number
-    for number in range(1, 13)
-    for name in (calendar.month_name[number], calendar.month_abbr[number])
-}
-MONTHS["sept"] = 9
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+               "October", "November", "December")
+# Abbreviations as printed, each with the number of its month ("May" is its own abbreviation).
+MONTH_ABBREVIATIONS = {"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "Jun": 6, "Jul": 7, "Aug": 8, "Sept": 9, "Sep": 9,
+                       "Oct": 10, "Nov": 11, "Dec": 12}
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")  # date.weekday() order
 
+MONTHS = {name.lower(): number for number, name in enumerate(MONTH_NAMES, start=1)}
+MONTHS.update({name.lower(): number for name, number in MONTH_ABBREVIATIONS.items()})
+WEEKDAYS = {name.lower(): number for number, name in enumerate(WEEKDAY_NAMES)}
+# Every month and weekday name and abbreviation, lower case: words that date a text, not say what it is about.
+CALENDAR_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)
+
+# Regular-expression alternatives: a full month name, a weekday name.
+MONTH_NAME = "|".join(MONTH_NAMES)
+WEEKDAY_NAME = "|".join(WEEKDAY_NAMES)
 # A month as printed: full name or abbreviation, with or without a period ("Sept.", "Dec", "December").
-MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+MONTH = rf"(?:{MONTH_NAME}|{'|'.join(MONTH_ABBREVIATIONS)})\.?"
+
+# Sentinels for a bound not known: before and after every real day, so they sort as bounds should.
+LOW, HIGH = "0000-01-01", "9999-12-31"
 
 # "Dec. 15, 2021" | "Sept. 23-25, 2021" | "Nov. 30-Dec. 2, 2021"
 DATE_LABEL = re.compile(
@@ -41,6 +58,74 @@ def safe_date(year: int, month: int, day: int) -> Optional[dt.date]:
 
 def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def first_day(value: Optional[str]) -> Optional[str]:
+    """The first day a partial date covers: "2021" -> 2021-01-01, "2021-09" -> 2021-09-01; a day as given."""
+    if value is None or len(value) == 10:
+        return value
+    if len(value) == 4:
+        return f"{value}-01-01"
+    return f"{value}-01"
+
+
+def last_day(value: Optional[str]) -> Optional[str]:
+    """The last day a partial date covers: "2021" -> 2021-12-31, "2021-02" -> 2021-02-28; a day as given."""
+    if value is None or len(value) == 10:
+        return value
+    year = int(value[:4])
+    if len(value) == 4:
+        return f"{year}-12-31"
+    return month_bounds(year, int(value[5:7]))[1].isoformat()
+
+
+def is_real_date(value: str) -> bool:
+    """True for a day, month or year that exists in the calendar (not 2021-02-30, 2021-13 or 0000)."""
+    try:
+        dt.date.fromisoformat((value + "-01-01")[:10])
+    except ValueError:
+        return False
+    return True
+
+
+def width_days(earliest: Optional[str], latest: Optional[str]) -> Optional[int]:
+    """How many days the bounds allow, counting both: 1 when the day is known; None when a bound is unknown."""
+    if not earliest or not latest:
+        return None
+    return (dt.date.fromisoformat(latest) - dt.date.fromisoformat(earliest)).days + 1
+
+
+def gap_days(lo: str, hi: str, other_lo: str, other_hi: str) -> int:
+    """Days between two inclusive ranges of days: 0 when they overlap."""
+    if lo > other_hi:
+        return (dt.date.fromisoformat(lo) - dt.date.fromisoformat(other_hi)).days
+    if other_lo > hi:
+        return (dt.date.fromisoformat(other_lo) - dt.date.fromisoformat(hi)).days
+    return 0
+
+
+def precision_of(earliest: Optional[str], latest: Optional[str]) -> Optional[str]:
+    """day (1 day), days (2-6), week (7-13), month (14-31), window (longer)."""
+    width = width_days(earliest, latest)
+    if width is None:
+        return None
+    if width == 1:
+        return "day"
+    if width <= 6:
+        return "days"
+    if width <= 13:
+        return "week"
+    if width <= 31:
+        return "month"
+    return "window"
+
+
+def month_of(date: DateBounds) -> Optional[str]:
+    """YYYY-MM when the bounds (and the end of a multi-day event) fall in one month, else None."""
+    if not date.earliest or not date.latest:
+        return None
+    last = date.end or date.latest
+    return date.earliest[:7] if date.earliest[:7] == last[:7] == date.latest[:7] else None
 
 
 def bounds_from_label(match: re.Match) -> Optional[DateBounds]:

@@ -1,0 +1,298 @@
+"""Stage 2, across documents: the reports of one event combined (``date_events``), each report's own
+account kept (``own_bounds``), and curated dates checked against the other sources (``curated_contradictions``).
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Iterable
+
+from ...model import DateBounds, Event, Problem
+from ...parse.datetext import HIGH, LOW, gap_days, precision_of
+from .entries import PRINTED, Anchor, Candidate, Entry, doc_method, printed_day
+from .propagate import DocumentDates
+from .wording import day_range, disagreement, lent, report
+
+# A curated official day may differ from a secondary source's printed day by this much (a time zone, an
+# event reported the next day): the build goes on, the event's bounds span both and date_conflict = 1.
+# Further apart, the curated date fails the build unless its entry says why (`disagrees:`).
+TOLERANCE_DAYS = 1
+
+
+def date_events(events: list[Event], documents: list[DocumentDates]) -> list[Problem]:
+    """Final bounds for every event: its mentions' bounds combined, anchors propagated to a fixpoint.
+
+    Writes into what it is given: sets `event.date` (with `conflict` when its sources disagree), and
+    narrows the entries of `documents` with the bounds other reports lend them. Returns problems: an error when a
+    curated date contradicts another source reporting the same event.
+    """
+    where: dict[tuple[str, int], tuple[DocumentDates, Entry]] = {}
+    for doc in documents:
+        for entry in doc.entries:
+            where[entry.key] = (doc, entry)
+    problems: list[Problem] = []
+
+    def located(event: Event) -> list[tuple[DocumentDates, Entry]]:
+        seen, result = set(), []
+        for mention in event.mentions:
+            key = (mention.source_id, mention.position)
+            if key in where and key not in seen:
+                seen.add(key)
+                result.append(where[key])
+        return result
+
+    linked = [e for e in events if len(located(e)) > 1]
+    linked_by_id = {e.id: e for e in linked}
+    by_id = {doc.source_id: doc for doc in documents}
+    events_of: dict[tuple[str, int], list[Event]] = {}
+    for event in linked:
+        for _, entry in located(event):
+            events_of.setdefault(entry.key, []).append(event)
+    conflicts: dict[str, str] = {}
+
+    pending = linked
+    while pending:
+        offers: dict[str, dict[tuple[str, int], Candidate]] = {}
+        for event in pending:
+            if event.id in conflicts:
+                continue
+            members = located(event)
+            starts, during = _roles(members)
+            lo_doc, lo_entry = max(starts, key=lambda de: de[1].lo.day)
+            hi_doc, hi_entry = min(starts + during, key=lambda de: de[1].hi.day)
+            last = max((e.end for _, e in starts if e.end), default=HIGH)
+            if lo_entry.lo.day > hi_entry.hi.day or any(e.lo.day > last for _, e in during):
+                conflicts[event.id] = disagreement(members)
+                problems.extend(_curated_disagreements(members, during))
+                continue
+            for doc, entry in starts:
+                if entry.lo.day >= lo_entry.lo.day and entry.hi.day <= hi_entry.hi.day:
+                    continue
+                lo = entry.own_lo if entry.lo.day >= lo_entry.lo.day else Anchor(
+                    lo_entry.lo.day, entry.mention, "cross-source", lent(lo_doc, lo_entry, lo_entry.lo),
+                    f"dated by {lo_entry.mention.source_id}")
+                hi = entry.own_hi if entry.hi.day <= hi_entry.hi.day else Anchor(
+                    hi_entry.hi.day, entry.mention, "cross-source", lent(hi_doc, hi_entry, hi_entry.hi),
+                    f"dated by {hi_entry.mention.source_id}")
+                offers.setdefault(doc.source_id, {})[entry.key] = Candidate(lo, hi, "cross-source", event)
+        # Check every document's batch first; an event refused anywhere lends nothing anywhere.
+        refused_events = {}
+        for source_id, batch in offers.items():
+            _, refused = by_id[source_id].accept(batch)
+            for entry, offer, why in refused:
+                refused_events.setdefault(offer.payload.id, f"{entry.mention.source_id} entry {entry.mention.position}: {why}")
+        for event_id, why in refused_events.items():
+            conflicts[event_id] = disagreement(located(linked_by_id[event_id]), why)
+        changed: set[tuple[str, int]] = set()
+        for source_id, batch in offers.items():
+            doc = by_id[source_id]
+            for key, offer in batch.items():
+                if offer.payload.id not in conflicts:
+                    doc.apply(doc.entry(key), offer)
+            changed |= doc.propagate()
+        pending = _unique(event for key in sorted(changed) for event in events_of.get(key, []))
+
+    for event in events:
+        members = located(event)
+        if not members:
+            continue  # a mention of a document that was not dated: keep what the event has
+        if len(members) == 1:
+            doc, entry = members[0]
+            event.date = doc.bounds(entry)
+        elif event.id in conflicts:
+            event.date = _hull(members, conflicts[event.id])
+        else:
+            event.date = _combined(*_roles(members))
+    return problems
+
+
+START, UNDER_WAY = "start", "under way"
+
+
+def own_bounds(events: list[Event], documents: list[DocumentDates]) -> dict[tuple[str, int], tuple[DateBounds, str]]:
+    """Each report's own bounds once dating is done, before any cross-source hull, and its role:
+    (source id, position) -> (bounds with method and evidence, "start" or "under way"); event_sources.own_*.
+
+    The bounds are what the report's document gives its entry: a date printed for it or in its text, a
+    cue, a curated date with its citation, the order of its list, its coverage window, and days the
+    other sources of the same event lent it where they agree (method ``cross-source``). Where the
+    sources of an event disagree (``DateBounds.conflict``) nothing was lent between them, so each report
+    keeps its own account here while the event takes the hull. The role is the one ``_roles`` gives: a
+    printed date of an event another report says lasted several days is a day it was under way.
+
+    ``date_events`` judges a disagreement on these same bounds, so an event has ``date_conflict`` = 1
+    exactly when its reports' own bounds disagree: the reports of its first day (role "start") share
+    no day, or a report of a day it was under way falls before that first day or after the last end.
+    """
+    where = {entry.key: (doc, entry) for doc in documents for entry in doc.entries}
+    result = {key: (doc.bounds(entry), START) for key, (doc, entry) in where.items()}
+    for event in events:
+        members = [where[m.key] for m in event.mentions if m.key in where]
+        for _, entry in _roles(members)[1]:
+            result[entry.key] = (result[entry.key][0], UNDER_WAY)
+    return result
+
+
+def _roles(members: list[tuple[DocumentDates, Entry]]) -> tuple[list, list]:
+    """Which mentions date the event's first day, and which only a day it was under way.
+
+    Normally every mention dates the day the event happened or began. But when one source knows the
+    event lasted several days (it gives an end: "Maritime Interaction 2021, 14-17 October"), a single
+    printed day from another source ("On October 15, 2021, Russia and China held naval drills") says
+    the event was under way that day: the event began no later than it, and ended no earlier.
+    """
+    if not any(entry.end for _, entry in members):
+        return members, []
+    starts, during = [], []
+    for doc, entry in members:
+        printed_day = entry.own_kind in PRINTED and not entry.end and entry.own_lo.kind in PRINTED
+        (during if printed_day else starts).append((doc, entry))
+    return starts, during
+
+
+def _unique(events: Iterable[Event]) -> list[Event]:
+    seen, result = set(), []
+    for event in events:
+        if event.id not in seen:
+            seen.add(event.id)
+            result.append(event)
+    return result
+
+
+def _curated_disagreements(members: list[tuple[DocumentDates, Entry]], during: list) -> list[Problem]:
+    """A curated date that contradicts another report of the same event fails the build, unless it is
+    within TOLERANCE_DAYS of a day the other source prints, or its entry says why (`disagrees:`)."""
+    problems = []
+    under_way = {id(entry) for _, entry in during}
+    for _doc, entry in members:
+        if entry.curated is None or entry.curated.disagrees:
+            continue
+        for other_doc, other in members:
+            if other.mention.source_id == entry.mention.source_id:
+                continue
+            last = (entry.end or entry.hi.day) if id(other) in under_way else entry.hi.day
+            gap = gap_days(entry.lo.day, last, other.lo.day, other.hi.day)
+            if gap == 0 or (printed_day(other) and gap <= TOLERANCE_DAYS):
+                continue
+            item = entry.curated
+            problems.append(Problem(item.file, item.date_line,
+                f"curated date {day_range(item.earliest, item.latest)} for {item.source} entry {item.position} "
+                f"contradicts {report(other_doc, other)}, which reports the same event"
+                f"{f' ({gap} days apart; the tolerance is {TOLERANCE_DAYS})' if printed_day(other) else ''}. "
+                "Correct the date, or say why the sources differ with disagrees: <reason>", "error"))
+            break
+    return problems
+
+
+def curated_contradictions(documents: list[DocumentDates], events: list[Event], same_event) -> list[Problem]:
+    """Curated dates that put their entry away from another source's printed day for the same event.
+
+    Linking compares dates, so a wrong curated day can keep its entry apart from the other reports of
+    its event (the event then splits in two, silently). Here each curated entry is judged as the
+    linker would judge it undated (its document's coverage window): against every mention of another
+    source that prints an exact day in that window, `same_event(mention, other)` gives the linker's
+    score, or None below its threshold. As the linker does, only the best-scoring mention of each
+    other source counts, and a source already in the entry's event is left to date_events. That
+    mention's day more than TOLERANCE_DAYS from the curated one is an error naming the curated file
+    and line, unless the entry says why with `disagrees:`; a day within the tolerance, a warning.
+    """
+    by_day: dict[str, list[Entry]] = {}
+    for doc in documents:
+        for entry in doc.entries:
+            if printed_day(entry) and not entry.end:
+                by_day.setdefault(entry.own_lo.day, []).append(entry)
+    if not by_day:
+        return []
+    event_of = {m.key: event for event in events for m in event.mentions}
+    problems = []
+    for doc in documents:
+        start, end = doc.window
+        if not start or not end:
+            continue
+        for entry in doc.entries:
+            item = entry.curated
+            if item is None or item.disagrees:
+                continue
+            event = event_of.get(entry.mention.key)
+            present = {m.source_id for m in event.mentions} if event else {entry.mention.source_id}
+            widened = dataclasses.replace(entry.mention, date=DateBounds(start, end, None, "window", "coverage"))
+            best: dict[str, tuple[float, Entry]] = {}
+            day, stop = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+            while day <= stop:
+                for other in by_day.get(day.isoformat(), []):
+                    source = other.mention.source_id
+                    if source in present:
+                        continue
+                    score = same_event(widened, other.mention)
+                    if score is not None and (source not in best or score > best[source][0]):
+                        best[source] = (score, other)
+                day += dt.timedelta(days=1)
+            for source, (score, other) in sorted(best.items()):
+                gap = gap_days(item.earliest, item.end or item.latest, other.own_lo.day, other.own_hi.day)
+                where = (f"curated date {day_range(item.earliest, item.latest)} for {item.source} entry {item.position}")
+                other_name = f"{source} entry {other.mention.position}"
+                if gap > TOLERANCE_DAYS:
+                    problems.append(Problem(item.file, item.date_line,
+                        f"{where} contradicts {other_name}, which prints {other.mention.reported_date!r} "
+                        f"({other.own_lo.day}) for what reads as the same event (link score {score:.2f} without the "
+                        f"date; {gap} days apart, the tolerance is {TOLERANCE_DAYS}). Correct the date, or say why "
+                        "the sources differ with disagrees: <reason>", "error"))
+                elif gap > 0:
+                    problems.append(Problem(item.file, item.date_line,
+                        f"{where} is {gap} day from {other_name} ({other.mention.reported_date!r}), which reads as the "
+                        f"same event (link score {score:.2f} without the date) but was not linked to it; within the "
+                        "tolerance, so the build goes on (link them in links.yml to give the event the hull of both days)"))
+    return problems
+
+
+def _reports_a_date(entry: Entry) -> bool:
+    """The entry's own evidence dates it (printed, in its text, curated, a cue), not only inference."""
+    return entry.own_kind in PRINTED or doc_method(entry) in ("curated", "cue")
+
+
+def _hull(members: list[tuple[DocumentDates, Entry]], evidence: str) -> DateBounds:
+    """The hull of what the sources report: the smallest bounds holding every date a source gives.
+
+    A mention bounded only by inference (its coverage window, the order of its list) reports no date:
+    it is left out of the hull when another mention does report one and its bounds hold some of the
+    reported days, so two reports a day apart give those two days, not the window of an undated entry
+    linked to both. Bounds that hold none of them are part of the disagreement and are kept.
+    """
+    reporting = [(doc, entry) for doc, entry in members if _reports_a_date(entry)] or members
+    lo = min(entry.lo.day for _, entry in reporting)
+    hi = max(entry.hi.day for _, entry in reporting)
+    chosen = {id(entry) for _, entry in reporting}
+    reporting += [(doc, entry) for doc, entry in members
+                  if id(entry) not in chosen and (entry.hi.day < lo or entry.lo.day > hi)]
+    earliest = min(entry.lo.day for _, entry in reporting)
+    latest = max(entry.hi.day for _, entry in reporting)
+    ends = [entry.end for _, entry in reporting if entry.end]
+    earliest_out = None if earliest == LOW else earliest
+    latest_out = None if latest == HIGH else latest
+    return DateBounds(earliest_out, latest_out, max(ends) if ends else None, precision_of(earliest_out, latest_out),
+                      "cross-source", evidence, conflict=True)
+
+
+def _combined(starts: list[tuple[DocumentDates, Entry]], during: list[tuple[DocumentDates, Entry]]) -> DateBounds:
+    """Every mention dating the start now has the same bounds (the intersection). Say where they come from."""
+    doc, entry = starts[0]
+    first = doc.bounds(entry)  # once nothing changes, every start mention has these bounds
+    ends = [e.end for _, e in starts if e.end]
+    narrowed = [e for _, e in starts
+                if e.document_only is not None and (e.document_only.earliest, e.document_only.latest) != (first.earliest, first.latest)]
+    under_way = "".join(f"; {e.mention.source_id} entry {e.mention.position} reports "
+                        f"{day_range(e.lo.day, e.hi.day)}, when it was under way" for _, e in during)
+    if not narrowed:
+        agreeing = ", ".join(e.mention.source_id for _, e in starts[1:])
+        evidence = first.evidence + (f" ({agreeing} report{'s' if len(starts) == 2 else ''} the same bounds)" if agreeing else "")
+        return DateBounds(first.earliest, first.latest, max(ends) if ends else first.end, first.precision, first.method,
+                          evidence + under_way)
+    parts = []
+    for _, e in starts:
+        own = e.document_only
+        parts.append(f"{e.mention.source_id} entry {e.mention.position} alone gives "
+                     f"{day_range(own.earliest or '?', own.latest or '?')} ({own.method})")
+    evidence = (f"{day_range(first.earliest or '?', first.latest or '?')}, combining {len(starts) + len(during)} reports "
+                "of the event: " + "; ".join(parts) + under_way)
+    return DateBounds(first.earliest, first.latest, max(ends) if ends else None,
+                      precision_of(first.earliest, first.latest), "cross-source", evidence)
