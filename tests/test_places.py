@@ -123,3 +123,25 @@ def test_a_curated_not_in_exclusion_removes_one_link_and_fails_when_it_names_not
     line = text[:end].count("\n") + 1 - text[rome:end].count("\n")
     assert (f"places.yml:{line}: error: no mention of 'cc-2021-sep-dec' contains 'no excerpt says this' "
             "(place 'rome' not_in") in result.output, result.output
+
+
+def test_a_not_in_exclusion_on_a_gazetteer_city_removes_its_link(tmp_path, curated_copy):
+    """Issue 18: `not_in` holds on the gazetteer route too. A curated entry whose id is the city's own
+    (geonames-<geonameid>) and whose alias the text does not use leaves the name to GeoNames; its
+    exclusion still drops the one mention it names."""
+    source, excerpt = "memri-sd-9684", "Anthony Blinken, being in Jakarta"
+    path = curated_copy / "places.yml"
+    path.write_text(path.read_text(encoding="utf-8") + (
+        "\n- id: geonames-1642911\n  name: Jakarta\n  country: Indonesia\n  latitude: -6.21\n  longitude: 106.85\n"
+        "  precision: city\n  aliases: [Djakarta]\n  evidence: \"A test entry: GeoNames 1642911, an old spelling.\"\n"
+        f"  not_in:\n    - source: {source}\n      text: \"{excerpt}\"\n"
+        "      why: \"A test exclusion: where a speaker stood, not where the event happened.\"\n"), encoding="utf-8")
+    import sqlite3
+    for curated, expected in ((CURATED, {"geonames-1642911"}), (curated_copy, set())):
+        db = tmp_path / f"{expected and 'plain' or 'excluded'}.db"
+        result = run_build(SEEDS, db, curated=curated)
+        assert result.exit_code == 0, result.output
+        conn = sqlite3.connect(db)
+        event = event_named(conn, source, excerpt)
+        assert places_of(conn, event["id"]) & {"geonames-1642911"} == expected
+        conn.close()
