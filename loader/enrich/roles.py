@@ -61,15 +61,11 @@ class RoleWords:
     not_content: set[str] = field(default_factory=set)
 
     def __post_init__(self):
-        self._before = [
-            (role, _ending(cues)) for role, cues in (
-                ("none", self.no_role_before), ("host", self.host_before), ("addressee", self.addressee_before),
-                ("location", self.location_before), ("topic", self.topic_before))
-        ]
+        before = (("none", self.no_role_before), ("host", self.host_before), ("addressee", self.addressee_before),
+                  ("location", self.location_before), ("topic", self.topic_before))
+        self._before = [(role, _ending(cues)) for role, cues in before]
         self._after = _opening(self.host_after)
-        self._all_before = PhraseMatcher(((cue, role) for role, cues in (
-            ("none", self.no_role_before), ("host", self.host_before), ("addressee", self.addressee_before),
-            ("location", self.location_before), ("topic", self.topic_before)) for cue in cues), case_sensitive=False)
+        self._all_before = PhraseMatcher(((cue, role) for role, cues in before for cue in cues), case_sensitive=False)
 
     def cues_before(self, text: str) -> dict[str, dict]:
         """For each role, the longest of its cues that ends `text` ({"cue": words as written})."""
