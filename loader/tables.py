@@ -131,6 +131,14 @@ class Table:
         return entry
 
 
+# The licences in metadata.yml: this project's own compilation, and a table that quotes the sources' excerpts.
+CC_BY = {"license": "CC BY 4.0", "license_url": "https://creativecommons.org/licenses/by/4.0/"}
+EXCERPTS_CC_BY = {
+    "license": "Excerpts quoted under each source's own rights (sources.rights); compilation CC BY 4.0",
+    "license_url": CC_BY["license_url"],
+}
+
+
 # The tables, in the order the build creates them (a table a foreign key points to comes first).
 TABLES: tuple[Table, ...] = (
     Table(
@@ -277,8 +285,7 @@ TABLES: tuple[Table, ...] = (
                 "place_count",
             ],
             "source": ("The five source documents (see the sources table); taxonomy from curated/taxonomy.yml"),
-            "license": ("Excerpts quoted under each source's own rights (sources.rights); compilation CC BY 4.0"),
-            "license_url": "https://creativecommons.org/licenses/by/4.0/",
+            **EXCERPTS_CC_BY,
         },
         columns=(
             Column(
@@ -443,8 +450,7 @@ TABLES: tuple[Table, ...] = (
             "label_column": "name",
             "sort": "name",
             "source": "curated/actors.yml, curated for this project",
-            "license": "CC BY 4.0",
-            "license_url": "https://creativecommons.org/licenses/by/4.0/",
+            **CC_BY,
         },
         columns=(
             Column("id", str, "Stable actor id from curated/actors.yml."),
@@ -500,8 +506,7 @@ TABLES: tuple[Table, ...] = (
         meta={
             "sort": "event_id",
             "source": "The five source documents (see the sources table)",
-            "license": ("Excerpts quoted under each source's own rights (sources.rights); compilation CC BY 4.0"),
-            "license_url": "https://creativecommons.org/licenses/by/4.0/",
+            **EXCERPTS_CC_BY,
         },
         columns=(
             Column("event_id", str, "The event reported."),
@@ -623,8 +628,7 @@ TABLES: tuple[Table, ...] = (
         meta={
             "sort": "event_id",
             "source": "curated/actors.yml matched against the source excerpts",
-            "license": "CC BY 4.0",
-            "license_url": "https://creativecommons.org/licenses/by/4.0/",
+            **CC_BY,
         },
         columns=(
             Column("event_id", str, "The event."),
@@ -738,8 +742,7 @@ TABLES: tuple[Table, ...] = (
         facets=("method",),
         meta={
             "source": "The linker (loader/enrich/link.py) and curated/links.yml",
-            "license": "CC BY 4.0",
-            "license_url": "https://creativecommons.org/licenses/by/4.0/",
+            **CC_BY,
         },
         columns=(
             Column("id", int, "Link number."),
@@ -811,8 +814,7 @@ TABLES: tuple[Table, ...] = (
         ),
         meta={
             "sort_desc": "score",
-            "license": ("Excerpts quoted under each source's own rights (sources.rights); compilation CC BY 4.0"),
-            "license_url": "https://creativecommons.org/licenses/by/4.0/",
+            **EXCERPTS_CC_BY,
         },
         columns=(
             Column("id", int, "Candidate number."),
@@ -859,8 +861,7 @@ TABLES: tuple[Table, ...] = (
             "label_column": "text",
             "sort": "date_earliest",
             "source": "The five source documents (see the sources table)",
-            "license": ("Excerpts quoted under each source's own rights (sources.rights); compilation CC BY 4.0"),
-            "license_url": "https://creativecommons.org/licenses/by/4.0/",
+            **EXCERPTS_CC_BY,
         },
         columns=(
             Column("id", str, "Stable statement id: a hash of source, offset and text."),
@@ -935,8 +936,7 @@ TABLES: tuple[Table, ...] = (
             "label_column": "name",
             "sort": "name",
             "source": "curated/places.yml, curated for this project",
-            "license": "CC BY 4.0",
-            "license_url": "https://creativecommons.org/licenses/by/4.0/",
+            **CC_BY,
         },
         columns=(
             Column("id", str, "Stable place id from curated/places.yml."),
@@ -987,8 +987,7 @@ TABLES: tuple[Table, ...] = (
         meta={
             "sort": "event_id",
             "source": "curated/places.yml matched against the source excerpts",
-            "license": "CC BY 4.0",
-            "license_url": "https://creativecommons.org/licenses/by/4.0/",
+            **CC_BY,
         },
         columns=(
             Column("event_id", str, "The event."),
@@ -1036,8 +1035,7 @@ TABLES: tuple[Table, ...] = (
         meta={
             "sort": "event_id",
             "source": "Derived from event_actors and actors (curated/actors.yml)",
-            "license": "CC BY 4.0",
-            "license_url": "https://creativecommons.org/licenses/by/4.0/",
+            **CC_BY,
         },
         columns=(
             Column("event_id", str, "The event."),
