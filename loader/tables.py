@@ -131,6 +131,37 @@ class Table:
         return entry
 
 
+def span_columns(start: str, end: str, line: Optional[str] = None, not_null: bool = False) -> tuple[Column, ...]:
+    """Where a piece of a source stands: start_offset and end_offset in sources.text (and the line of the source
+    file where it starts), each with its table's own description."""
+    columns = (Column("start_offset", int, start, not_null), Column("end_offset", int, end, not_null))
+    return columns + ((Column("line", int, line),) if line else ())
+
+
+def score_columns(*, score: str, text: str, actor: str, kind: str, reason: str, place: str, names: str):
+    """The linker's score, its parts and its reason, as event_links and link_candidates both keep them (each
+    describes them in its own words; date_score reads the same in both)."""
+    date = "1 same day, 0.5 overlapping narrow bounds, null when either date is too wide to tell."
+    return (
+        Column("score", float, score),
+        Column("text_score", float, text),
+        Column("date_score", float, date),
+        Column("actor_score", float, actor),
+        Column("kind_score", float, kind),
+        Column("reason", str, reason),
+        Column("place_score", float, place),
+        Column("names_score", float, names),
+    )
+
+
+# The licences in metadata.yml: this project's own compilation, and a table that quotes the sources' excerpts.
+CC_BY = {"license": "CC BY 4.0", "license_url": "https://creativecommons.org/licenses/by/4.0/"}
+EXCERPTS_CC_BY = {
+    "license": "Excerpts quoted under each source's own rights (sources.rights); compilation CC BY 4.0",
+    "license_url": CC_BY["license_url"],
+}
+
+
 # The tables, in the order the build creates them (a table a foreign key points to comes first).
 TABLES: tuple[Table, ...] = (
     Table(
@@ -277,8 +308,7 @@ TABLES: tuple[Table, ...] = (
                 "place_count",
             ],
             "source": ("The five source documents (see the sources table); taxonomy from curated/taxonomy.yml"),
-            "license": ("Excerpts quoted under each source's own rights (sources.rights); compilation CC BY 4.0"),
-            "license_url": "https://creativecommons.org/licenses/by/4.0/",
+            **EXCERPTS_CC_BY,
         },
         columns=(
             Column(
@@ -443,8 +473,7 @@ TABLES: tuple[Table, ...] = (
             "label_column": "name",
             "sort": "name",
             "source": "curated/actors.yml, curated for this project",
-            "license": "CC BY 4.0",
-            "license_url": "https://creativecommons.org/licenses/by/4.0/",
+            **CC_BY,
         },
         columns=(
             Column("id", str, "Stable actor id from curated/actors.yml."),
@@ -500,22 +529,19 @@ TABLES: tuple[Table, ...] = (
         meta={
             "sort": "event_id",
             "source": "The five source documents (see the sources table)",
-            "license": ("Excerpts quoted under each source's own rights (sources.rights); compilation CC BY 4.0"),
-            "license_url": "https://creativecommons.org/licenses/by/4.0/",
+            **EXCERPTS_CC_BY,
         },
         columns=(
             Column("event_id", str, "The event reported."),
             Column("source_id", str, "The source reporting it."),
             Column("position", int, "Position of the entry or sentence in its document (1 = first)."),
             Column("excerpt", str, "The verbatim text of the report.", not_null=True),
-            Column(
-                "start_offset",
-                int,
+            *span_columns(
                 "Character offset of the excerpt's first character in sources.text (0-based).",
+                "Character offset just past the excerpt's last character.",
+                "Line of the source file where the excerpt starts (1-based).",
                 not_null=True,
             ),
-            Column("end_offset", int, "Character offset just past the excerpt's last character.", not_null=True),
-            Column("line", int, "Line of the source file where the excerpt starts (1-based)."),
             Column(
                 "reported_date",
                 str,
@@ -623,8 +649,7 @@ TABLES: tuple[Table, ...] = (
         meta={
             "sort": "event_id",
             "source": "curated/actors.yml matched against the source excerpts",
-            "license": "CC BY 4.0",
-            "license_url": "https://creativecommons.org/licenses/by/4.0/",
+            **CC_BY,
         },
         columns=(
             Column("event_id", str, "The event."),
@@ -640,15 +665,10 @@ TABLES: tuple[Table, ...] = (
                 ),
             ),
             Column("source_id", str, "The source whose excerpt gives the role."),
-            Column(
-                "start_offset",
-                int,
-                (
-                    "Offset in sources.text of the name that gives the role (for country-of, the person's or body's "
-                    "name)."
-                ),
+            *span_columns(
+                "Offset in sources.text of the name that gives the role (for country-of, the person's or body's name).",
+                "Offset just past it.",
             ),
-            Column("end_offset", int, "Offset just past it."),
             Column("matched_text", str, "The name as written in the source."),
             Column(
                 "match_count", int, "How many times the event's excerpts name this actor (0 when it is only implied)."
@@ -738,8 +758,7 @@ TABLES: tuple[Table, ...] = (
         facets=("method",),
         meta={
             "source": "The linker (loader/enrich/link.py) and curated/links.yml",
-            "license": "CC BY 4.0",
-            "license_url": "https://creativecommons.org/licenses/by/4.0/",
+            **CC_BY,
         },
         columns=(
             Column("id", int, "Link number."),
@@ -757,36 +776,17 @@ TABLES: tuple[Table, ...] = (
                     "curated/links.yml)."
                 ),
             ),
-            Column("score", float, "Combined score, 0..1 (kind can pull it down)."),
-            Column(
-                "text_score",
-                float,
-                ("TF-IDF cosine similarity of the two first sentences, actor names folded to actor ids (0..1)."),
-            ),
-            Column(
-                "date_score",
-                float,
-                ("1 same day, 0.5 overlapping narrow bounds, null when either date is too wide to tell."),
-            ),
-            Column("actor_score", float, "Jaccard overlap of the actors named, China and Russia aside (0..1)."),
-            Column(
-                "kind_score",
-                float,
-                (
+            *score_columns(
+                score="Combined score, 0..1 (kind can pull it down).",
+                text="TF-IDF cosine similarity of the two first sentences, actor names folded to actor ids (0..1).",
+                actor="Jaccard overlap of the actors named, China and Russia aside (0..1).",
+                kind=(
                     "1 same kind of event (patrol, drill, summit...), -1 different kinds; null when either names none "
                     "or the kinds go together (an agreement signed at a summit)."
                 ),
-            ),
-            Column("reason", str, "Why the link was made."),
-            Column(
-                "place_score",
-                float,
-                "1 both name a gazetteer place and share one, -1 different places, null otherwise.",
-            ),
-            Column(
-                "names_score",
-                float,
-                (
+                reason="Why the link was made.",
+                place="1 both name a gazetteer place and share one, -1 different places, null otherwise.",
+                names=(
                     "-1 each gives a proper name the other lacks (the Tanvo deal, the Zhentro deal); 1 the same two or "
                     "more named people did it in both; null otherwise."
                 ),
@@ -811,8 +811,7 @@ TABLES: tuple[Table, ...] = (
         ),
         meta={
             "sort_desc": "score",
-            "license": ("Excerpts quoted under each source's own rights (sources.rights); compilation CC BY 4.0"),
-            "license_url": "https://creativecommons.org/licenses/by/4.0/",
+            **EXCERPTS_CC_BY,
         },
         columns=(
             Column("id", int, "Candidate number."),
@@ -824,21 +823,14 @@ TABLES: tuple[Table, ...] = (
             Column("position_b", int, "Its position in that source."),
             Column("event_b", str, "The event it belongs to now."),
             Column("excerpt_b", str, "Its excerpt."),
-            Column("score", float, "Combined score, 0..1."),
-            Column("text_score", float, "TF-IDF cosine similarity of the first sentences."),
-            Column(
-                "date_score",
-                float,
-                ("1 same day, 0.5 overlapping narrow bounds, null when either date is too wide to tell."),
-            ),
-            Column("actor_score", float, "Jaccard overlap of the actors named, China and Russia aside."),
-            Column("kind_score", float, "1 same kind, -1 different kinds, null unknown or kinds that go together."),
-            Column("reason", str, "Why it was not merged (below the threshold, a better pair, or a rule)."),
-            Column("place_score", float, "1 a gazetteer place shared, -1 different places, null otherwise."),
-            Column(
-                "names_score",
-                float,
-                "-1 each gives a proper name the other lacks; 1 the same two or more named people did it in both; null otherwise.",
+            *score_columns(
+                score="Combined score, 0..1.",
+                text="TF-IDF cosine similarity of the first sentences.",
+                actor="Jaccard overlap of the actors named, China and Russia aside.",
+                kind="1 same kind, -1 different kinds, null unknown or kinds that go together.",
+                reason="Why it was not merged (below the threshold, a better pair, or a rule).",
+                place="1 a gazetteer place shared, -1 different places, null otherwise.",
+                names="-1 each gives a proper name the other lacks; 1 the same two or more named people did it in both; null otherwise.",
             ),
         ),
     ),
@@ -859,8 +851,7 @@ TABLES: tuple[Table, ...] = (
             "label_column": "text",
             "sort": "date_earliest",
             "source": "The five source documents (see the sources table)",
-            "license": ("Excerpts quoted under each source's own rights (sources.rights); compilation CC BY 4.0"),
-            "license_url": "https://creativecommons.org/licenses/by/4.0/",
+            **EXCERPTS_CC_BY,
         },
         columns=(
             Column("id", str, "Stable statement id: a hash of source, offset and text."),
@@ -889,9 +880,11 @@ TABLES: tuple[Table, ...] = (
             ),
             Column("date_evidence", str, "Where the bounds come from, in words."),
             Column("event_id", str, "The event the statement belongs to, when there is one."),
-            Column("start_offset", int, "Offset of the statement's first character in sources.text."),
-            Column("end_offset", int, "Offset just past its last character."),
-            Column("line", int, "Line of the source file where it starts."),
+            *span_columns(
+                "Offset of the statement's first character in sources.text.",
+                "Offset just past its last character.",
+                "Line of the source file where it starts.",
+            ),
         ),
     ),
     Table(
@@ -935,8 +928,7 @@ TABLES: tuple[Table, ...] = (
             "label_column": "name",
             "sort": "name",
             "source": "curated/places.yml, curated for this project",
-            "license": "CC BY 4.0",
-            "license_url": "https://creativecommons.org/licenses/by/4.0/",
+            **CC_BY,
         },
         columns=(
             Column("id", str, "Stable place id from curated/places.yml."),
@@ -987,17 +979,16 @@ TABLES: tuple[Table, ...] = (
         meta={
             "sort": "event_id",
             "source": "curated/places.yml matched against the source excerpts",
-            "license": "CC BY 4.0",
-            "license_url": "https://creativecommons.org/licenses/by/4.0/",
+            **CC_BY,
         },
         columns=(
             Column("event_id", str, "The event."),
             Column("place_id", str, "The place."),
             Column("source_id", str, "The source whose excerpt names the place (or that the curated link cites)."),
-            Column(
-                "start_offset", int, "Offset of the first naming of the place in sources.text; null for a curated link."
+            *span_columns(
+                "Offset of the first naming of the place in sources.text; null for a curated link.",
+                "Offset just past it; null for a curated link.",
             ),
-            Column("end_offset", int, "Offset just past it; null for a curated link."),
             Column("matched_text", str, "The place's name as written in the source; null for a curated link."),
             Column("match_count", int, "How many times the event's excerpts name the place (0 for a curated link)."),
             Column("method", str, "name (the excerpt names the place) or curated (a decision in curated/places.yml)."),
@@ -1036,8 +1027,7 @@ TABLES: tuple[Table, ...] = (
         meta={
             "sort": "event_id",
             "source": "Derived from event_actors and actors (curated/actors.yml)",
-            "license": "CC BY 4.0",
-            "license_url": "https://creativecommons.org/licenses/by/4.0/",
+            **CC_BY,
         },
         columns=(
             Column("event_id", str, "The event."),

@@ -119,6 +119,15 @@ def built(seeds: Path, db: Path, *extra: str, curated: Path = CURATED) -> sqlite
     return connect(db)
 
 
+def build_with_edit(curated: Path, name: str, old: str, new: str, db: Path, at: str):
+    """Build the seeds into `db` with the curated file `name` edited (its first `old` replaced by `new`): the
+    build's result, and the 1-based line of the edited file that reads `at`."""
+    path = curated / name
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    line = path.read_text(encoding="utf-8").splitlines().index(at) + 1
+    return run_build(SEEDS, db, curated=curated), line
+
+
 def copy_of(db: Path, folder: Path) -> Path:
     """A copy of `db` as events.db in a new folder (a test may change or serve it)."""
     folder.mkdir(parents=True)

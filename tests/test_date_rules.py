@@ -24,7 +24,7 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
-from conftest import CURATED, ROOT, SEEDS, event_named, run_build, served_client
+from conftest import CURATED, ROOT, SEEDS, built, event_named, run_build, served_client
 from loader.cli import cli
 from loader.enrich.dates import TOLERANCE_DAYS, precision_of, read_text_dates
 from loader.model import Mention
@@ -246,12 +246,8 @@ def test_a_curated_date_that_says_why_it_disagrees_builds(tmp_path, curated_copy
 def test_a_curated_date_within_the_tolerance_builds_and_gives_the_hull(tmp_path, curated_copy):
     assert TOLERANCE_DAYS == 1
     set_curated_day(curated_copy, "2021-12-16")
-    db = tmp_path / "events.db"
-    result = run_build(SEEDS, db, curated=curated_copy)
-    assert result.exit_code == 0, result.output
     # A day off is evidence, not a gate: the linker still joins the reports, and the event holds both days.
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
+    conn = built(SEEDS, tmp_path / "events.db", curated=curated_copy)
     event = event_named(conn, "cc-2021-sep-dec", "Putin holds talks, via videoconference, with Xi Jinping.")
     sources = {r[0] for r in conn.execute("select source_id from event_sources where event_id = ?", (event["id"],))}
     assert "memri-sd-9684" in sources

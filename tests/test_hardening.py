@@ -47,8 +47,35 @@ def line_of(path: Path, text: str) -> int:
     raise AssertionError(f"{text!r} not in {path}")
 
 
+def assert_registry_edit_fails(seeds: Path, db: Path, old: str, new: str, at: str, error: str) -> None:
+    """With the first `old` in sources.yml replaced by `new`, the build fails cleanly (see below) with the one
+    error `sources.yml:LINE: error: <error>`, LINE being the first line of sources.yml that starts with `at`."""
+    before = db.read_bytes()
+    registry = seeds / "sources.yml"
+    registry.write_text(registry.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    line = line_of(registry, at)
+    assert_fails_cleanly(build(seeds, db), db, before, f"sources.yml:{line}: error: {error}")
+
+
+def build_with_chronology(seeds: Path, db: Path, name: str, entries: str) -> str:
+    """Build the seeds with one more chronology, `name` (NEW_CHRONOLOGY holding `entries`); the build must
+    succeed. Its output."""
+    (seeds / name).write_text(NEW_CHRONOLOGY.format(entries=entries), encoding="utf-8")
+    result = build(seeds, db)
+    assert_clean_exit(result, 0)
+    return result.output
+
+
 def line_count(path: Path) -> int:
     return len(path.read_text(encoding="utf-8").splitlines())
+
+
+def append_lines(path: Path, text: str) -> int:
+    """Append `text` to the file; how many lines it had before."""
+    lines = line_count(path)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(text)
+    return lines
 
 
 @pytest.fixture
@@ -117,23 +144,13 @@ def test_a_chronology_header_with_an_impossible_range_fails_naming_its_line(seed
 
 
 def test_a_registry_coverage_that_ends_before_it_starts_fails_naming_its_line(seeds_copy, existing_db):
-    before = existing_db.read_bytes()
-    registry = seeds_copy / "sources.yml"
-    text = registry.read_text(encoding="utf-8")
-    registry.write_text(text.replace("coverage_end: 2020-12-31", "coverage_end: 2020-08-31", 1), encoding="utf-8")
-    line = line_of(registry, "- id: cc-2020-sep-dec")
-    assert_fails_cleanly(build(seeds_copy, existing_db), existing_db, before,
-                         f"sources.yml:{line}: error: coverage of 'cc-2020-sep-dec' ends before it starts")
+    assert_registry_edit_fails(seeds_copy, existing_db, "coverage_end: 2020-12-31", "coverage_end: 2020-08-31",
+                               "- id: cc-2020-sep-dec", "coverage of 'cc-2020-sep-dec' ends before it starts")
 
 
 def test_an_impossible_calendar_date_in_the_registry_names_its_line(seeds_copy, existing_db):
-    before = existing_db.read_bytes()
-    registry = seeds_copy / "sources.yml"
-    registry.write_text(registry.read_text(encoding="utf-8").replace("published: 2022-01\n", "published: 2021-13-45\n", 1),
-                        encoding="utf-8")
-    line = line_of(registry, "  published: 2021-13-45")
-    assert_fails_cleanly(build(seeds_copy, existing_db), existing_db, before,
-                         f"sources.yml:{line}: error: malformed YAML: impossible date '2021-13-45'")
+    assert_registry_edit_fails(seeds_copy, existing_db, "published: 2022-01\n", "published: 2021-13-45\n",
+                               "  published: 2021-13-45", "malformed YAML: impossible date '2021-13-45'")
 
 
 @pytest.mark.parametrize("field, value", [("published", "'2021-02-30'"), ("coverage_start", "'2021-13'"),
@@ -151,23 +168,18 @@ def test_a_registry_date_that_is_not_in_the_calendar_fails_naming_its_line(seeds
 
 def test_an_entry_dated_outside_its_chronology_window_is_a_warning_naming_its_line(seeds_copy, tmp_path):
     entries = "Feb. 4, 2022: Xi and Putin meet in Beijing.\n\nJune 1, 2023: A meeting long after the window."
-    (seeds_copy / "window.txt").write_text(NEW_CHRONOLOGY.format(entries=entries), encoding="utf-8")
     db = tmp_path / "events.db"
-    result = build(seeds_copy, db)
-    assert_clean_exit(result, 0)
-    assert "window.txt:7: warning: entry dated 'June 1, 2023' lies outside the document's coverage" in result.output
+    output = build_with_chronology(seeds_copy, db, "window.txt", entries)
+    assert "window.txt:7: warning: entry dated 'June 1, 2023' lies outside the document's coverage" in output
     stored = sqlite3.connect(db).execute(
         "select file, line, severity from build_problems where message like '%outside the document%'").fetchall()
     assert stored == [("window.txt", 7, "warning")]
 
 
 def test_an_impossible_printed_date_is_a_warning_and_the_entry_is_kept_undated(seeds_copy, tmp_path):
-    (seeds_copy / "feb30.txt").write_text(NEW_CHRONOLOGY.format(entries="Feb. 30, 2022: A meeting on no day."),
-                                          encoding="utf-8")
     db = tmp_path / "events.db"
-    result = build(seeds_copy, db)
-    assert_clean_exit(result, 0)
-    assert "feb30.txt:5: warning: impossible date 'Feb. 30, 2022'" in result.output
+    output = build_with_chronology(seeds_copy, db, "feb30.txt", "Feb. 30, 2022: A meeting on no day.")
+    assert "feb30.txt:5: warning: impossible date 'Feb. 30, 2022'" in output
     row = sqlite3.connect(db).execute(
         "select date_earliest, date_latest, date_method from events where summary like 'A meeting on no day%'").fetchone()
     assert row == ("2022-01-01", "2022-03-31", "coverage")  # bounded by the window, never the made-up day
@@ -192,9 +204,7 @@ def test_a_source_listed_twice_in_the_registry_fails_naming_the_second_entry(see
     before = existing_db.read_bytes()
     registry = seeds_copy / "sources.yml"
     other = "id: again" if field.startswith("file") else "file: not-there.txt"
-    lines = line_count(registry)
-    with registry.open("a", encoding="utf-8") as handle:
-        handle.write(f"\n- {field}\n  {other}\n")
+    lines = append_lines(registry, f"\n- {field}\n  {other}\n")
     assert_fails_cleanly(build(seeds_copy, existing_db), existing_db, before, f"sources.yml:{lines + 2}: error:")
     assert message in build(seeds_copy, existing_db).output
 
@@ -207,12 +217,8 @@ def test_an_unknown_document_format_fails(seeds_copy, existing_db):
 
 
 def test_an_unknown_format_in_the_registry_fails_naming_its_line(seeds_copy, existing_db):
-    before = existing_db.read_bytes()
-    registry = seeds_copy / "sources.yml"
-    registry.write_text(registry.read_text(encoding="utf-8").replace("format: timeline", "format: pdf", 1), encoding="utf-8")
-    line = line_of(registry, "  format: pdf")
-    assert_fails_cleanly(build(seeds_copy, existing_db), existing_db, before,
-                         f"sources.yml:{line}: error: format: expected 'chronology', 'timeline' or 'article', got the text 'pdf'")
+    assert_registry_edit_fails(seeds_copy, existing_db, "format: timeline", "format: pdf", "  format: pdf",
+                               "format: expected 'chronology', 'timeline' or 'article', got the text 'pdf'")
 
 
 def test_a_file_that_is_not_a_document_is_ignored_with_a_warning(seeds_copy, tmp_path):
@@ -273,13 +279,8 @@ def test_a_registry_file_that_is_a_path_fails(seeds_copy, existing_db):
 
 
 def test_a_registry_field_that_is_a_list_fails_naming_its_line(seeds_copy, existing_db):
-    before = existing_db.read_bytes()
-    registry = seeds_copy / "sources.yml"
-    registry.write_text(registry.read_text(encoding="utf-8").replace("author: Yu Bin", "author: [Yu Bin, Someone]", 1),
-                        encoding="utf-8")
-    line = line_of(registry, "  author: [Yu Bin, Someone]")
-    assert_fails_cleanly(build(seeds_copy, existing_db), existing_db, before,
-                         f"sources.yml:{line}: error: author: expected text, got a list")
+    assert_registry_edit_fails(seeds_copy, existing_db, "author: Yu Bin", "author: [Yu Bin, Someone]",
+                               "  author: [Yu Bin, Someone]", "author: expected text, got a list")
 
 
 def test_a_missing_seeds_folder_fails(tmp_path):
@@ -301,10 +302,8 @@ def test_crlf_line_endings_give_the_same_events(seed_db, seeds_copy, tmp_path):
 
 def test_malformed_curated_yaml_names_the_file_and_line(seeds_copy, curated_copy, existing_db):
     before = existing_db.read_bytes()
-    actors = curated_copy / "actors.yml"
-    lines = line_count(actors)
-    with actors.open("a", encoding="utf-8") as handle:
-        handle.write("\n- id: broken\n  name: Broken\n  aliases: [unclosed\n  type: person\n")
+    lines = append_lines(curated_copy / "actors.yml",
+                         "\n- id: broken\n  name: Broken\n  aliases: [unclosed\n  type: person\n")
     result = build(seeds_copy, existing_db, curated_copy)
     assert_fails_cleanly(result, existing_db, before, "actors.yml:")
     reported = int(error_lines(result.output)[0].split("actors.yml:")[1].split(":")[0])
@@ -314,21 +313,16 @@ def test_malformed_curated_yaml_names_the_file_and_line(seeds_copy, curated_copy
 
 def test_a_tab_in_curated_yaml_names_its_line(seeds_copy, curated_copy, existing_db):
     before = existing_db.read_bytes()
-    actors = curated_copy / "actors.yml"
-    lines = line_count(actors)
-    with actors.open("a", encoding="utf-8") as handle:
-        handle.write("\n- id: tabbed\n\tname: Tabbed\n")
+    lines = append_lines(curated_copy / "actors.yml", "\n- id: tabbed\n\tname: Tabbed\n")
     assert_fails_cleanly(build(seeds_copy, existing_db, curated_copy), existing_db, before,
                          f"actors.yml:{lines + 3}: error: malformed YAML")
 
 
 def test_an_alias_two_actors_claim_fails_naming_the_second(seeds_copy, curated_copy, existing_db):
     before = existing_db.read_bytes()
-    actors = curated_copy / "actors.yml"
-    lines = line_count(actors)
-    with actors.open("a", encoding="utf-8") as handle:
-        handle.write("\n- id: first-claimant\n  name: First Claimant\n  type: person\n  aliases: [Zorblax]\n"
-                     "\n- id: second-claimant\n  name: Second Claimant\n  type: person\n  aliases: [Zorblax]\n")
+    lines = append_lines(curated_copy / "actors.yml",
+                         "\n- id: first-claimant\n  name: First Claimant\n  type: person\n  aliases: [Zorblax]\n"
+                         "\n- id: second-claimant\n  name: Second Claimant\n  type: person\n  aliases: [Zorblax]\n")
     assert_fails_cleanly(build(seeds_copy, existing_db, curated_copy), existing_db, before,
                          f"actors.yml:{lines + 7}: error: alias 'Zorblax' is claimed by both 'first-claimant' and "
                          "'second-claimant'")
@@ -337,9 +331,7 @@ def test_an_alias_two_actors_claim_fails_naming_the_second(seeds_copy, curated_c
 def test_a_curated_value_of_the_wrong_type_names_the_file_not_a_traceback(seeds_copy, curated_copy, existing_db):
     before = existing_db.read_bytes()
     actors = curated_copy / "actors.yml"
-    line = actors.read_text(encoding="utf-8").count("\n") + 5  # the aliases line
-    with actors.open("a", encoding="utf-8") as handle:
-        handle.write("\n- id: numbered\n  name: Numbered\n  type: person\n  aliases: [1917]\n")
+    line = append_lines(actors, "\n- id: numbered\n  name: Numbered\n  type: person\n  aliases: [1917]\n") + 5  # aliases
     assert_fails_cleanly(build(seeds_copy, existing_db, curated_copy), existing_db, before,
                          f"{actors}:{line}: error: aliases[0]: expected text, got the number 1917 (a list of names)")
 

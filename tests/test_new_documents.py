@@ -43,6 +43,15 @@ def links(conn, event_id):
     return {r["actor_id"]: r for r in conn.execute("select * from event_actors where event_id = ?", (event_id,))}
 
 
+def with_one_entry(seeds: Path, tmp_path: Path, name: str, window: str, entry: str, words: str):
+    """The seeds built with one more chronology, `name`.txt, covering `window` ("Jul 2024 to Oct 2024") with the
+    one entry `entry`: the database, and the event of the entry (found by `words` of it)."""
+    (seeds / f"{name}.txt").write_text(
+        f"China - Russia\n\nChronology from {window}\n\n: {entry}\n", encoding="utf-8")
+    conn = built(seeds, tmp_path / "e.db")
+    return conn, event_named(conn, name, words)
+
+
 def places_of(conn, event_id):
     return {r["name"]: r for r in conn.execute(
         "select places.name, places.country, event_places.* from event_places join places on places.id = place_id "
@@ -74,11 +83,9 @@ def test_a_person_after_a_title_is_discovered_with_country_title_and_evidence(do
 
 
 def test_a_person_with_a_title_in_apposition_is_discovered(seeds_copy, tmp_path):
-    (seeds_copy / "apposition.txt").write_text(
-        "China - Russia\n\nChronology from Jul 2024 to Oct 2024\n\n"
-        ": Masoud Pezeshkian, the Iranian president, meets Xi Jinping in Kazan.\n", encoding="utf-8")
-    conn = built(seeds_copy, tmp_path / "e.db")
-    found = links(conn, event_named(conn, "apposition", "Masoud Pezeshkian")["id"])
+    conn, event = with_one_entry(seeds_copy, tmp_path, "apposition", "Jul 2024 to Oct 2024",
+                                 "Masoud Pezeshkian, the Iranian president, meets Xi Jinping in Kazan.", "Masoud Pezeshkian")
+    found = links(conn, event["id"])
     assert found["masoud-pezeshkian"]["link_method"] == "discovered"
     assert conn.execute("select country from actors where id = 'masoud-pezeshkian'").fetchone()[0] == "iran"
 
@@ -90,11 +97,9 @@ def test_a_known_surname_inside_another_full_name_is_not_that_person(docs):
 
 
 def test_a_short_name_followed_by_more_of_a_name_is_not_the_curated_person(seeds_copy, tmp_path):
-    (seeds_copy / "wang.txt").write_text(
-        "China - Russia\n\nChronology from Mar 2023 to Apr 2023\n\n"
-        ": Chinese Vice President Wang Qishan hands over to his successor.\n", encoding="utf-8")
-    conn = built(seeds_copy, tmp_path / "e.db")
-    found = links(conn, event_named(conn, "wang", "Wang Qishan")["id"])
+    conn, event = with_one_entry(seeds_copy, tmp_path, "wang", "Mar 2023 to Apr 2023",
+                                 "Chinese Vice President Wang Qishan hands over to his successor.", "Wang Qishan")
+    found = links(conn, event["id"])
     assert not {"wang-yi", "wang-wenbin", "wang-yu"} & set(found)
     assert found["wang-qishan"]["link_method"] == "discovered"
 
@@ -108,21 +113,18 @@ def test_a_surname_after_a_title_resolves_through_the_curated_title_in_office(do
 def test_a_title_out_of_office_in_the_documents_window_does_not_resolve(seeds_copy, tmp_path):
     """Zhang Hanhui's title runs from 2019 (curated/actors.yml): a 2016 document's "Ambassador to
     Russia Zhang" (a constructed line, to test the dates) is someone else, discovered for review."""
-    (seeds_copy / "old.txt").write_text(
-        "China - Russia\n\nChronology from Jan 2016 to Apr 2016\n\n"
-        ": China’s Ambassador to Russia Zhang attends a reception in Moscow.\n", encoding="utf-8")
-    conn = built(seeds_copy, tmp_path / "e.db")
-    found = links(conn, event_named(conn, "old", "Ambassador to Russia Zhang")["id"])
+    conn, event = with_one_entry(seeds_copy, tmp_path, "old", "Jan 2016 to Apr 2016",
+                                 "China’s Ambassador to Russia Zhang attends a reception in Moscow.",
+                                 "Ambassador to Russia Zhang")
+    found = links(conn, event["id"])
     assert "zhang-hanhui" not in found
 
 
 def test_a_spelling_variant_joins_the_known_person_above_the_threshold(seeds_copy, tmp_path):
     """'Sergei Lavrof' is not a curated spelling; rapidfuzz puts it at or above FUZZY_AT of Sergei Lavrov."""
-    (seeds_copy / "variant.txt").write_text(
-        "China - Russia\n\nChronology from Jul 2024 to Oct 2024\n\n"
-        ": Russian Foreign Minister Sergei Lavrof meets Wang Yi in Vientiane.\n", encoding="utf-8")
-    conn = built(seeds_copy, tmp_path / "e.db")
-    found = links(conn, event_named(conn, "variant", "Sergei Lavrof")["id"])
+    conn, event = with_one_entry(seeds_copy, tmp_path, "variant", "Jul 2024 to Oct 2024",
+                                 "Russian Foreign Minister Sergei Lavrof meets Wang Yi in Vientiane.", "Sergei Lavrof")
+    found = links(conn, event["id"])
     lavrov = found["sergey-lavrov"]
     assert lavrov["link_method"] == "fuzzy" and "rapidfuzz ratio" in lavrov["link_evidence"]
     assert conn.execute("select count(*) from actors where name = 'Sergei Lavrof'").fetchone()[0] == 0
@@ -187,11 +189,9 @@ def test_a_homonym_goes_to_the_city_in_a_country_the_event_involves(docs):
 
 
 def test_a_city_name_used_for_something_else_is_not_a_place(seeds_copy, tmp_path):
-    (seeds_copy / "university.txt").write_text(
-        "China - Russia\n\nChronology from May 2024 to May 2024\n\n"
-        ": Putin speaks to students at Harbin Institute of Technology.\n", encoding="utf-8")
-    conn = built(seeds_copy, tmp_path / "e.db")
-    assert places_of(conn, event_named(conn, "university", "Harbin Institute")["id"]) == {}
+    conn, event = with_one_entry(seeds_copy, tmp_path, "university", "May 2024 to May 2024",
+                                 "Putin speaks to students at Harbin Institute of Technology.", "Harbin Institute")
+    assert places_of(conn, event["id"]) == {}
 
 
 # --- The seeds keep their countries straight -------------------------------------------------------

@@ -2,7 +2,7 @@
 import pytest
 import yaml
 
-from conftest import CURATED, SEEDS, event_named, run_build
+from conftest import CURATED, SEEDS, build_with_edit, built, event_named, run_build
 
 PLACES = yaml.safe_load((CURATED / "places.yml").read_text(encoding="utf-8"))
 
@@ -86,11 +86,8 @@ def test_countries_taking_part_come_from_the_actors(conn):
 
 
 def test_a_place_without_coordinates_fails_the_build_with_its_line(tmp_path, curated_copy):
-    path = curated_copy / "places.yml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("  latitude: 41.90\n", "", 1), encoding="utf-8")
-    line = path.read_text(encoding="utf-8").splitlines().index("- id: rome") + 1
-    result = run_build(SEEDS, tmp_path / "events.db", curated=curated_copy)
+    result, line = build_with_edit(curated_copy, "places.yml", "  latitude: 41.90\n", "", tmp_path / "events.db",
+                                   "- id: rome")
     assert result.exit_code == 1
     assert f"places.yml:{line}: error: latitude: required, but missing (decimal degrees, -90..90)" in result.output
 
@@ -108,12 +105,7 @@ def test_a_curated_not_in_exclusion_removes_one_link_and_fails_when_it_names_not
                  "      why: \"A test exclusion that names nothing.\"")
     path.write_text(text[:end] + exclusion.replace("no excerpt says this", "Lavrov and Wang meet in Rome") + text[end:],
                     encoding="utf-8")
-    db = tmp_path / "events.db"
-    result = run_build(SEEDS, db, curated=curated_copy)
-    assert result.exit_code == 0, result.output
-    import sqlite3
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
+    conn = built(SEEDS, tmp_path / "events.db", curated=curated_copy)
     rome_event = event_named(conn, "cc-2021-sep-dec", "Lavrov and Wang meet in Rome")
     assert places_of(conn, rome_event["id"]) == set()
     assert conn.execute("select event_count from places where id = 'rome'").fetchone()[0] == 0

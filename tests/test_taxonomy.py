@@ -3,7 +3,7 @@ it names, through the database the CLI builds."""
 import pytest
 import yaml
 
-from conftest import CURATED, SEEDS, event_named, run_build
+from conftest import CURATED, SEEDS, build_with_edit, event_named, run_build
 
 TAXONOMY = yaml.safe_load((CURATED / "taxonomy.yml").read_text(encoding="utf-8"))
 SECTIONS = {"cameo": ("code", "cameo_root"), "format": ("format", "format"), "forum": ("forum", "forum")}
@@ -81,11 +81,8 @@ def test_a_meeting_in_a_named_city_is_in_person_but_video_wins(conn):
 
 
 def test_a_code_without_quotes_fails_the_build_with_file_and_line(tmp_path, curated_copy):
-    path = curated_copy / "taxonomy.yml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace('  - code: "15"', "  - code: 15", 1), encoding="utf-8")
-    line = path.read_text(encoding="utf-8").splitlines().index("  - code: 15") + 1
-    result = run_build(SEEDS, tmp_path / "events.db", curated=curated_copy)
+    result, line = build_with_edit(curated_copy, "taxonomy.yml", '  - code: "15"', "  - code: 15",
+                                   tmp_path / "events.db", "  - code: 15")
     assert result.exit_code == 1
     assert f"taxonomy.yml:{line}: error:" in result.output and "code" in result.output
     assert not (tmp_path / "events.db").exists()

@@ -225,7 +225,6 @@ class PairScore:
     names: Optional[float] = None
     named: bool = False  # two or more named people (not states) did it in both reports
     gap: Optional[int] = None  # days between the two reports' bounds, when they do not overlap
-    decision: str = "below threshold"  # linked | candidate | below threshold
     method: str = "score"  # score | curated
     reason: str = ""
 
@@ -682,7 +681,7 @@ def outcome_links(mentions: list[Mention], scorer: Scorer, clusters: Clusters) -
         if -1.0 in (pair.kind, pair.place, pair.names):
             continue  # the kinds exclude each other, or the places or the names differ
         shared = sorted(x_words & set(scorer.words[y.key]))
-        pair.decision, pair.method = "linked", "outcome"
+        pair.method = "outcome"
         pair.reason = (f"an outcome ({', '.join(sorted(kinds_x))}) reported with no one but the two states, and the "
                        f"only meeting another source reports within {DATE_SLACK} days that shares its words "
                        f"({', '.join(shared)}); score {pair.score}{_date_note(pair)}")
@@ -715,7 +714,7 @@ def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabul
                 continue
             if not why:
                 clusters.union(found[0], other)
-            pair.decision, pair.method, pair.reason = "linked", "curated", reason
+            pair.method, pair.reason = "curated", reason
             links.append(pair)
 
     # Scored as they come, keeping only those a curator or the linker will use.
@@ -733,31 +732,31 @@ def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabul
         if (pair.a.key, pair.b.key) in curated_pairs:
             continue
         if pair.score < LINK_AT:
-            pair.decision, pair.reason = "candidate", f"score {pair.score} below {LINK_AT}{_date_note(pair)}"
+            pair.reason = f"score {pair.score} below {LINK_AT}{_date_note(pair)}"
             candidates.append(pair)
             continue
         if pair.text < content_needed(pair.date, pair.named):
-            pair.decision, pair.reason = "candidate", (
+            pair.reason = (
                 f"score {pair.score}, but the texts share too little (content {pair.text} below "
                 f"{content_needed(pair.date, pair.named)} for date evidence {pair.date}): the date, actors and kind alone "
                 f"do not make one event{_date_note(pair)}")
             candidates.append(pair)
             continue
         if best_to_source.get((pair.a.key, pair.b.source_id)) is not pair or best_to_source.get((pair.b.key, pair.a.source_id)) is not pair:
-            pair.decision, pair.reason = "candidate", "a better-scoring pair links one of these mentions to that source"
+            pair.reason = "a better-scoring pair links one of these mentions to that source"
             candidates.append(pair)
             continue
         why = clusters.conflict(pair.a, pair.b)
         if why == "already in one event":
-            pair.decision, pair.reason = "linked", "joined through other links"
+            pair.reason = "joined through other links"
             links.append(pair)
             continue
         if why:
-            pair.decision, pair.reason = "candidate", why
+            pair.reason = why
             candidates.append(pair)
             continue
         clusters.union(pair.a, pair.b)
-        pair.decision, pair.reason = "linked", f"score {pair.score} at or above {LINK_AT}{_date_note(pair)}"
+        pair.reason = f"score {pair.score} at or above {LINK_AT}{_date_note(pair)}"
         links.append(pair)
 
     links.extend(outcome_links(mentions, scorer, clusters))

@@ -47,29 +47,27 @@ class RoleWords:
 
     titles: set[str] = field(default_factory=set)
     stop_words: set[str] = field(default_factory=set)  # capitalized words that are not names (months...)
-    joiners: set[str] = field(default_factory=set)
-    title_links: set[str] = field(default_factory=set)
-    determiners: set[str] = field(default_factory=set)
-    openers: set[str] = field(default_factory=set)
+    joiners: set[str] = field(default_factory=set)  # join names into one group ("Russia *and* China")
+    title_links: set[str] = field(default_factory=set)  # "Ambassador *to* China": that state is only mentioned
+    determiners: set[str] = field(default_factory=set)  # skipped between a cue and its group ("with *the*")
+    openers: set[str] = field(default_factory=set)  # open a first sentence's leading phrase ("*In January,*")
+    # The role cues, each a list of phrases: before the group ("chaired by", "talks with", "in", "on") or,
+    # for host, right after it ("Moscow hosts"); no_role_before ends like a cue but is not one ("according to").
     host_before: list[str] = field(default_factory=list)
     host_after: list[str] = field(default_factory=list)
     addressee_before: list[str] = field(default_factory=list)
     location_before: list[str] = field(default_factory=list)
     topic_before: list[str] = field(default_factory=list)
     no_role_before: list[str] = field(default_factory=list)
-    speech: set[str] = field(default_factory=set)
-    not_content: set[str] = field(default_factory=set)
+    speech: set[str] = field(default_factory=set)  # speech verbs: what they report is only mentioned
+    not_content: set[str] = field(default_factory=set)  # after a speech verb, open an adverbial, not the speech
 
     def __post_init__(self):
-        self._before = [
-            (role, _ending(cues)) for role, cues in (
-                ("none", self.no_role_before), ("host", self.host_before), ("addressee", self.addressee_before),
-                ("location", self.location_before), ("topic", self.topic_before))
-        ]
+        before = (("none", self.no_role_before), ("host", self.host_before), ("addressee", self.addressee_before),
+                  ("location", self.location_before), ("topic", self.topic_before))
+        self._before = [(role, _ending(cues)) for role, cues in before]
         self._after = _opening(self.host_after)
-        self._all_before = PhraseMatcher(((cue, role) for role, cues in (
-            ("none", self.no_role_before), ("host", self.host_before), ("addressee", self.addressee_before),
-            ("location", self.location_before), ("topic", self.topic_before)) for cue in cues), case_sensitive=False)
+        self._all_before = PhraseMatcher(((cue, role) for role, cues in before for cue in cues), case_sensitive=False)
 
     def cues_before(self, text: str) -> dict[str, dict]:
         """For each role, the longest of its cues that ends `text` ({"cue": words as written})."""

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 
-from ..model import Mention, ParsedDocument, Problem
+from ..model import ParsedDocument, Problem
 from .datetext import DATE_LABEL, bounds_from_label, month_bounds, parse_month_year
-from .text import paragraphs
+from .text import add_entry, paragraphs
 
 FORMAT = "chronology"
 
@@ -93,19 +93,7 @@ def parse(text: str, file: str = "<text>") -> ParsedDocument:
                 result.problems.append(Problem(file, para.line, f"impossible date {reported!r}; entry kept undated"))
             else:
                 date.evidence = f"printed in the entry: {reported}"
-        start = para.start + body_offset
-        result.mentions.append(
-            Mention(
-                source_id="",
-                position=len(result.mentions) + 1,
-                start=start,
-                end=start + len(excerpt),
-                excerpt=excerpt,
-                line=para.line,
-                reported_date=reported,
-                date=date,
-            )
-        )
+        add_entry(result, para, body_offset, excerpt, reported, date)
     if not result.mentions:
         result.problems.append(Problem(file, None, "chronology has no entries", "error"))
     return result

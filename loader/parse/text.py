@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Optional
+
+from ..model import DateBounds, Mention, ParsedDocument
 
 
 @dataclass(frozen=True)
@@ -87,3 +90,30 @@ def _sub(span: Span, text: str, begin: int, end: int) -> Span:
     start = span.start + begin + lead
     line = span.line + text.count("\n", 0, begin + lead)
     return Span(stripped, start, line)
+
+
+def add_entry(
+    result: ParsedDocument,
+    para: Span,
+    body_offset: int,
+    excerpt: str,
+    reported: Optional[str],
+    date: Optional[DateBounds],
+    **more,
+) -> None:
+    """Append to `result` the mention of a list entry (a chronology's or a timeline's) whose excerpt starts
+    `body_offset` characters into its paragraph; `more` sets the format's own fields (categories, lead)."""
+    start = para.start + body_offset
+    result.mentions.append(
+        Mention(
+            source_id="",
+            position=len(result.mentions) + 1,
+            start=start,
+            end=start + len(excerpt),
+            excerpt=excerpt,
+            line=para.line,
+            reported_date=reported,
+            date=date,
+            **more,
+        )
+    )

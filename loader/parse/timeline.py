@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from ..model import Mention, ParsedDocument, Problem
+from ..model import ParsedDocument, Problem
 from .datetext import DATE_LABEL, MONTH, bounds_from_label
-from .text import paragraphs
+from .text import add_entry, paragraphs
 
 FORMAT = "timeline"
 
@@ -58,22 +58,9 @@ def parse(text: str, file: str = "<text>") -> ParsedDocument:
             result.problems.append(Problem(file, para.line, f"impossible date {reported!r}; item kept undated"))
         else:
             date.evidence = f"printed in the item: On {reported}"
-        start = para.start + body_offset
         categories = [c.strip().lower() for c in item["category"].split("/")]
-        result.mentions.append(
-            Mention(
-                source_id="",
-                position=len(result.mentions) + 1,
-                start=start,
-                end=start + len(excerpt),
-                excerpt=excerpt,
-                line=para.line,
-                reported_date=reported,
-                date=date,
-                categories=categories,
-                lead=item.end("lead") - body_offset,
-            )
-        )
+        add_entry(result, para, body_offset, excerpt, reported, date,
+                  categories=categories, lead=item.end("lead") - body_offset)
     if not result.mentions:
         result.problems.append(Problem(file, None, "timeline has no 'Category: On Month D, YYYY' items", "error"))
     return result
