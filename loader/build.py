@@ -183,7 +183,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
                                       words=actors.role_words)
     with timings.stage("dates"):
         found = date_events(events, dating)
-        found += curated_contradictions(dating, events, same_event_judge(mentions, vocabulary))
+        found += curated_contradictions(dating, events, same_event_judge(linked.scorer))
         for problem in dict.fromkeys(found):  # a pair found twice is reported once
             (errors if problem.severity == "error" else problems).append(problem)
     with timings.stage("statements"):
@@ -220,15 +220,11 @@ def _states_of_the_entry(mentions: list[Mention], actors) -> None:
                 role_evidence="a state of the entry the back-reference is read from"))
 
 
-def same_event_judge(mentions: list[Mention], vocabulary: Vocabulary):
+def same_event_judge(scorer: Scorer):
     """The linker's score for a pair that reads as one event but for the date (`same_event_but_the_date`),
-    else None. The scorer is built on first use only."""
-    scorer: list = []
-
+    else None: the linker's own scorer, so the check sees the evidence the linker saw."""
     def judge(a: Mention, b: Mention):
-        if not scorer:
-            scorer.append(Scorer(mentions, vocabulary))
-        pair = scorer[0].score(a, b)
+        pair = scorer.score(a, b)
         return pair.score if same_event_but_the_date(pair) else None
     return judge
 

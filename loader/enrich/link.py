@@ -242,6 +242,7 @@ class LinkResult:
     links: list[PairScore]  # the pairs that made the clusters (scored or curated)
     candidates: list[PairScore]  # pairs left for a curator
     problems: list[Problem] = field(default_factory=list)
+    scorer: Optional["Scorer"] = None  # the one that scored them: later checks reuse it, not rebuild it
 
 
 # --- reading curated decisions -------------------------------------------------------------------
@@ -767,4 +768,4 @@ def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabul
         (sorted(members, key=lambda m: m.key) for members in clusters.members.values()),
         key=lambda ms: ms[0].key,
     )
-    return LinkResult(clusters=groups, links=links, candidates=candidates, problems=problems)
+    return LinkResult(clusters=groups, links=links, candidates=candidates, problems=problems, scorer=scorer)
