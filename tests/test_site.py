@@ -146,6 +146,23 @@ def test_metadata_given_on_the_command_line_wins_key_by_key(seed_db):
     assert len(names) == len(set(names)) == len(QUERIES)
 
 
+def test_local_metadata_that_sets_one_key_of_a_table_keeps_the_embedded_rest(seed_db):
+    """The plugin hands Datasette only what the local metadata does not set: a table description given
+    locally replaces that one key; the embedded facets and title of the same table stay, page after page,
+    and another server of the same file without local metadata still shows the embedded description."""
+    local = {"databases": {"events": {"tables": {"events": {"description_html": "<p>Local events description</p>"}}}}}
+    get = datasette_client(immutables=[str(seed_db)], metadata=local)
+    for _ in range(2):  # the merge must not leak into what the next request sees
+        page = get("/events/events")
+        assert "Local events description" in page.text
+        facets = get("/events/events.json?_size=0").json()["facet_results"]
+        assert set(METADATA["databases"]["events"]["tables"]["events"]["facets"]) <= set(facets)
+    embedded_description = METADATA["databases"]["events"]["tables"]["events"]["description_html"]
+    plain = datasette_client(immutables=[str(seed_db)])
+    assert "Local events description" not in plain("/events/events").text
+    assert plain.datasette.table_metadata("events", "events")["description_html"] == embedded_description
+
+
 def test_configuration_directory_mode_serves_immutable_with_inspect_data_and_settings(seed_db, tmp_path):
     site = tmp_path / "site"
     site.mkdir()

@@ -95,8 +95,34 @@ def _merged(found: dict) -> dict:
 def get_metadata(datasette, key, database, table):
     if not embedded(datasette):
         return None
-    # Datasette merges this into its own dict in place: hand it a copy, never the cached one.
-    return copy.deepcopy(_CACHE[datasette][2])
+    # Datasette calls this dozens of times a page, and the local metadata (--metadata) wins key by key:
+    # hand over only what the local metadata does not already set (nothing, when `make serve` passes
+    # the same metadata.yml the database embeds), and as fresh dicts, since Datasette merges into the
+    # first source in place. A deep copy of the whole was a third of a small page's time.
+    local = getattr(datasette, "_metadata_local", None) or {}
+    cached = _CACHE[datasette]
+    if len(cached) < 4 or cached[3][0] is not local:
+        _CACHE[datasette] = cached = (*cached[:3], (local, _not_overridden(cached[2], local)))
+    rest = cached[3][1]
+    return _fresh(rest) if rest else None
+
+
+def _not_overridden(ours: dict, local: dict) -> dict:
+    """The part of `ours` that survives Datasette's merge under `local` (local wins, dict by dict)."""
+    kept = {}
+    for key, value in ours.items():
+        if key not in local:
+            kept[key] = value
+        elif isinstance(value, dict) and isinstance(local[key], dict):
+            rest = _not_overridden(value, local[key])
+            if rest:
+                kept[key] = rest
+    return kept
+
+
+def _fresh(mapping: dict) -> dict:
+    """A copy of every dict in `mapping` (what Datasette's merge writes into); other values shared."""
+    return {key: _fresh(value) if isinstance(value, dict) else value for key, value in mapping.items()}
 
 
 @hookimpl
