@@ -1098,7 +1098,7 @@ TABLES: tuple[Table, ...] = (
         "event_month_counts",
         row="month, series and certainty of the events-per-month charts",
         key_columns="`breakdown`, `month`, `value`, `certainty`, `events`",
-        indexes=(("breakdown", "month", "value", "certainty"),),
+        pk=("breakdown", "month", "value", "certainty"),  # the queries' order: they read it from this key
         description=(
             "The counts behind the canned queries events_per_month (breakdown category) and "
             "events_per_month_by_kind (breakdown kind), made when the database is built: see those queries for "
