@@ -202,7 +202,7 @@ def test_the_canned_queries_read_their_aggregates_through_an_index(conn):
         ("events_per_month", {}, "sqlite_autoindex_event_month_counts_1"),
         ("events_per_month_by_kind", {}, "sqlite_autoindex_event_month_counts_1"),
         ("corroborated_events", {}, "idx_events_date_earliest_id"),
-        ("sources_that_disagree", {}, "idx_event_sources_event_id"),
+        ("sources_that_disagree", {}, "idx_events_date_earliest_id"),
         ("actor_events", {"actor": "Lavrov"}, "idx_event_actors_actor_id_role"),
     ]:
         query = METADATA["databases"]["events"]["queries"][name]["sql"]
