@@ -221,7 +221,10 @@ def endpoints(metadata: dict, vocab: dict) -> list[tuple[str, str, str]]:
     for facet in table.get("facets", []):
         found.append((f"facet:{facet}", "bare", f"/events/events.json?_facet={facet}&_size=0&_nosuggest=1"))
     found.append(("facet_date:date_earliest", "bare", "/events/events.json?_facet_date=date_earliest&_size=0&_nosuggest=1"))
-    found.append(("facet_array:categories", "bare", "/events/events.json?_facet_array=categories&_size=0&_nosuggest=1"))
+    # every category of an event: a facet on the link table event_categories (the JSON-array facet on
+    # events.categories it replaces timed out at 100,000 events)
+    found.append(("facet:event_categories.category", "bare",
+                  "/events/event_categories.json?_facet=category&_size=0&_nosuggest=1"))
     for name, query in metadata["databases"]["events"].get("queries", {}).items():
         params = query.get("params") or []
         if params:

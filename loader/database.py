@@ -17,6 +17,7 @@ from typing import Iterable, Optional
 
 import sqlite_utils
 
+from .aggregates import write_aggregates
 from .enrich.actors import Actor
 from .enrich.dates import month_of, own_bounds
 from .enrich.link import PairScore
@@ -302,6 +303,7 @@ def write_database(path: Path, data: BuildData, timings: Optional[Timings] = Non
                 create_table(db, table)
             write_rows(db, data)
         ensure_db_shape(db, timings)
+        write_aggregates(db.conn, timings)  # loader/aggregates.py: what canned queries read
         db.conn.execute(f"pragma user_version = {SCHEMA_VERSION}")
         db.conn.execute(f"pragma application_id = {APPLICATION_ID}")
         with timings.stage("vacuum"):

@@ -249,6 +249,8 @@ TABLES: tuple[Table, ...] = (
         foreign_keys=(("first_source", "sources", "id"), ("cameo_root", "cameo_roots", "code")),
         indexes=(
             ("date_earliest", "id"),
+            # the timeline's order: it reads events in that order, testing date_latest in the index
+            ("date_earliest", "date_latest", "first_source", "first_position"),
             ("date_latest",),
             ("month",),
             ("category",),
@@ -271,14 +273,15 @@ TABLES: tuple[Table, ...] = (
             "we know), summary, kind, sources, places. Click an id for the event's page: every source's words,\n"
             'who, where, and the evidence. <a href="?_columns=all">Show all columns</a>.</p>\n'
             '<p>More facets: <a href="?_facet=format">format</a>, <a href="?_facet=forum">forum</a>,\n'
-            '<a href="?_facet=category">category</a>, <a href="?_facet=source_count">number of sources</a>,\n'
+            '<a href="?_facet=category">category</a> (the first; every category: <a href="/events/event_categories?_facet=category">event_categories</a>),\n'
+            '<a href="?_facet=source_count">number of sources</a>,\n'
             '<a href="?_facet=place_count">number of places</a>, <a href="?_facet=date_precision">date precision</a>,\n'
             '<a href="?_facet=date_method">date method</a>, <a href="?_facet=date_conflict">dates in conflict</a>;\n'
             "actors and countries:\n"
             '<a href="/events/event_actors?_facet=actor_id">event_actors</a>, <a href="/events/event_countries?_facet=country_id">event_countries</a>.</p>'
         ),
-        # Plain, indexed columns only: actors and countries are faceted on event_actors and
-        # event_countries (a facet over a JSON list times out on a large table). The page opens with
+        # Plain, indexed columns only: actors, countries and every category are faceted on event_actors,
+        # event_countries and event_categories (a facet over a JSON list times out on a large table). The page opens with
         # the three a reader uses first; the description links the others (all indexed).
         facets=("cameo_root", "month", "first_source"),
         more_facets=(
@@ -388,7 +391,14 @@ TABLES: tuple[Table, ...] = (
                     "lower case; the first when several."
                 ),
             ),
-            Column("categories", str, "All the source's categories, as a JSON list ('Political/Economic' gives both)."),
+            Column(
+                "categories",
+                str,
+                (
+                    "All the source's categories, as a JSON list ('Political/Economic' gives both); one row per category "
+                    "in event_categories."
+                ),
+            ),
             Column("source_count", int, "How many distinct source documents report the event."),
             Column(
                 "first_source",
@@ -1039,6 +1049,106 @@ TABLES: tuple[Table, ...] = (
             ),
         ),
     ),
+    # Aggregates made at build time (loader/aggregates.py fills them from the tables above): what a
+    # canned query would otherwise compute over whole tables on every request.
+    Table(
+        "event_categories",
+        row="category the source gives an event",
+        key_columns="`event_id`, `category`",
+        pk=("event_id", "category"),
+        foreign_keys=(("event_id", "events", "id"),),
+        description=(
+            "Which categories the sources give each event (events.categories, one row per category): facet by "
+            "category to count the events of each and list them; events.category keeps only the first."
+        ),
+        facets=("category",),
+        meta={"sort": "event_id", "source": "Derived from events.categories", **CC_BY},
+        columns=(
+            Column("event_id", str, "The event."),
+            Column(
+                "category",
+                str,
+                "One of the source's own categories for it (Tech, Political, Economic, Military), lower case.",
+            ),
+        ),
+    ),
+    Table(
+        "actor_pairs",
+        row="pair of actors taking part in the same events",
+        key_columns="`actor_1_id`, `actor_2_id`, `pair_type`, `events`",
+        pk=("actor_1_id", "actor_2_id"),
+        foreign_keys=(("actor_1_id", "actors", "id"), ("actor_2_id", "actors", "id")),
+        indexes=(("events",), ("pair_type", "events")),
+        description=(
+            "Pairs of actors and how many events both take part in (actors only mentioned, or named as the place, "
+            "do not count), made when the database is built; the canned query who_meets_whom lists them, most "
+            "first."
+        ),
+        meta={"sort_desc": "events", "source": "Derived from event_actors and actors", **CC_BY},
+        columns=(
+            Column("actor_1_id", str, "The first actor of the pair (the lower id)."),
+            Column("actor_2_id", str, "The second actor (the higher id)."),
+            Column("actor_1", str, "The first actor's name."),
+            Column("actor_2", str, "The second actor's name."),
+            Column("pair_type", str, "The actors' type when both have the same (person, state...), else null."),
+            Column("events", int, "How many events both take part in."),
+        ),
+    ),
+    Table(
+        "event_month_counts",
+        row="month, series and certainty of the events-per-month charts",
+        key_columns="`breakdown`, `month`, `value`, `certainty`, `events`",
+        pk=("breakdown", "month", "value", "certainty"),  # the queries' order: they read it from this key
+        description=(
+            "The counts behind the canned queries events_per_month (breakdown category) and "
+            "events_per_month_by_kind (breakdown kind), made when the database is built: see those queries for "
+            "what each certainty counts."
+        ),
+        meta={"source": "Derived from events and cameo_roots", **CC_BY},
+        columns=(
+            Column("breakdown", str, "category (the source's own, 'not given' where none) or kind (the CAMEO root)."),
+            Column("month", str, "YYYY-MM, or 'no single month' for the events no month can hold."),
+            Column("value", str, "The category, or the kind ('04 Consult'; 'not classified' where none)."),
+            Column("certainty", str, "certainly in the month, bounds overlap the month, or no single month."),
+            Column(
+                "events", int, "How many events (a month's overlapping events are counted in every month they overlap)."
+            ),
+        ),
+    ),
+    Table(
+        "event_reports",
+        row="event two or more documents report",
+        key_columns="`event_id`, `reports`",
+        pk="event_id",
+        foreign_keys=(("event_id", "events", "id"),),
+        description=(
+            "For every event two or more source documents report, all its reports in one cell, made when the "
+            "database is built; the canned query corroborated_events lists them by date."
+        ),
+        meta={"source": "Derived from events and event_sources", **EXCERPTS_CC_BY},
+        columns=(
+            Column("event_id", str, "The event."),
+            Column(
+                "reports",
+                str,
+                "Each report as 'source #position: excerpt', the event's first report first, separated by '  |  '.",
+            ),
+        ),
+    ),
+    Table(
+        "date_disagreements",
+        row="event whose sources disagree on its date",
+        key_columns="`event_id`",
+        pk="event_id",
+        foreign_keys=(("event_id", "events", "id"),),
+        description=(
+            "The events whose reports disagree on the date (their own bounds of its first day share no day, or a "
+            "day it was under way falls outside its span), made when the database is built from "
+            "event_sources.own_*; the canned query sources_that_disagree lists their reports."
+        ),
+        meta={"source": "Derived from event_sources", **CC_BY},
+        columns=(Column("event_id", str, "The event."),),
+    ),
     Table(
         "_metadata",
         row="the site's metadata",
@@ -1186,6 +1296,11 @@ README_ORDER = (
     "event_places",
     "event_countries",
     "event_map",
+    "event_categories",
+    "actor_pairs",
+    "event_month_counts",
+    "event_reports",
+    "date_disagreements",
     "_metadata",
 )
 
