@@ -43,7 +43,9 @@ win over scores.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 import math
 import re
 from collections import Counter, defaultdict
@@ -389,26 +391,61 @@ def stem(word: str) -> str:
 
 
 def span(mention: Mention) -> tuple[str, str]:
-    date = mention.date
-    return date.earliest or LOW, max(date.latest or HIGH, date.end or "")
+    return _facts_of(mention)[:2]
 
 
 def days_of(mention: Mention) -> Optional[int]:
     """How many days the mention's bounds allow (1: a known day), None when a bound is unknown."""
-    return width_days(mention.date.earliest, mention.date.latest)
+    return _width(_facts_of(mention), mention)
+
+
+def _facts_of(mention: Mention) -> tuple:
+    date = mention.date
+    return _facts(date.earliest, date.latest, date.end)
+
+
+@functools.lru_cache(maxsize=None)
+def _facts(earliest: Optional[str], latest: Optional[str], end: Optional[str]) -> tuple:
+    """(first day, last day, width in days) of a mention's bounds; its span and `days_of`. Pairs meet
+    the same few thousand bounds again and again: each is worked out once."""
+    try:
+        width = width_days(earliest, latest)
+    except ValueError:
+        width = _UNREADABLE  # days_of raises, as width_days does, when it is asked for
+    return earliest or LOW, max(latest or HIGH, end or ""), width
+
+
+_UNREADABLE = object()
+
+
+def _width(facts: tuple, mention: Mention) -> Optional[int]:
+    width = facts[2]
+    if width is _UNREADABLE:
+        return width_days(mention.date.earliest, mention.date.latest)  # raises, naming the date
+    return width
+
+
+@functools.lru_cache(maxsize=None)
+def _day_number(day: str) -> Optional[int]:
+    try:
+        return dt.date.fromisoformat(day).toordinal()
+    except ValueError:
+        return None
 
 
 def gap_days(a: Mention, b: Mention) -> int:
     """Days between the two reports' spans (the bounds, and a multi-day event's end); 0 when they overlap."""
-    a0, a1 = span(a)
-    b0, b1 = span(b)
+    return _gap(_facts_of(a), _facts_of(b))
+
+
+def _gap(fa: tuple, fb: tuple) -> int:
+    a0, a1 = fa[0], fa[1]
+    b0, b1 = fb[0], fb[1]
     if a0 <= b1 and b0 <= a1:
         return 0
     first_end, later_start = (a1, b0) if a1 < b0 else (b1, a0)
-    try:
-        return (dt.date.fromisoformat(later_start) - dt.date.fromisoformat(first_end)).days
-    except ValueError:
-        return 10**6
+    later, first = _day_number(later_start), _day_number(first_end)
+    return 10**6 if later is None or first is None else later - first
 
 
 def _shifted(day: str, days: int) -> str:
@@ -427,10 +464,14 @@ def date_score(a: Mention, b: Mention) -> Optional[float]:
     for overlapping bounds, less the wider they are: 1 - log(width) / log(WIDE_DAYS), nothing (None)
     from WIDE_DAYS days on (a coverage window says nothing about the day). Spans a day or two apart
     (a secondary timeline's printed day against another source's bounds) keep DATE_NEAR of it."""
-    gap = gap_days(a, b)
-    wa, wb = days_of(a), days_of(b)
-    for day, other in ((a, b), (b, a)):
-        if days_of(day) == 1 and other.date.end and span(other)[0] <= day.date.earliest <= span(other)[1]:
+    fa, fb = _facts_of(a), _facts_of(b)
+    return _date_evidence(a, b, fa, fb, _gap(fa, fb))
+
+
+def _date_evidence(a: Mention, b: Mention, fa: tuple, fb: tuple, gap: int) -> Optional[float]:
+    wa, wb = _width(fa, a), _width(fb, b)
+    for day, width, other, facts in ((a, wa, b, fb), (b, wb, a, fa)):
+        if width == 1 and other.date.end and facts[0] <= day.date.earliest <= facts[1]:
             return 1.0  # a report of one day of a multi-day event whose span is known
     if wa is None or wb is None:
         return None
@@ -473,6 +514,7 @@ class Scorer:
             main = vocabulary.normalize(RELATIVE_CLAUSE.sub(",", REFERENCE.sub(" ", headline(m))))
             self.kinds[m.key] = vocabulary.kinds_of(main)
             self.means[m.key] = vocabulary.means_of(main)
+        self.profiles = {m.key: _Profile(self, m) for m in mentions}
 
     def _vector(self, words: list[str]) -> dict[str, float]:
         counts = Counter(words)
@@ -482,51 +524,73 @@ class Scorer:
 
     def content(self, a: Mention, b: Mention) -> float:
         """Mean of the TF-IDF cosine and the containment of the shorter headline in the other."""
-        va, vb = self.vectors[a.key], self.vectors[b.key]
+        return self._content(self.profiles[a.key], self.profiles[b.key])
+
+    @staticmethod
+    def _content(pa: "_Profile", pb: "_Profile") -> float:
+        credit = MEANS_SHARED if pa.means & pb.means else 0.0
+        va, vb = pa.vector, pb.vector
+        common = va.keys() & vb.keys()
+        if not common:  # most pairs blocking proposes share an actor or a day, not a word
+            return min(1.0, 0.0 + credit)
+        # Summed over the words shared only (the others add nothing), in the order of the whole sum
+        # (the shorter vector's words; the first mention's weights), so the figure is the same to the last bit.
         if len(va) > len(vb):
-            va, vb = vb, va
-        cosine = sum(v * vb.get(w, 0.0) for w, v in va.items())
-        wa = {w: self.idf[w] ** 2 for w in set(self.words[a.key])}
-        wb = {w: self.idf[w] ** 2 for w in set(self.words[b.key])}
-        shared = sum(v for w, v in wa.items() if w in wb)
-        smaller = min(sum(wa.values()), sum(wb.values()))
+            va, vb, order = vb, va, pb.order
+        else:
+            order = pa.order
+        cosine = sum(va[w] * vb[w] for w in sorted(common, key=order.__getitem__))
+        wa = pa.weights
+        shared = sum(wa[w] for w in sorted(common, key=pa.weight_order.__getitem__))
+        smaller = min(pa.weight_sum, pb.weight_sum)
         containment = shared / smaller if smaller else 0.0
-        credit = MEANS_SHARED if self.means[a.key] & self.means[b.key] else 0.0
         return min(1.0, (cosine + containment) / 2 + credit)
 
-    def score(self, a: Mention, b: Mention) -> PairScore:
-        text = self.content(a, b)
-        actors_a, actors_b = self.doers[a.key], self.doers[b.key]
+    def score(self, a: Mention, b: Mention, at_least: Optional[float] = None) -> Optional[PairScore]:
+        """The pair's features and score; None when `at_least` is given and the score falls below it
+        (most pairs blocking proposes: no record of them is made)."""
+        pa, pb = self.profiles[a.key], self.profiles[b.key]
+        text = self._content(pa, pb)
+        doers_a, doers_b = pa.doers, pb.doers
+        actors_a, actors_b = doers_a, doers_b
         if not actors_a or not actors_b:  # who did it, where both say; else every actor named
-            actors_a = {m.actor_id for m in a.actors} - UBIQUITOUS_ACTORS
-            actors_b = {m.actor_id for m in b.actors} - UBIQUITOUS_ACTORS
+            actors_a, actors_b = pa.actors, pb.actors
         actor = len(actors_a & actors_b) / len(actors_a | actors_b) if actors_a and actors_b else None
-        names_a, names_b = self.names[a.key], self.names[b.key]
+        names_a, names_b = pa.names, pb.names
         # Each gives a name the other does not (the Tanvo deal, the Zhentro deal): two events. A name one
         # gives and the other leaves out says nothing: the text counts names shared.
         names = -1.0 if names_a - names_b and names_b - names_a else None
         # The same two or more named people (not states) did it in both: as telling as a shared name.
-        named = len(self.doers[a.key] & self.doers[b.key] - self.vocabulary.states) >= 2
+        named = len(doers_a & doers_b - self.vocabulary.states) >= 2
         if named and names is None:
             names = 1.0
-        kind = self.kind_score(a, b)
-        places_a = {w for w in self.words[a.key] if w.startswith("#")}
-        places_b = {w for w in self.words[b.key] if w.startswith("#")}
+        kind = self._kind_score(pa, pb)
+        places_a, places_b = pa.places, pb.places
         place = (1.0 if places_a & places_b else -1.0) if places_a and places_b else None
-        date = date_score(a, b)
-        features = {"text": text, "date": date, "actors": actor, "kind": kind, "place": place, "names": names}
-        applies = {k: v for k, v in features.items() if v is not None}
-        # Features without evidence drop out and the weights of the rest are rescaled to sum to 1.
-        total = sum(WEIGHTS[k] * v for k, v in applies.items()) / sum(WEIGHTS[k] for k in applies)
+        fa, fb = _facts_of(a), _facts_of(b)
+        gap = _gap(fa, fb)
+        date = _date_evidence(a, b, fa, fb, gap)
+        # Features without evidence drop out and the weights of the rest are rescaled to sum to 1 (summed
+        # in the order of WEIGHTS).
+        weighted, weights = WEIGHTS["text"] * text, WEIGHTS["text"]
+        for name, value in (("date", date), ("actors", actor), ("kind", kind), ("place", place), ("names", names)):
+            if value is not None:
+                weighted += WEIGHTS[name] * value
+                weights += WEIGHTS[name]
+        total = round(weighted / weights, 4)
+        if at_least is not None and total < at_least:
+            return None
         return PairScore(a, b, round(text, 4), date, None if actor is None else round(actor, 4), kind,
-                         round(total, 4), place=place, names=names, gap=gap_days(a, b) or None,
-                         named=named)
+                         total, place=place, names=names, gap=gap or None, named=named)
 
     def kind_score(self, a: Mention, b: Mention) -> Optional[float]:
-        means_a, means_b = self.means[a.key], self.means[b.key]
+        return self._kind_score(self.profiles[a.key], self.profiles[b.key])
+
+    def _kind_score(self, pa: "_Profile", pb: "_Profile") -> Optional[float]:
+        means_a, means_b = pa.means, pb.means
         if means_a and means_b and not means_a & means_b:
             return -1.0  # a naval patrol and an air patrol
-        kinds_a, kinds_b = self.kinds[a.key], self.kinds[b.key]
+        kinds_a, kinds_b = pa.kinds, pb.kinds
         if not kinds_a or not kinds_b:
             return None
         if kinds_a & kinds_b:
@@ -543,42 +607,78 @@ class Scorer:
         return keys
 
 
+class _Profile:
+    """What every pair reads of one mention, worked out once: a mention is met in hundreds of pairs."""
+
+    __slots__ = ("vector", "order", "weights", "weight_order", "weight_sum", "means", "kinds", "doers", "actors",
+                 "names", "places")
+
+    def __init__(self, scorer: Scorer, mention: Mention):
+        key, idf = mention.key, scorer.idf
+        words = scorer.words[key]
+        self.vector = scorer.vectors[key]
+        self.order = {w: i for i, w in enumerate(self.vector)}
+        self.weights = {w: idf[w] ** 2 for w in set(words)}  # for the containment
+        self.weight_order = {w: i for i, w in enumerate(self.weights)}
+        self.weight_sum = sum(self.weights.values())
+        self.means, self.kinds = scorer.means[key], scorer.kinds[key]
+        self.doers, self.names = scorer.doers[key], scorer.names[key]
+        self.actors = {a.actor_id for a in mention.actors} - UBIQUITOUS_ACTORS  # every actor named, the two states aside
+        self.places = {w for w in words if w.startswith("#")}
+
+
 # --- linking -------------------------------------------------------------------------------------
 
 def candidate_pairs(mentions: list[Mention], scorer: Scorer) -> Iterable[tuple[Mention, Mention]]:
     """Pairs that share a blocking key and whose dates overlap, each once, in a stable order.
 
-    A pair is yielded in the first block, in key order, that holds both mentions: a later block skips
-    it when the two share an earlier usable key. So no set of the pairs already compared is kept, and
-    memory grows with the mentions, not with the pairs (tens of millions on a large corpus).
+    Each usable block is sorted by the start of its members' spans (widened by DATE_SLACK days); a
+    pair is met from the member that comes first in that order, among the members that start no later
+    than that one ends (a slice found by bisection, so pairs whose dates cannot meet are never looked
+    at). A mention's partners over all its blocks are gathered in one set, so a pair two blocks share is
+    compared once, and memory grows with one mention's neighbours, not with the pairs (tens of millions
+    on a large corpus).
     """
-    blocks: dict[str, list[Mention]] = defaultdict(list)
-    for mention in mentions:
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for i, mention in enumerate(mentions):
         for key in scorer.blocking_keys(mention):
-            blocks[key].append(mention)
-    usable = sorted(key for key, members in blocks.items() if 2 <= len(members) <= MAX_BLOCK)
-    blocks = {key: blocks[key] for key in usable}
-    keys_of: dict[tuple, set[str]] = defaultdict(set)
-    for key in usable:
-        for mention in blocks[key]:
-            keys_of[mention.key].add(key)
+            blocks[key].append(i)
     # Compared when the spans overlap once each is widened by DATE_SLACK days at its start.
-    spans = {m.key: (lambda s: (_shifted(s[0], -DATE_SLACK), s[1]))(span(m)) for m in mentions}
-    for key in usable:
+    bounds = [span(m) for m in mentions]
+    spans = [(_shifted(first, -DATE_SLACK), last) for first, last in bounds]
+    order = sorted(range(len(mentions)), key=lambda i: (spans[i][0], i))
+    rank = [0] * len(mentions)
+    for r, i in enumerate(order):
+        rank[i] = r
+    sorted_blocks: list[tuple[list[int], list[str]]] = []  # members by rank, and their starts
+    blocks_of: list[list[int]] = [[] for _ in mentions]
+    for key in sorted(blocks):
         members = blocks[key]
-        for i, a in enumerate(members):
-            earlier = [k for k in keys_of[a.key] if k < key]
-            a0, a1 = spans[a.key]
-            for b in members[i + 1 :]:
-                if a.source_id == b.source_id:  # a document reports each event once; later mentions recall others
-                    continue
-                if earlier:
-                    keys_b = keys_of[b.key]
-                    if any(k in keys_b for k in earlier):
-                        continue  # compared in an earlier block
-                b0, b1 = spans[b.key]
-                if a0 <= b1 and b0 <= a1 and overlaps(a, b):  # the dates overlap, or nearly (DATE_SLACK)
-                    yield (a, b) if a.key < b.key else (b, a)
+        if not 2 <= len(members) <= MAX_BLOCK:
+            continue  # alone, or too common to block on
+        ranks = sorted(rank[i] for i in members)
+        sorted_blocks.append((ranks, [spans[order[r]][0] for r in ranks]))
+        for i in members:
+            blocks_of[i].append(len(sorted_blocks) - 1)
+    for i, a in enumerate(mentions):
+        if not blocks_of[i]:
+            continue
+        own, (a0, a1), (r0, r1) = rank[i], spans[i], bounds[i]
+        partners: set[int] = set()
+        for b in blocks_of[i]:
+            ranks, starts = sorted_blocks[b]
+            partners.update(ranks[bisect.bisect_right(ranks, own) : bisect.bisect_right(starts, a1)])
+        for r in sorted(partners):
+            other = mentions[order[r]]
+            if a.source_id == other.source_id:  # a document reports each event once; later mentions recall others
+                continue
+            j = order[r]
+            b0, b1 = spans[j]
+            if not (a0 <= b1 and b0 <= a1):
+                continue
+            s0, s1 = bounds[j]
+            if (r0 <= s1 and s0 <= r1) or overlaps(a, other):  # the dates overlap, or nearly (DATE_SLACK)
+                yield (a, other) if a.key < other.key else (other, a)
 
 
 class Clusters:
@@ -658,9 +758,10 @@ def outcome_links(mentions: list[Mention], scorer: Scorer, clusters: Clusters) -
     which; and nothing says they differ (kinds that exclude each other, places, names). Method 'outcome', scored as any pair; the reason says why. Joins `clusters` as it goes."""
     found = []
     dated = [m for m in mentions if (days_of(m) or HIGH_DAYS) <= NARROW_DAYS + 1 and scorer.kinds[m.key]]
-    by_day: dict[str, list[Mention]] = defaultdict(list)
+    by_day: dict[str, list[Mention]] = defaultdict(list)  # the meetings among them, by day
     for m in dated:
-        by_day[m.date.earliest].append(m)
+        if MEETING in scorer.kinds[m.key]:
+            by_day[m.date.earliest].append(m)
     for x in dated:
         kinds_x = scorer.kinds[x.key]
         if MEETING in kinds_x or not scorer.vocabulary.compatible_kinds(kinds_x, {MEETING}):
@@ -671,7 +772,7 @@ def outcome_links(mentions: list[Mention], scorer: Scorer, clusters: Clusters) -
         near = [y for shift in range(-DATE_SLACK - NARROW_DAYS, DATE_SLACK + 1)
                 for y in by_day.get(_shifted(x.date.earliest, shift), [])]
         meetings = [y for y in near if y.source_id != x.source_id and overlaps(x, y)
-                    and MEETING in scorer.kinds[y.key] and not kinds_x & scorer.kinds[y.key]
+                    and not kinds_x & scorer.kinds[y.key]
                     and x_words & set(scorer.words[y.key])]
         if len({clusters.find(y.key) for y in meetings}) != 1:
             continue
@@ -719,8 +820,8 @@ def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabul
             links.append(pair)
 
     # Scored as they come, keeping only those a curator or the linker will use.
-    scored = [p for p in (scorer.score(a, b) for a, b in candidate_pairs(mentions, scorer))
-              if p.score >= CANDIDATE_AT]
+    scored = [p for p in (scorer.score(a, b, at_least=CANDIDATE_AT) for a, b in candidate_pairs(mentions, scorer))
+              if p is not None]
     scored.sort(key=lambda p: (-p.score, p.a.key, p.b.key))
     best_to_source: dict[tuple, PairScore] = {}
     for pair in scored:  # each mention keeps only its best link to any one other source, of those that could link
