@@ -290,20 +290,24 @@ def _resolve(curated: Curated, by_source: dict[str, list[Mention]]) -> tuple[lis
 
 # --- scoring -------------------------------------------------------------------------------------
 
-def headline(mention: Mention, vocabulary: Optional[Vocabulary] = None) -> str:
+def headline(mention: Mention, vocabulary: Optional[Vocabulary] = None, end: Optional[int] = None,
+             places: Optional[list] = None) -> str:
     """The excerpt's first sentence, lower case, with each matched actor name replaced by @actor-id
     and each gazetteer place name by #place-id.
 
     A chronology entry's first sentence says what happened; what follows is context that would
-    dilute the comparison.
+    dilute the comparison. `end` (first_sentence_end) and `places` (the vocabulary's places_of the
+    first sentence), when the caller has them.
     """
     text = mention.excerpt
-    sentences = first_sentence_end(text)
+    sentences = first_sentence_end(text) if end is None else end
     # A name as written, not the country it implies (whose span is the person's name).
     names = [(m.start - mention.start, m.end - mention.start, f"@{m.actor_id}") for m in mention.actors
              if m.method != "country-of"]
     if vocabulary is not None:
-        names += [(b, e, f"#{place}") for b, e, place in vocabulary.places_of(text[:sentences])]
+        if places is None:
+            places = vocabulary.places_of(text[:sentences])
+        names += [(b, e, f"#{place}") for b, e, place in places]
     pieces, last = [], 0
     for begin, end, token in sorted(names):
         if begin < last or end > sentences:
@@ -330,13 +334,13 @@ def first_sentence_end(text: str) -> int:
     return end
 
 
-def tokens(mention: Mention, vocabulary: Vocabulary) -> list[str]:
+def tokens(mention: Mention, vocabulary: Vocabulary, end: Optional[int] = None, places: Optional[list] = None) -> list[str]:
     """Content words of the headline, synonyms folded, actors and places as ids, counts as one token.
     A relative clause set off by commas ("warships, which just concluded the drill, conduct ...") tells
     of another event: its words are left out."""
-    text = vocabulary.phrases(vocabulary.normalize(RELATIVE_CLAUSE.sub(",", headline(mention, vocabulary))))
+    text = vocabulary.phrases(vocabulary.normalize(RELATIVE_CLAUSE.sub(",", headline(mention, vocabulary, end, places))))
     words = vocabulary.counts_of(text)
-    for word in re.findall(r"[@#][\w-]+|" + WORD.pattern, text):
+    for word in HEADLINE_WORD.findall(text):
         if word[0] in "@#":
             if word[1:] not in UBIQUITOUS_ACTORS:  # in nearly every report: says nothing
                 words.append(word)
@@ -345,6 +349,7 @@ def tokens(mention: Mention, vocabulary: Vocabulary) -> list[str]:
     return words
 
 
+HEADLINE_WORD = re.compile(r"[@#][\w-]+|" + WORD.pattern)  # an actor or place id, or a word
 LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z][a-z’'-]*")
 CAPITALIZED = re.compile(r"(?<![\w’'-])[A-Z][\w’'-]*")
 # A run of capitalized words ("Sea of Japan", "Peace Mission 2021"): one phrase.
@@ -352,15 +357,16 @@ CAPITALIZED_RUN = re.compile(r"(?<![\w’'-])[A-Z][\w’'-]*(?:\s+(?:(?:of|the|a
 LEADING_DATE = re.compile(r"^(?:On|In|By)\s[^,]{3,30},\s*")
 
 
-def proper_names(mention: Mention, vocabulary: Vocabulary, lower: set[str]) -> set[str]:
+def proper_names(mention: Mention, vocabulary: Vocabulary, lower: set[str], end: Optional[int] = None,
+                 places: Optional[list] = None) -> set[str]:
     """The proper names a report's first sentence gives that are neither an actor nor a gazetteer place:
     an exercise's, a forum's, a ship's, a deal's ("the Tanvo deal"). A word is a name when the corpus
     never writes it in lower case; the sentence's first word (after a leading date) is not read.
     Two reports that each give such names and share none are two events."""
     text = mention.excerpt
-    end = first_sentence_end(text)
+    end = first_sentence_end(text) if end is None else end
     covered = [(m.start - mention.start, m.end - mention.start) for m in mention.actors]
-    covered += [(b, e) for b, e, _ in vocabulary.places_of(text[:end])]
+    covered += [(b, e) for b, e, _ in (vocabulary.places_of(text[:end]) if places is None else places)]
     lead = LEADING_DATE.match(text)
     first = lead.end() if lead else 0
     names = set()
@@ -497,7 +503,10 @@ class Scorer:
 
     def __init__(self, mentions: list[Mention], vocabulary: Vocabulary):
         self.vocabulary = vocabulary
-        self.words = {m.key: tokens(m, vocabulary) for m in mentions}
+        # Each excerpt's first sentence, and the places it names, found once for the three readings below.
+        ends = {m.key: first_sentence_end(m.excerpt) for m in mentions}
+        places = {m.key: vocabulary.places_of(m.excerpt[:ends[m.key]]) for m in mentions}
+        self.words = {m.key: tokens(m, vocabulary, ends[m.key], places[m.key]) for m in mentions}
         df = Counter(w for words in self.words.values() for w in set(words))
         n = max(len(mentions), 1)
         self.idf = {w: math.log((1 + n) / (1 + c)) + 1 for w, c in df.items()}
@@ -509,9 +518,9 @@ class Scorer:
         lower = set()
         for m in mentions:
             lower.update(LOWER_WORD.findall(m.excerpt))
-        self.names = {m.key: proper_names(m, vocabulary, lower) for m in mentions}
+        self.names = {m.key: proper_names(m, vocabulary, lower, ends[m.key], places[m.key]) for m in mentions}
         for m in mentions:
-            main = vocabulary.normalize(RELATIVE_CLAUSE.sub(",", REFERENCE.sub(" ", headline(m))))
+            main = vocabulary.normalize(RELATIVE_CLAUSE.sub(",", REFERENCE.sub(" ", headline(m, end=ends[m.key]))))
             self.kinds[m.key] = vocabulary.kinds_of(main)
             self.means[m.key] = vocabulary.means_of(main)
         self.profiles = {m.key: _Profile(self, m) for m in mentions}
