@@ -51,7 +51,9 @@ _ODD_SPACE = re.compile(r"\s\s|[^\S ]")  # whitespace that is not one plain spac
 
 def is_word_char(char: str) -> bool:
     """The one definition of a word character (see the module's docstring)."""
-    return char.isalnum() or char == "_" or unicodedata.category(char).startswith("M")
+    if char.isalnum() or char == "_":
+        return True
+    return char >= "\x80" and unicodedata.category(char).startswith("M")  # no ASCII character is a mark
 
 
 APOSTROPHES = "'’"

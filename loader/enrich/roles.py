@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Optional
 
 from ..parse.text import Span, sentences
@@ -118,8 +119,8 @@ class Token:
     text: str
     span: Optional[int] = None  # index of the name span this token is
 
-    @property
-    def lower(self) -> str:
+    @cached_property
+    def lower(self) -> str:  # read many times per token by the rules
         return self.text.lower()
 
     @property
@@ -188,12 +189,10 @@ class _Sentence:
                 position, s = name.end, s + 1
                 continue
             stop = self.names[spans[s]].start if s < len(spans) else self.sentence.end
-            match = TOKEN.search(self.text, position, stop)
-            if match is None:
-                position = stop
-                continue
-            tokens.append(Token(match.start(), match.end(), match.group(0)))
-            position = match.end()
+            # Every token up to the next name (or the sentence's end), in one scan.
+            tokens.extend(Token(match.start(), match.end(), match.group(0))
+                          for match in TOKEN.finditer(self.text, position, stop))
+            position = stop
         return tokens
 
     def _nameish(self, token: Token) -> bool:
