@@ -558,7 +558,11 @@ class Scorer:
     def score(self, a: Mention, b: Mention, at_least: Optional[float] = None) -> Optional[PairScore]:
         """The pair's features and score; None when `at_least` is given and the score falls below it
         (most pairs blocking proposes: no record of them is made)."""
-        pa, pb = self.profiles[a.key], self.profiles[b.key]
+        return self._score(a, b, self.profiles[a.key], self.profiles[b.key], _facts_of(a), _facts_of(b), at_least)
+
+    def _score(self, a: Mention, b: Mention, pa: "_Profile", pb: "_Profile", fa: tuple, fb: tuple,
+               at_least: Optional[float]) -> Optional[PairScore]:
+        """`score`, given the two profiles and the facts of the two dates (`_facts_of`)."""
         text = self._content(pa, pb)
         doers_a, doers_b = pa.doers, pb.doers
         actors_a, actors_b = doers_a, doers_b
@@ -576,16 +580,21 @@ class Scorer:
         kind = self._kind_score(pa, pb)
         places_a, places_b = pa.places, pb.places
         place = (1.0 if places_a & places_b else -1.0) if places_a and places_b else None
-        fa, fb = _facts_of(a), _facts_of(b)
         gap = _gap(fa, fb)
         date = _date_evidence(a, b, fa, fb, gap)
         # Features without evidence drop out and the weights of the rest are rescaled to sum to 1 (summed
         # in the order of WEIGHTS).
         weighted, weights = WEIGHTS["text"] * text, WEIGHTS["text"]
-        for name, value in (("date", date), ("actors", actor), ("kind", kind), ("place", place), ("names", names)):
-            if value is not None:
-                weighted += WEIGHTS[name] * value
-                weights += WEIGHTS[name]
+        if date is not None:
+            weighted, weights = weighted + WEIGHTS["date"] * date, weights + WEIGHTS["date"]
+        if actor is not None:
+            weighted, weights = weighted + WEIGHTS["actors"] * actor, weights + WEIGHTS["actors"]
+        if kind is not None:
+            weighted, weights = weighted + WEIGHTS["kind"] * kind, weights + WEIGHTS["kind"]
+        if place is not None:
+            weighted, weights = weighted + WEIGHTS["place"] * place, weights + WEIGHTS["place"]
+        if names is not None:
+            weighted, weights = weighted + WEIGHTS["names"] * names, weights + WEIGHTS["names"]
         total = round(weighted / weights, 4)
         if at_least is not None and total < at_least:
             return None
@@ -639,7 +648,13 @@ class _Profile:
 # --- linking -------------------------------------------------------------------------------------
 
 def candidate_pairs(mentions: list[Mention], scorer: Scorer) -> Iterable[tuple[Mention, Mention]]:
-    """Pairs that share a blocking key and whose dates overlap, each once, in a stable order.
+    """Pairs that share a blocking key and whose dates overlap, each once, in a stable order."""
+    for i, j in _candidate_indices(mentions, scorer):
+        yield mentions[i], mentions[j]
+
+
+def _candidate_indices(mentions: list[Mention], scorer: Scorer) -> Iterable[tuple[int, int]]:
+    """`candidate_pairs`, as positions in `mentions`, the mention with the lower key first.
 
     Each usable block is sorted by the start of its members' spans (widened by DATE_SLACK days); a
     pair is met from the member that comes first in that order, among the members that start no later
@@ -669,25 +684,26 @@ def candidate_pairs(mentions: list[Mention], scorer: Scorer) -> Iterable[tuple[M
         sorted_blocks.append((ranks, [spans[order[r]][0] for r in ranks]))
         for i in members:
             blocks_of[i].append(len(sorted_blocks) - 1)
+    keys = [m.key for m in mentions]
     for i, a in enumerate(mentions):
         if not blocks_of[i]:
             continue
-        own, (a0, a1), (r0, r1) = rank[i], spans[i], bounds[i]
+        own, (a0, a1), (r0, r1), source, key = rank[i], spans[i], bounds[i], a.source_id, keys[i]
         partners: set[int] = set()
         for b in blocks_of[i]:
             ranks, starts = sorted_blocks[b]
             partners.update(ranks[bisect.bisect_right(ranks, own) : bisect.bisect_right(starts, a1)])
         for r in sorted(partners):
-            other = mentions[order[r]]
-            if a.source_id == other.source_id:  # a document reports each event once; later mentions recall others
-                continue
             j = order[r]
+            other = mentions[j]
+            if source == other.source_id:  # a document reports each event once; later mentions recall others
+                continue
             b0, b1 = spans[j]
             if not (a0 <= b1 and b0 <= a1):
                 continue
             s0, s1 = bounds[j]
             if (r0 <= s1 and s0 <= r1) or overlaps(a, other):  # the dates overlap, or nearly (DATE_SLACK)
-                yield (a, other) if a.key < other.key else (other, a)
+                yield (i, j) if key < keys[j] else (j, i)
 
 
 class Clusters:
@@ -829,8 +845,10 @@ def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabul
             links.append(pair)
 
     # Scored as they come, keeping only those a curator or the linker will use.
-    scored = [p for p in (scorer.score(a, b, at_least=CANDIDATE_AT) for a, b in candidate_pairs(mentions, scorer))
-              if p is not None]
+    profiles = [scorer.profiles[m.key] for m in mentions]
+    facts = [_facts_of(m) for m in mentions]
+    scored = [p for p in (scorer._score(mentions[i], mentions[j], profiles[i], profiles[j], facts[i], facts[j], CANDIDATE_AT)
+                          for i, j in _candidate_indices(mentions, scorer)) if p is not None]
     scored.sort(key=lambda p: (-p.score, p.a.key, p.b.key))
     best_to_source: dict[tuple, PairScore] = {}
     for pair in scored:  # each mention keeps only its best link to any one other source, of those that could link
