@@ -535,8 +535,7 @@ class Scorer:
         """Mean of the TF-IDF cosine and the containment of the shorter headline in the other."""
         return self._content(self.profiles[a.key], self.profiles[b.key])
 
-    @staticmethod
-    def _content(pa: "_Profile", pb: "_Profile") -> float:
+    def _content(self, pa: "_Profile", pb: "_Profile") -> float:
         credit = MEANS_SHARED if pa.means & pb.means else 0.0
         va, vb = pa.vector, pb.vector
         common = va.keys() & vb.keys()
@@ -549,8 +548,8 @@ class Scorer:
         else:
             order = pa.order
         cosine = sum(va[w] * vb[w] for w in sorted(common, key=order.__getitem__))
-        wa = pa.weights
-        shared = sum(wa[w] for w in sorted(common, key=pa.weight_order.__getitem__))
+        idf = self.idf
+        shared = sum(idf[w] ** 2 for w in sorted(common, key=pa.weight_order.__getitem__))
         smaller = min(pa.weight_sum, pb.weight_sum)
         containment = shared / smaller if smaller else 0.0
         return min(1.0, (cosine + containment) / 2 + credit)
@@ -628,17 +627,17 @@ class Scorer:
 class _Profile:
     """What every pair reads of one mention, worked out once: a mention is met in hundreds of pairs."""
 
-    __slots__ = ("vector", "order", "weights", "weight_order", "weight_sum", "means", "kinds", "doers", "actors",
-                 "names", "places")
+    __slots__ = ("vector", "order", "weight_order", "weight_sum", "means", "kinds", "doers", "actors", "names", "places")
 
     def __init__(self, scorer: Scorer, mention: Mention):
         key, idf = mention.key, scorer.idf
         words = scorer.words[key]
         self.vector = scorer.vectors[key]
         self.order = {w: i for i, w in enumerate(self.vector)}
-        self.weights = {w: idf[w] ** 2 for w in set(words)}  # for the containment
-        self.weight_order = {w: i for i, w in enumerate(self.weights)}
-        self.weight_sum = sum(self.weights.values())
+        # The containment weighs each distinct word by its IDF squared, summed in the order of the set.
+        distinct = set(words)
+        self.weight_order = {w: i for i, w in enumerate(distinct)}
+        self.weight_sum = sum(idf[w] ** 2 for w in distinct)
         self.means, self.kinds = scorer.means[key], scorer.kinds[key]
         self.doers, self.names = scorer.doers[key], scorer.names[key]
         self.actors = {a.actor_id for a in mention.actors} - UBIQUITOUS_ACTORS  # every actor named, the two states aside
