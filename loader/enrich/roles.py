@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Optional
 
 from ..parse.text import Span, sentences
@@ -118,10 +117,10 @@ class Token:
     end: int
     text: str
     span: Optional[int] = None  # index of the name span this token is
+    lower: str = field(init=False, repr=False, compare=False)  # the text in lower case: the rules read it often
 
-    @cached_property
-    def lower(self) -> str:  # read many times per token by the rules
-        return self.text.lower()
+    def __post_init__(self):
+        self.lower = self.text.lower()
 
     @property
     def capitalized(self) -> bool:
