@@ -402,7 +402,7 @@ def span(mention: Mention) -> tuple[str, str]:
 
 def days_of(mention: Mention) -> Optional[int]:
     """How many days the mention's bounds allow (1: a known day), None when a bound is unknown."""
-    return _width(_facts_of(mention), mention)
+    return _width(_facts_of(mention))
 
 
 def _facts_of(mention: Mention) -> tuple:
@@ -412,22 +412,22 @@ def _facts_of(mention: Mention) -> tuple:
 
 @functools.lru_cache(maxsize=None)
 def _facts(earliest: Optional[str], latest: Optional[str], end: Optional[str]) -> tuple:
-    """(first day, last day, width in days) of a mention's bounds; its span and `days_of`. Pairs meet
-    the same few thousand bounds again and again: each is worked out once."""
+    """(first day, last day, width in days, then the bounds as given) of a mention's dates: its span
+    and `days_of`. Pairs meet the same few thousand bounds again and again: each is worked out once."""
     try:
         width = width_days(earliest, latest)
     except ValueError:
         width = _UNREADABLE  # days_of raises, as width_days does, when it is asked for
-    return earliest or LOW, max(latest or HIGH, end or ""), width
+    return earliest or LOW, max(latest or HIGH, end or ""), width, earliest, latest, end
 
 
 _UNREADABLE = object()
 
 
-def _width(facts: tuple, mention: Mention) -> Optional[int]:
+def _width(facts: tuple) -> Optional[int]:
     width = facts[2]
     if width is _UNREADABLE:
-        return width_days(mention.date.earliest, mention.date.latest)  # raises, naming the date
+        return width_days(facts[3], facts[4])  # raises, naming the date
     return width
 
 
@@ -470,14 +470,20 @@ def date_score(a: Mention, b: Mention) -> Optional[float]:
     for overlapping bounds, less the wider they are: 1 - log(width) / log(WIDE_DAYS), nothing (None)
     from WIDE_DAYS days on (a coverage window says nothing about the day). Spans a day or two apart
     (a secondary timeline's printed day against another source's bounds) keep DATE_NEAR of it."""
-    fa, fb = _facts_of(a), _facts_of(b)
-    return _date_evidence(a, b, fa, fb, _gap(fa, fb))
+    return _pair_dates(_facts_of(a), _facts_of(b))[1]
 
 
-def _date_evidence(a: Mention, b: Mention, fa: tuple, fb: tuple, gap: int) -> Optional[float]:
-    wa, wb = _width(fa, a), _width(fb, b)
-    for day, width, other, facts in ((a, wa, b, fb), (b, wb, a, fa)):
-        if width == 1 and other.date.end and facts[0] <= day.date.earliest <= facts[1]:
+@functools.lru_cache(maxsize=1 << 16)
+def _pair_dates(fa: tuple, fb: tuple) -> tuple[int, Optional[float]]:
+    """(gap_days, date_score) of two mentions' date facts: many pairs share their two dates."""
+    gap = _gap(fa, fb)
+    return gap, _date_evidence(fa, fb, gap)
+
+
+def _date_evidence(fa: tuple, fb: tuple, gap: int) -> Optional[float]:
+    wa, wb = _width(fa), _width(fb)
+    for width, day, other in ((wa, fa, fb), (wb, fb, fa)):
+        if width == 1 and other[5] and other[0] <= day[3] <= other[1]:
             return 1.0  # a report of one day of a multi-day event whose span is known
     if wa is None or wb is None:
         return None
@@ -524,6 +530,7 @@ class Scorer:
             self.kinds[m.key] = vocabulary.kinds_of(main)
             self.means[m.key] = vocabulary.means_of(main)
         self.profiles = {m.key: _Profile(self, m) for m in mentions}
+        self._compatible: dict[tuple[frozenset, frozenset], bool] = {}
 
     def _vector(self, words: list[str]) -> dict[str, float]:
         counts = Counter(words)
@@ -543,13 +550,17 @@ class Scorer:
             return min(1.0, 0.0 + credit)
         # Summed over the words shared only (the others add nothing), in the order of the whole sum
         # (the shorter vector's words; the first mention's weights), so the figure is the same to the last bit.
-        if len(va) > len(vb):
-            va, vb, order = vb, va, pb.order
-        else:
-            order = pa.order
-        cosine = sum(va[w] * vb[w] for w in sorted(common, key=order.__getitem__))
         idf = self.idf
-        shared = sum(idf[w] ** 2 for w in sorted(common, key=pa.weight_order.__getitem__))
+        if len(common) == 1:  # the usual case: one shared word, nothing to order
+            (w,) = common
+            cosine, shared = va[w] * vb[w], idf[w] ** 2
+        else:
+            if len(va) > len(vb):
+                va, vb, order = vb, va, pb.order
+            else:
+                order = pa.order
+            cosine = sum(va[w] * vb[w] for w in sorted(common, key=order.__getitem__))
+            shared = sum(idf[w] ** 2 for w in sorted(common, key=pa.weight_order.__getitem__))
         smaller = min(pa.weight_sum, pb.weight_sum)
         containment = shared / smaller if smaller else 0.0
         return min(1.0, (cosine + containment) / 2 + credit)
@@ -579,8 +590,7 @@ class Scorer:
         kind = self._kind_score(pa, pb)
         places_a, places_b = pa.places, pb.places
         place = (1.0 if places_a & places_b else -1.0) if places_a and places_b else None
-        gap = _gap(fa, fb)
-        date = _date_evidence(a, b, fa, fb, gap)
+        gap, date = _pair_dates(fa, fb)
         # Features without evidence drop out and the weights of the rest are rescaled to sum to 1 (summed
         # in the order of WEIGHTS).
         weighted, weights = WEIGHTS["text"] * text, WEIGHTS["text"]
@@ -613,7 +623,11 @@ class Scorer:
         if kinds_a & kinds_b:
             return 1.0
         # Kinds that go together (an agreement signed at a summit) say nothing either way.
-        return None if self.vocabulary.compatible_kinds(kinds_a, kinds_b) else -1.0
+        pair = (pa.kinds_key, pb.kinds_key)
+        compatible = self._compatible.get(pair)
+        if compatible is None:  # a few dozen sets of kinds: each pair of them judged once
+            compatible = self._compatible[pair] = self.vocabulary.compatible_kinds(kinds_a, kinds_b)
+        return None if compatible else -1.0
 
     def blocking_keys(self, mention: Mention) -> set[str]:
         keys = {f"w:{w}" for w in set(self.words[mention.key]) if w[0] not in "@#"}
@@ -627,7 +641,8 @@ class Scorer:
 class _Profile:
     """What every pair reads of one mention, worked out once: a mention is met in hundreds of pairs."""
 
-    __slots__ = ("vector", "order", "weight_order", "weight_sum", "means", "kinds", "doers", "actors", "names", "places")
+    __slots__ = ("vector", "order", "weight_order", "weight_sum", "means", "kinds", "kinds_key", "doers", "actors",
+                 "names", "places")
 
     def __init__(self, scorer: Scorer, mention: Mention):
         key, idf = mention.key, scorer.idf
@@ -639,6 +654,7 @@ class _Profile:
         self.weight_order = {w: i for i, w in enumerate(distinct)}
         self.weight_sum = sum(idf[w] ** 2 for w in distinct)
         self.means, self.kinds = scorer.means[key], scorer.kinds[key]
+        self.kinds_key = frozenset(self.kinds)
         self.doers, self.names = scorer.doers[key], scorer.names[key]
         self.actors = {a.actor_id for a in mention.actors} - UBIQUITOUS_ACTORS  # every actor named, the two states aside
         self.places = {w for w in words if w.startswith("#")}
