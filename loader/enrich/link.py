@@ -388,6 +388,7 @@ def proper_names(mention: Mention, vocabulary: Vocabulary, lower: set[str], end:
     return names
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same few thousand words, stemmed once each
 def stem(word: str) -> str:
     """A light suffix stripper: enough for 'patrols'/'patrol', 'signed'/'sign', 'development'/'develop'."""
     for suffix in ("ments", "ment", "ings", "ing", "ies", "ed", "es", "s"):
