@@ -530,6 +530,7 @@ class Scorer:
             main = vocabulary.normalize(RELATIVE_CLAUSE.sub(",", REFERENCE.sub(" ", headline(m, end=ends[m.key]))))
             self.kinds[m.key] = vocabulary.kinds_of(main)
             self.means[m.key] = vocabulary.means_of(main)
+        self._shared_sets: dict[frozenset, frozenset] = {}
         self.profiles = {m.key: _Profile(self, m) for m in mentions}
         self._compatible: dict[tuple[frozenset, frozenset], bool] = {}
 
@@ -557,11 +558,9 @@ class Scorer:
             cosine, shared = va[w] * vb[w], idf[w] ** 2
         else:
             if len(va) > len(vb):
-                va, vb, order = vb, va, pb.order
-            else:
-                order = pa.order
-            cosine = sum(va[w] * vb[w] for w in sorted(common, key=order.__getitem__))
-            shared = sum(idf[w] ** 2 for w in sorted(common, key=pa.weight_order.__getitem__))
+                va, vb = vb, va
+            cosine = sum(va[w] * vb[w] for w in va if w in common)
+            shared = sum(idf[w] ** 2 for w in set(pa.words) if w in common)
         smaller = min(pa.weight_sum, pb.weight_sum)
         containment = shared / smaller if smaller else 0.0
         return min(1.0, (cosine + containment) / 2 + credit)
@@ -642,23 +641,23 @@ class Scorer:
 class _Profile:
     """What every pair reads of one mention, worked out once: a mention is met in hundreds of pairs."""
 
-    __slots__ = ("vector", "order", "weight_order", "weight_sum", "means", "kinds", "kinds_key", "doers", "actors",
-                 "names", "places")
+    __slots__ = ("words", "vector", "weight_sum", "means", "kinds", "kinds_key", "doers", "actors", "names", "places")
 
     def __init__(self, scorer: Scorer, mention: Mention):
         key, idf = mention.key, scorer.idf
-        words = scorer.words[key]
+        self.words = words = scorer.words[key]
         self.vector = scorer.vectors[key]
-        self.order = {w: i for i, w in enumerate(self.vector)}
         # The containment weighs each distinct word by its IDF squared, summed in the order of the set.
-        distinct = set(words)
-        self.weight_order = {w: i for i, w in enumerate(distinct)}
-        self.weight_sum = sum(idf[w] ** 2 for w in distinct)
+        self.weight_sum = sum(idf[w] ** 2 for w in set(words))
         self.means, self.kinds = scorer.means[key], scorer.kinds[key]
-        self.kinds_key = frozenset(self.kinds)
         self.doers, self.names = scorer.doers[key], scorer.names[key]
-        self.actors = {a.actor_id for a in mention.actors} - UBIQUITOUS_ACTORS  # every actor named, the two states aside
-        self.places = {w for w in words if w.startswith("#")}
+        # Small sets many mentions share, kept once each (memory grows with the mentions).
+        shared = scorer._shared_sets
+        self.kinds_key = shared.setdefault(frozenset(self.kinds), frozenset(self.kinds))
+        actors = frozenset(a.actor_id for a in mention.actors) - UBIQUITOUS_ACTORS  # every actor named, the two states aside
+        self.actors = shared.setdefault(actors, actors)
+        places = frozenset(w for w in words if w.startswith("#"))
+        self.places = shared.setdefault(places, places)
 
 
 # --- linking -------------------------------------------------------------------------------------
