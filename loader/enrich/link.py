@@ -43,7 +43,9 @@ win over scores.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 import math
 import re
 from collections import Counter, defaultdict
@@ -288,20 +290,24 @@ def _resolve(curated: Curated, by_source: dict[str, list[Mention]]) -> tuple[lis
 
 # --- scoring -------------------------------------------------------------------------------------
 
-def headline(mention: Mention, vocabulary: Optional[Vocabulary] = None) -> str:
+def headline(mention: Mention, vocabulary: Optional[Vocabulary] = None, end: Optional[int] = None,
+             places: Optional[list] = None) -> str:
     """The excerpt's first sentence, lower case, with each matched actor name replaced by @actor-id
     and each gazetteer place name by #place-id.
 
     A chronology entry's first sentence says what happened; what follows is context that would
-    dilute the comparison.
+    dilute the comparison. `end` (first_sentence_end) and `places` (the vocabulary's places_of the
+    first sentence), when the caller has them.
     """
     text = mention.excerpt
-    sentences = first_sentence_end(text)
+    sentences = first_sentence_end(text) if end is None else end
     # A name as written, not the country it implies (whose span is the person's name).
     names = [(m.start - mention.start, m.end - mention.start, f"@{m.actor_id}") for m in mention.actors
              if m.method != "country-of"]
     if vocabulary is not None:
-        names += [(b, e, f"#{place}") for b, e, place in vocabulary.places_of(text[:sentences])]
+        if places is None:
+            places = vocabulary.places_of(text[:sentences])
+        names += [(b, e, f"#{place}") for b, e, place in places]
     pieces, last = [], 0
     for begin, end, token in sorted(names):
         if begin < last or end > sentences:
@@ -328,13 +334,13 @@ def first_sentence_end(text: str) -> int:
     return end
 
 
-def tokens(mention: Mention, vocabulary: Vocabulary) -> list[str]:
+def tokens(mention: Mention, vocabulary: Vocabulary, end: Optional[int] = None, places: Optional[list] = None) -> list[str]:
     """Content words of the headline, synonyms folded, actors and places as ids, counts as one token.
     A relative clause set off by commas ("warships, which just concluded the drill, conduct ...") tells
     of another event: its words are left out."""
-    text = vocabulary.phrases(vocabulary.normalize(RELATIVE_CLAUSE.sub(",", headline(mention, vocabulary))))
+    text = vocabulary.phrases(vocabulary.normalize(RELATIVE_CLAUSE.sub(",", headline(mention, vocabulary, end, places))))
     words = vocabulary.counts_of(text)
-    for word in re.findall(r"[@#][\w-]+|" + WORD.pattern, text):
+    for word in HEADLINE_WORD.findall(text):
         if word[0] in "@#":
             if word[1:] not in UBIQUITOUS_ACTORS:  # in nearly every report: says nothing
                 words.append(word)
@@ -343,6 +349,7 @@ def tokens(mention: Mention, vocabulary: Vocabulary) -> list[str]:
     return words
 
 
+HEADLINE_WORD = re.compile(r"[@#][\w-]+|" + WORD.pattern)  # an actor or place id, or a word
 LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z][a-z’'-]*")
 CAPITALIZED = re.compile(r"(?<![\w’'-])[A-Z][\w’'-]*")
 # A run of capitalized words ("Sea of Japan", "Peace Mission 2021"): one phrase.
@@ -350,15 +357,16 @@ CAPITALIZED_RUN = re.compile(r"(?<![\w’'-])[A-Z][\w’'-]*(?:\s+(?:(?:of|the|a
 LEADING_DATE = re.compile(r"^(?:On|In|By)\s[^,]{3,30},\s*")
 
 
-def proper_names(mention: Mention, vocabulary: Vocabulary, lower: set[str]) -> set[str]:
+def proper_names(mention: Mention, vocabulary: Vocabulary, lower: set[str], end: Optional[int] = None,
+                 places: Optional[list] = None) -> set[str]:
     """The proper names a report's first sentence gives that are neither an actor nor a gazetteer place:
     an exercise's, a forum's, a ship's, a deal's ("the Tanvo deal"). A word is a name when the corpus
     never writes it in lower case; the sentence's first word (after a leading date) is not read.
     Two reports that each give such names and share none are two events."""
     text = mention.excerpt
-    end = first_sentence_end(text)
+    end = first_sentence_end(text) if end is None else end
     covered = [(m.start - mention.start, m.end - mention.start) for m in mention.actors]
-    covered += [(b, e) for b, e, _ in vocabulary.places_of(text[:end])]
+    covered += [(b, e) for b, e, _ in (vocabulary.places_of(text[:end]) if places is None else places)]
     lead = LEADING_DATE.match(text)
     first = lead.end() if lead else 0
     names = set()
@@ -380,6 +388,7 @@ def proper_names(mention: Mention, vocabulary: Vocabulary, lower: set[str]) -> s
     return names
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same few thousand words, stemmed once each
 def stem(word: str) -> str:
     """A light suffix stripper: enough for 'patrols'/'patrol', 'signed'/'sign', 'development'/'develop'."""
     for suffix in ("ments", "ment", "ings", "ing", "ies", "ed", "es", "s"):
@@ -389,26 +398,61 @@ def stem(word: str) -> str:
 
 
 def span(mention: Mention) -> tuple[str, str]:
-    date = mention.date
-    return date.earliest or LOW, max(date.latest or HIGH, date.end or "")
+    return _facts_of(mention)[:2]
 
 
 def days_of(mention: Mention) -> Optional[int]:
     """How many days the mention's bounds allow (1: a known day), None when a bound is unknown."""
-    return width_days(mention.date.earliest, mention.date.latest)
+    return _width(_facts_of(mention))
+
+
+def _facts_of(mention: Mention) -> tuple:
+    date = mention.date
+    return _facts(date.earliest, date.latest, date.end)
+
+
+@functools.lru_cache(maxsize=None)
+def _facts(earliest: Optional[str], latest: Optional[str], end: Optional[str]) -> tuple:
+    """(first day, last day, width in days, then the bounds as given) of a mention's dates: its span
+    and `days_of`. Pairs meet the same few thousand bounds again and again: each is worked out once."""
+    try:
+        width = width_days(earliest, latest)
+    except ValueError:
+        width = _UNREADABLE  # days_of raises, as width_days does, when it is asked for
+    return earliest or LOW, max(latest or HIGH, end or ""), width, earliest, latest, end
+
+
+_UNREADABLE = object()
+
+
+def _width(facts: tuple) -> Optional[int]:
+    width = facts[2]
+    if width is _UNREADABLE:
+        return width_days(facts[3], facts[4])  # raises, naming the date
+    return width
+
+
+@functools.lru_cache(maxsize=None)
+def _day_number(day: str) -> Optional[int]:
+    try:
+        return dt.date.fromisoformat(day).toordinal()
+    except ValueError:
+        return None
 
 
 def gap_days(a: Mention, b: Mention) -> int:
     """Days between the two reports' spans (the bounds, and a multi-day event's end); 0 when they overlap."""
-    a0, a1 = span(a)
-    b0, b1 = span(b)
+    return _gap(_facts_of(a), _facts_of(b))
+
+
+def _gap(fa: tuple, fb: tuple) -> int:
+    a0, a1 = fa[0], fa[1]
+    b0, b1 = fb[0], fb[1]
     if a0 <= b1 and b0 <= a1:
         return 0
     first_end, later_start = (a1, b0) if a1 < b0 else (b1, a0)
-    try:
-        return (dt.date.fromisoformat(later_start) - dt.date.fromisoformat(first_end)).days
-    except ValueError:
-        return 10**6
+    later, first = _day_number(later_start), _day_number(first_end)
+    return 10**6 if later is None or first is None else later - first
 
 
 def _shifted(day: str, days: int) -> str:
@@ -427,10 +471,20 @@ def date_score(a: Mention, b: Mention) -> Optional[float]:
     for overlapping bounds, less the wider they are: 1 - log(width) / log(WIDE_DAYS), nothing (None)
     from WIDE_DAYS days on (a coverage window says nothing about the day). Spans a day or two apart
     (a secondary timeline's printed day against another source's bounds) keep DATE_NEAR of it."""
-    gap = gap_days(a, b)
-    wa, wb = days_of(a), days_of(b)
-    for day, other in ((a, b), (b, a)):
-        if days_of(day) == 1 and other.date.end and span(other)[0] <= day.date.earliest <= span(other)[1]:
+    return _pair_dates(_facts_of(a), _facts_of(b))[1]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _pair_dates(fa: tuple, fb: tuple) -> tuple[int, Optional[float]]:
+    """(gap_days, date_score) of two mentions' date facts: many pairs share their two dates."""
+    gap = _gap(fa, fb)
+    return gap, _date_evidence(fa, fb, gap)
+
+
+def _date_evidence(fa: tuple, fb: tuple, gap: int) -> Optional[float]:
+    wa, wb = _width(fa), _width(fb)
+    for width, day, other in ((wa, fa, fb), (wb, fb, fa)):
+        if width == 1 and other[5] and other[0] <= day[3] <= other[1]:
             return 1.0  # a report of one day of a multi-day event whose span is known
     if wa is None or wb is None:
         return None
@@ -456,7 +510,10 @@ class Scorer:
 
     def __init__(self, mentions: list[Mention], vocabulary: Vocabulary):
         self.vocabulary = vocabulary
-        self.words = {m.key: tokens(m, vocabulary) for m in mentions}
+        # Each excerpt's first sentence, and the places it names, found once for the three readings below.
+        ends = {m.key: first_sentence_end(m.excerpt) for m in mentions}
+        places = {m.key: vocabulary.places_of(m.excerpt[:ends[m.key]]) for m in mentions}
+        self.words = {m.key: tokens(m, vocabulary, ends[m.key], places[m.key]) for m in mentions}
         df = Counter(w for words in self.words.values() for w in set(words))
         n = max(len(mentions), 1)
         self.idf = {w: math.log((1 + n) / (1 + c)) + 1 for w, c in df.items()}
@@ -468,11 +525,14 @@ class Scorer:
         lower = set()
         for m in mentions:
             lower.update(LOWER_WORD.findall(m.excerpt))
-        self.names = {m.key: proper_names(m, vocabulary, lower) for m in mentions}
+        self.names = {m.key: proper_names(m, vocabulary, lower, ends[m.key], places[m.key]) for m in mentions}
         for m in mentions:
-            main = vocabulary.normalize(RELATIVE_CLAUSE.sub(",", REFERENCE.sub(" ", headline(m))))
+            main = vocabulary.normalize(RELATIVE_CLAUSE.sub(",", REFERENCE.sub(" ", headline(m, end=ends[m.key]))))
             self.kinds[m.key] = vocabulary.kinds_of(main)
             self.means[m.key] = vocabulary.means_of(main)
+        self._shared_sets: dict[frozenset, frozenset] = {}
+        self.profiles = {m.key: _Profile(self, m) for m in mentions}
+        self._compatible: dict[tuple[frozenset, frozenset], bool] = {}
 
     def _vector(self, words: list[str]) -> dict[str, float]:
         counts = Counter(words)
@@ -482,57 +542,92 @@ class Scorer:
 
     def content(self, a: Mention, b: Mention) -> float:
         """Mean of the TF-IDF cosine and the containment of the shorter headline in the other."""
-        va, vb = self.vectors[a.key], self.vectors[b.key]
-        if len(va) > len(vb):
-            va, vb = vb, va
-        cosine = sum(v * vb.get(w, 0.0) for w, v in va.items())
-        wa = {w: self.idf[w] ** 2 for w in set(self.words[a.key])}
-        wb = {w: self.idf[w] ** 2 for w in set(self.words[b.key])}
-        shared = sum(v for w, v in wa.items() if w in wb)
-        smaller = min(sum(wa.values()), sum(wb.values()))
+        return self._content(self.profiles[a.key], self.profiles[b.key])
+
+    def _content(self, pa: "_Profile", pb: "_Profile") -> float:
+        credit = MEANS_SHARED if pa.means & pb.means else 0.0
+        va, vb = pa.vector, pb.vector
+        common = va.keys() & vb.keys()
+        if not common:  # most pairs blocking proposes share an actor or a day, not a word
+            return min(1.0, 0.0 + credit)
+        # Summed over the words shared only (the others add nothing), in the order of the whole sum
+        # (the shorter vector's words; the first mention's weights), so the figure is the same to the last bit.
+        idf = self.idf
+        if len(common) == 1:  # the usual case: one shared word, nothing to order
+            (w,) = common
+            cosine, shared = va[w] * vb[w], idf[w] ** 2
+        else:
+            if len(va) > len(vb):
+                va, vb = vb, va
+            cosine = sum(va[w] * vb[w] for w in va if w in common)
+            shared = sum(idf[w] ** 2 for w in set(pa.words) if w in common)
+        smaller = min(pa.weight_sum, pb.weight_sum)
         containment = shared / smaller if smaller else 0.0
-        credit = MEANS_SHARED if self.means[a.key] & self.means[b.key] else 0.0
         return min(1.0, (cosine + containment) / 2 + credit)
 
-    def score(self, a: Mention, b: Mention) -> PairScore:
-        text = self.content(a, b)
-        actors_a, actors_b = self.doers[a.key], self.doers[b.key]
+    def score(self, a: Mention, b: Mention, at_least: Optional[float] = None) -> Optional[PairScore]:
+        """The pair's features and score; None when `at_least` is given and the score falls below it
+        (most pairs blocking proposes: no record of them is made)."""
+        return self._score(a, b, self.profiles[a.key], self.profiles[b.key], _facts_of(a), _facts_of(b), at_least)
+
+    def _score(self, a: Mention, b: Mention, pa: "_Profile", pb: "_Profile", fa: tuple, fb: tuple,
+               at_least: Optional[float]) -> Optional[PairScore]:
+        """`score`, given the two profiles and the facts of the two dates (`_facts_of`)."""
+        text = self._content(pa, pb)
+        doers_a, doers_b = pa.doers, pb.doers
+        actors_a, actors_b = doers_a, doers_b
         if not actors_a or not actors_b:  # who did it, where both say; else every actor named
-            actors_a = {m.actor_id for m in a.actors} - UBIQUITOUS_ACTORS
-            actors_b = {m.actor_id for m in b.actors} - UBIQUITOUS_ACTORS
+            actors_a, actors_b = pa.actors, pb.actors
         actor = len(actors_a & actors_b) / len(actors_a | actors_b) if actors_a and actors_b else None
-        names_a, names_b = self.names[a.key], self.names[b.key]
+        names_a, names_b = pa.names, pb.names
         # Each gives a name the other does not (the Tanvo deal, the Zhentro deal): two events. A name one
         # gives and the other leaves out says nothing: the text counts names shared.
         names = -1.0 if names_a - names_b and names_b - names_a else None
         # The same two or more named people (not states) did it in both: as telling as a shared name.
-        named = len(self.doers[a.key] & self.doers[b.key] - self.vocabulary.states) >= 2
+        named = len(doers_a & doers_b - self.vocabulary.states) >= 2
         if named and names is None:
             names = 1.0
-        kind = self.kind_score(a, b)
-        places_a = {w for w in self.words[a.key] if w.startswith("#")}
-        places_b = {w for w in self.words[b.key] if w.startswith("#")}
+        kind = self._kind_score(pa, pb)
+        places_a, places_b = pa.places, pb.places
         place = (1.0 if places_a & places_b else -1.0) if places_a and places_b else None
-        date = date_score(a, b)
-        features = {"text": text, "date": date, "actors": actor, "kind": kind, "place": place, "names": names}
-        applies = {k: v for k, v in features.items() if v is not None}
-        # Features without evidence drop out and the weights of the rest are rescaled to sum to 1.
-        total = sum(WEIGHTS[k] * v for k, v in applies.items()) / sum(WEIGHTS[k] for k in applies)
+        gap, date = _pair_dates(fa, fb)
+        # Features without evidence drop out and the weights of the rest are rescaled to sum to 1 (summed
+        # in the order of WEIGHTS).
+        weighted, weights = WEIGHTS["text"] * text, WEIGHTS["text"]
+        if date is not None:
+            weighted, weights = weighted + WEIGHTS["date"] * date, weights + WEIGHTS["date"]
+        if actor is not None:
+            weighted, weights = weighted + WEIGHTS["actors"] * actor, weights + WEIGHTS["actors"]
+        if kind is not None:
+            weighted, weights = weighted + WEIGHTS["kind"] * kind, weights + WEIGHTS["kind"]
+        if place is not None:
+            weighted, weights = weighted + WEIGHTS["place"] * place, weights + WEIGHTS["place"]
+        if names is not None:
+            weighted, weights = weighted + WEIGHTS["names"] * names, weights + WEIGHTS["names"]
+        total = round(weighted / weights, 4)
+        if at_least is not None and total < at_least:
+            return None
         return PairScore(a, b, round(text, 4), date, None if actor is None else round(actor, 4), kind,
-                         round(total, 4), place=place, names=names, gap=gap_days(a, b) or None,
-                         named=named)
+                         total, place=place, names=names, gap=gap or None, named=named)
 
     def kind_score(self, a: Mention, b: Mention) -> Optional[float]:
-        means_a, means_b = self.means[a.key], self.means[b.key]
+        return self._kind_score(self.profiles[a.key], self.profiles[b.key])
+
+    def _kind_score(self, pa: "_Profile", pb: "_Profile") -> Optional[float]:
+        means_a, means_b = pa.means, pb.means
         if means_a and means_b and not means_a & means_b:
             return -1.0  # a naval patrol and an air patrol
-        kinds_a, kinds_b = self.kinds[a.key], self.kinds[b.key]
+        kinds_a, kinds_b = pa.kinds, pb.kinds
         if not kinds_a or not kinds_b:
             return None
         if kinds_a & kinds_b:
             return 1.0
         # Kinds that go together (an agreement signed at a summit) say nothing either way.
-        return None if self.vocabulary.compatible_kinds(kinds_a, kinds_b) else -1.0
+        pair = (pa.kinds_key, pb.kinds_key)
+        compatible = self._compatible.get(pair)
+        if compatible is None:  # a few dozen sets of kinds: each pair of them judged once
+            compatible = self._compatible[pair] = self.vocabulary.compatible_kinds(kinds_a, kinds_b)
+        return None if compatible else -1.0
 
     def blocking_keys(self, mention: Mention) -> set[str]:
         keys = {f"w:{w}" for w in set(self.words[mention.key]) if w[0] not in "@#"}
@@ -543,42 +638,87 @@ class Scorer:
         return keys
 
 
+class _Profile:
+    """What every pair reads of one mention, worked out once: a mention is met in hundreds of pairs."""
+
+    __slots__ = ("words", "vector", "weight_sum", "means", "kinds", "kinds_key", "doers", "actors", "names", "places")
+
+    def __init__(self, scorer: Scorer, mention: Mention):
+        key, idf = mention.key, scorer.idf
+        self.words = words = scorer.words[key]
+        self.vector = scorer.vectors[key]
+        # The containment weighs each distinct word by its IDF squared, summed in the order of the set.
+        self.weight_sum = sum(idf[w] ** 2 for w in set(words))
+        self.means, self.kinds = scorer.means[key], scorer.kinds[key]
+        self.doers, self.names = scorer.doers[key], scorer.names[key]
+        # Small sets many mentions share, kept once each (memory grows with the mentions).
+        shared = scorer._shared_sets
+        self.kinds_key = shared.setdefault(frozenset(self.kinds), frozenset(self.kinds))
+        actors = frozenset(a.actor_id for a in mention.actors) - UBIQUITOUS_ACTORS  # every actor named, the two states aside
+        self.actors = shared.setdefault(actors, actors)
+        places = frozenset(w for w in words if w.startswith("#"))
+        self.places = shared.setdefault(places, places)
+
+
 # --- linking -------------------------------------------------------------------------------------
 
 def candidate_pairs(mentions: list[Mention], scorer: Scorer) -> Iterable[tuple[Mention, Mention]]:
-    """Pairs that share a blocking key and whose dates overlap, each once, in a stable order.
+    """Pairs that share a blocking key and whose dates overlap, each once, in a stable order."""
+    for i, j in _candidate_indices(mentions, scorer):
+        yield mentions[i], mentions[j]
 
-    A pair is yielded in the first block, in key order, that holds both mentions: a later block skips
-    it when the two share an earlier usable key. So no set of the pairs already compared is kept, and
-    memory grows with the mentions, not with the pairs (tens of millions on a large corpus).
+
+def _candidate_indices(mentions: list[Mention], scorer: Scorer) -> Iterable[tuple[int, int]]:
+    """`candidate_pairs`, as positions in `mentions`, the mention with the lower key first.
+
+    Each usable block is sorted by the start of its members' spans (widened by DATE_SLACK days); a
+    pair is met from the member that comes first in that order, among the members that start no later
+    than that one ends (a slice found by bisection, so pairs whose dates cannot meet are never looked
+    at). A mention's partners over all its blocks are gathered in one set, so a pair two blocks share is
+    compared once, and memory grows with one mention's neighbours, not with the pairs (tens of millions
+    on a large corpus).
     """
-    blocks: dict[str, list[Mention]] = defaultdict(list)
-    for mention in mentions:
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for i, mention in enumerate(mentions):
         for key in scorer.blocking_keys(mention):
-            blocks[key].append(mention)
-    usable = sorted(key for key, members in blocks.items() if 2 <= len(members) <= MAX_BLOCK)
-    blocks = {key: blocks[key] for key in usable}
-    keys_of: dict[tuple, set[str]] = defaultdict(set)
-    for key in usable:
-        for mention in blocks[key]:
-            keys_of[mention.key].add(key)
+            blocks[key].append(i)
     # Compared when the spans overlap once each is widened by DATE_SLACK days at its start.
-    spans = {m.key: (lambda s: (_shifted(s[0], -DATE_SLACK), s[1]))(span(m)) for m in mentions}
-    for key in usable:
+    bounds = [span(m) for m in mentions]
+    spans = [(_shifted(first, -DATE_SLACK), last) for first, last in bounds]
+    order = sorted(range(len(mentions)), key=lambda i: (spans[i][0], i))
+    rank = [0] * len(mentions)
+    for r, i in enumerate(order):
+        rank[i] = r
+    sorted_blocks: list[tuple[list[int], list[str]]] = []  # members by rank, and their starts
+    blocks_of: list[list[int]] = [[] for _ in mentions]
+    for key in sorted(blocks):
         members = blocks[key]
-        for i, a in enumerate(members):
-            earlier = [k for k in keys_of[a.key] if k < key]
-            a0, a1 = spans[a.key]
-            for b in members[i + 1 :]:
-                if a.source_id == b.source_id:  # a document reports each event once; later mentions recall others
-                    continue
-                if earlier:
-                    keys_b = keys_of[b.key]
-                    if any(k in keys_b for k in earlier):
-                        continue  # compared in an earlier block
-                b0, b1 = spans[b.key]
-                if a0 <= b1 and b0 <= a1 and overlaps(a, b):  # the dates overlap, or nearly (DATE_SLACK)
-                    yield (a, b) if a.key < b.key else (b, a)
+        if not 2 <= len(members) <= MAX_BLOCK:
+            continue  # alone, or too common to block on
+        ranks = sorted(rank[i] for i in members)
+        sorted_blocks.append((ranks, [spans[order[r]][0] for r in ranks]))
+        for i in members:
+            blocks_of[i].append(len(sorted_blocks) - 1)
+    keys = [m.key for m in mentions]
+    for i, a in enumerate(mentions):
+        if not blocks_of[i]:
+            continue
+        own, (a0, a1), (r0, r1), source, key = rank[i], spans[i], bounds[i], a.source_id, keys[i]
+        partners: set[int] = set()
+        for b in blocks_of[i]:
+            ranks, starts = sorted_blocks[b]
+            partners.update(ranks[bisect.bisect_right(ranks, own) : bisect.bisect_right(starts, a1)])
+        for r in sorted(partners):
+            j = order[r]
+            other = mentions[j]
+            if source == other.source_id:  # a document reports each event once; later mentions recall others
+                continue
+            b0, b1 = spans[j]
+            if not (a0 <= b1 and b0 <= a1):
+                continue
+            s0, s1 = bounds[j]
+            if (r0 <= s1 and s0 <= r1) or overlaps(a, other):  # the dates overlap, or nearly (DATE_SLACK)
+                yield (i, j) if key < keys[j] else (j, i)
 
 
 class Clusters:
@@ -658,9 +798,10 @@ def outcome_links(mentions: list[Mention], scorer: Scorer, clusters: Clusters) -
     which; and nothing says they differ (kinds that exclude each other, places, names). Method 'outcome', scored as any pair; the reason says why. Joins `clusters` as it goes."""
     found = []
     dated = [m for m in mentions if (days_of(m) or HIGH_DAYS) <= NARROW_DAYS + 1 and scorer.kinds[m.key]]
-    by_day: dict[str, list[Mention]] = defaultdict(list)
+    by_day: dict[str, list[Mention]] = defaultdict(list)  # the meetings among them, by day
     for m in dated:
-        by_day[m.date.earliest].append(m)
+        if MEETING in scorer.kinds[m.key]:
+            by_day[m.date.earliest].append(m)
     for x in dated:
         kinds_x = scorer.kinds[x.key]
         if MEETING in kinds_x or not scorer.vocabulary.compatible_kinds(kinds_x, {MEETING}):
@@ -671,7 +812,7 @@ def outcome_links(mentions: list[Mention], scorer: Scorer, clusters: Clusters) -
         near = [y for shift in range(-DATE_SLACK - NARROW_DAYS, DATE_SLACK + 1)
                 for y in by_day.get(_shifted(x.date.earliest, shift), [])]
         meetings = [y for y in near if y.source_id != x.source_id and overlaps(x, y)
-                    and MEETING in scorer.kinds[y.key] and not kinds_x & scorer.kinds[y.key]
+                    and not kinds_x & scorer.kinds[y.key]
                     and x_words & set(scorer.words[y.key])]
         if len({clusters.find(y.key) for y in meetings}) != 1:
             continue
@@ -719,8 +860,10 @@ def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabul
             links.append(pair)
 
     # Scored as they come, keeping only those a curator or the linker will use.
-    scored = [p for p in (scorer.score(a, b) for a, b in candidate_pairs(mentions, scorer))
-              if p.score >= CANDIDATE_AT]
+    profiles = [scorer.profiles[m.key] for m in mentions]
+    facts = [_facts_of(m) for m in mentions]
+    scored = [p for p in (scorer._score(mentions[i], mentions[j], profiles[i], profiles[j], facts[i], facts[j], CANDIDATE_AT)
+                          for i, j in _candidate_indices(mentions, scorer)) if p is not None]
     scored.sort(key=lambda p: (-p.score, p.a.key, p.b.key))
     best_to_source: dict[tuple, PairScore] = {}
     for pair in scored:  # each mention keeps only its best link to any one other source, of those that could link

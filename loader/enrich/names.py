@@ -48,7 +48,7 @@ def unknown_names(text: str, covered: list[tuple[int, int]], words: NameWords) -
         if c < len(covered) and covered[c][0] < start + len(raw):  # part of a name already known
             close()
             continue
-        core = POSSESSIVE.sub("", raw)
+        core = POSSESSIVE.sub("", raw) if "'" in raw or "’" in raw else raw  # most words have no apostrophe
         lower = core.lower()
         if not (core[:1].isupper() and len(core) > 1 and not any(ch.isdigit() for ch in core)
                 and lower not in words.stop_words and lower not in words.titles):

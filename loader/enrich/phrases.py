@@ -51,7 +51,9 @@ _ODD_SPACE = re.compile(r"\s\s|[^\S ]")  # whitespace that is not one plain spac
 
 def is_word_char(char: str) -> bool:
     """The one definition of a word character (see the module's docstring)."""
-    return char.isalnum() or char == "_" or unicodedata.category(char).startswith("M")
+    if char.isalnum() or char == "_":
+        return True
+    return char >= "\x80" and unicodedata.category(char).startswith("M")  # no ASCII character is a mark
 
 
 APOSTROPHES = "'’"
@@ -142,18 +144,26 @@ class PhraseMatcher:
         return self._count > 0
 
     def find_all(self, text: str) -> list[Hit]:
+        return self._find_all(text)
+
+    def _find_all(self, text: str, shift: int = 0, ending: bool = False) -> list[Hit]:
+        """`find_all`, each hit's offsets moved by `shift`; with `ending`, only the hits that end where
+        the text ends and do not start at 0 when `shift` is not 0 (what `ending_all` keeps)."""
         if self._automaton is None or not text:
             return []
         squeezed, origin = _squeeze(text)
         haystack = squeezed if self.case_sensitive else _lower(squeezed)
         hits = []
+        size = len(text)
         for last, (key, listed) in self._automaton.iter(haystack):
             start, end = last + 1 - len(key), last + 1
             if not _boundary_before(haystack, start) or not _boundary_after(haystack, end):
                 continue
             if origin is not None:
                 start, end = origin[start], origin[end - 1] + 1
-            hits.append(Hit(start, end, text[start:end], key, listed))
+            if ending and (end != size or (shift and start == 0)):
+                continue
+            hits.append(Hit(start + shift, end + shift, text[start:end], key, listed))
         hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
         return hits
 
@@ -176,10 +186,7 @@ class PhraseMatcher:
         begin = max(0, len(text) - self._reach)
         if begin > 0:  # the character before the window decides the boundary: keep it, then drop hits on it
             begin -= 1
-        window = text[begin:]
-        size = len(window)
-        return [Hit(h.start + begin, h.end + begin, h.text, h.phrase, h.values) for h in self.find_all(window)
-                if h.end == size and (begin == 0 or h.start > 0)]
+        return self._find_all(text[begin:], shift=begin, ending=True)
 
     def opening(self, text: str) -> Optional[Hit]:
         window = text[:self._reach + 1]

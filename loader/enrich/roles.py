@@ -117,10 +117,10 @@ class Token:
     end: int
     text: str
     span: Optional[int] = None  # index of the name span this token is
+    lower: str = field(init=False, repr=False, compare=False)  # the text in lower case: the rules read it often
 
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
+    def __post_init__(self):
+        self.lower = self.text.lower()
 
     @property
     def capitalized(self) -> bool:
@@ -188,12 +188,10 @@ class _Sentence:
                 position, s = name.end, s + 1
                 continue
             stop = self.names[spans[s]].start if s < len(spans) else self.sentence.end
-            match = TOKEN.search(self.text, position, stop)
-            if match is None:
-                position = stop
-                continue
-            tokens.append(Token(match.start(), match.end(), match.group(0)))
-            position = match.end()
+            # Every token up to the next name (or the sentence's end), in one scan.
+            tokens.extend(Token(match.start(), match.end(), match.group(0))
+                          for match in TOKEN.finditer(self.text, position, stop))
+            position = stop
         return tokens
 
     def _nameish(self, token: Token) -> bool:

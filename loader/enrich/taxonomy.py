@@ -38,6 +38,7 @@ class Rule:
     when_place_precision: Optional[set[str]] = None
     examples: list[Example] = field(default_factory=list)
     line: Optional[int] = None
+    _any: object = field(default=None, repr=False, compare=False)  # `_any_of(patterns)`, made when first needed
 
     def applies(self, summary: str, cameo: Optional[str], precisions: set[str]) -> Optional[str]:
         """The words that made the rule match (or a description of its condition), else None."""
@@ -47,11 +48,26 @@ class Rule:
             return None
         if not self.patterns:
             return "a place of precision " + "/".join(sorted(self.when_place_precision or ()))
+        if self._any is None:
+            self._any = _any_of(self.patterns)
+        if self._any is not False and not self._any.search(summary):
+            return None  # none of its patterns matches: one search instead of one per pattern
         for pattern in self.patterns:
             found = pattern.search(summary)
             if found:
                 return found.group(0)
         return None
+
+
+def _any_of(patterns: list[re.Pattern]):
+    """One pattern that matches where any of `patterns` does (their alternation), or False when they
+    cannot be joined as they are (flags that differ, numbered back-references, a group name used twice)."""
+    if len({p.flags for p in patterns}) != 1 or any(re.search(r"\\[1-9]|\(\?P=", p.pattern) for p in patterns):
+        return False
+    try:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), patterns[0].flags)
+    except re.error:
+        return False
 
 
 @dataclass
