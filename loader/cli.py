@@ -267,7 +267,7 @@ def validate_command(seeds: Path, curated: Path, quiet: bool):
 # What a long build says, on a terminal, when each stage after reading the documents starts.
 LATE_STAGES = {"links": "Linking mentions across sources", "events": "Making events",
                "statements": "Finding statements", "write": "Writing the database",
-               "indexes": "Indexing", "fts": "Building full-text search", "vacuum": "Compacting"}
+               "indexes": "Indexing", "fts": "Building full-text search"}
 
 
 def input_errors(error: InputError, summary: str) -> None:
