@@ -240,10 +240,10 @@ def write_rows(db: sqlite_utils.Database, data: BuildData) -> None:
     for event in events:
         for source_id in {m.source_id for m in event.mentions}:
             event_counts[source_id] = event_counts.get(source_id, 0) + 1
-    links = list(event_actor_rows(events, data.actors))
-    actor_counts: dict[str, int] = {}
-    for link in links:
-        actor_counts[link["actor_id"]] = actor_counts.get(link["actor_id"], 0) + 1
+    actor_counts: dict[str, int] = {}  # events per actor: one event_actors row each
+    for event in events:
+        for _, match, _ in event_actor_links(event):
+            actor_counts[match.actor_id] = actor_counts.get(match.actor_id, 0) + 1
     with db.conn:
         insert_rows(db, "sources", source_rows(data.documents, event_counts))
         insert_rows(db, "actors", actor_rows(data.actors, actor_counts))
@@ -254,9 +254,9 @@ def write_rows(db: sqlite_utils.Database, data: BuildData) -> None:
         insert_rows(db, "event_links", link_rows(data.links, event_of))
         insert_rows(db, "link_candidates", candidate_rows(data.candidates, event_of))
         insert_rows(db, "statements", statement_rows(data.statements))
-        insert_rows(db, "event_actors", links)
+        insert_rows(db, "event_actors", event_actor_rows(events, data.actors))  # streamed, never held
         insert_rows(db, "unmatched_names", unmatched_rows(data.unmatched))
-        write_site_rows(db, data, links)
+        write_site_rows(db, data)
         insert_rows(db, "build_problems", ({"file": p.file, "line": p.line, "severity": p.severity,
                                             "message": p.message} for p in data.problems))
 
@@ -282,7 +282,7 @@ def with_site_columns(rows: Iterable[dict], data: BuildData) -> Iterable[dict]:
                "taxonomy_evidence": found.evidence_text, "place_count": places.get(row["id"], 0)}
 
 
-def write_site_rows(db: sqlite_utils.Database, data: BuildData, links: list[dict]) -> None:
+def write_site_rows(db: sqlite_utils.Database, data: BuildData) -> None:
     """Places and their links, the countries taking part in each event, and the embedded metadata."""
     counts: dict[str, int] = {}
     for link in data.place_links:
@@ -300,7 +300,9 @@ def write_site_rows(db: sqlite_utils.Database, data: BuildData, links: list[dict
          "match_count": link.match_count, "method": link.method, "evidence": link.evidence, "route": link.route}
         for link in sorted(data.place_links, key=lambda link: (link.event_id, link.place_id))
     ))
-    insert_rows(db, "event_countries", event_countries(links, data.actors))
+    written = db.conn.execute("select event_id, actor_id, role from event_actors order by rowid")
+    participants = ({"event_id": event_id, "actor_id": actor_id, "role": role} for event_id, actor_id, role in written)
+    insert_rows(db, "event_countries", event_countries(participants, data.actors))
     if data.metadata is not None:
         insert_rows(db, "_metadata", [{"key": "metadata",
                                        "value": json.dumps(data.metadata, ensure_ascii=False, sort_keys=True)}])
