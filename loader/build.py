@@ -29,7 +29,7 @@ from .model import Document, InputError, Mention, Problem, SourceInfo
 from .parse import parse_document
 from .sources import read_documents
 from .timings import Timings
-from .workers import per_document
+from .workers import per_document, settle
 from .yamlfiles import load_yaml
 
 ACTORS_FILE = "actors.yml"
@@ -132,9 +132,9 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         errors.extend(p for p in dated.problems if p.severity == "error")
         problems.extend(p for p in dated.problems if p.severity != "error")
         dating.append(dated)
-        if reading.touched:  # read in a worker against discoveries other documents would have made: read again here
+        if reading.learned is not None:  # read in a worker: settle what depended on other documents
             with timings.stage("actors"):
-                reading.name_issues = read_actors(reading.mentions, document.info, actors, gazetteer)
+                reading.name_issues = settle(reading, document.info, stages)
         name_issues.extend(reading.name_issues)
         documents.append(document)
         mentions.extend(reading.mentions)
@@ -204,10 +204,10 @@ class DocumentReading:
     mentions: list[Mention] = field(default_factory=list)
     dated: Optional[DocumentDates] = None
     name_issues: list = field(default_factory=list)  # (mention, NameIssue) for the unmatched-names report
-    touched: bool = False  # read in a worker where the actors dictionary's discoveries mattered (see workers.py)
+    learned: Optional[object] = None  # read in a worker: what settle() needs (workers.Learned)
 
 
-def read_document(document: Document, stages: DocumentStages, timings: Timings) -> DocumentReading:
+def read_document(document: Document, stages: DocumentStages, timings: Timings, watch=None) -> DocumentReading:
     """Parse one document, date its entries and read its actors: the stages that need no other document."""
     with timings.stage("parse"):
         parsed = parse_document(document)
@@ -225,23 +225,40 @@ def read_document(document: Document, stages: DocumentStages, timings: Timings) 
         parsed.mentions.extend(back_references(parsed.mentions, info, parsed.header))
         dated = date_document(parsed.mentions, info, parsed.header, stages.curated_dates)
     with timings.stage("actors"):
-        name_issues = read_actors(parsed.mentions, info, stages.actors, stages.gazetteer)
+        name_issues = read_actors(parsed.mentions, info, stages.actors, stages.gazetteer, watch)
     return DocumentReading(info, parsed.problems, parsed.mentions, dated, name_issues)
 
 
-def read_actors(mentions: list[Mention], info: SourceInfo, actors: ActorDictionary, gazetteer: Gazetteer) -> list:
+def read_actors(mentions: list[Mention], info: SourceInfo, actors: ActorDictionary, gazetteer: Gazetteer,
+                watch=None) -> list:
     """Set each mention's actors; return (mention, NameIssue) for the names to report.
 
     Short names may refer back to a full name earlier in the document; titles are read in the
-    document's window (which office holder a title named then)."""
-    memory = DocumentMemory(window=(info.coverage_start or info.published, info.coverage_end or info.published))
+    document's window (which office holder a title named then). `watch` (workers.py) sees the memory
+    before and after each mention."""
+    memory = document_memory(info)
     name_issues = []
-    for mention in mentions:
-        reading = actors.read(mention, memory)
-        mention.actors = reading.matches + reading.implied
-        name_issues.extend((mention, gazetteer.as_place(issue, mention)) for issue in reading.issues)
+    for index, mention in enumerate(mentions):
+        if watch:
+            watch.before(memory)
+        found = read_mention(mention, memory, actors, gazetteer)
+        if watch:
+            watch.after(index, mention, memory, found)
+        name_issues.extend(found)
     _states_of_the_entry(mentions, actors)
     return name_issues
+
+
+def document_memory(info: SourceInfo, last_seen: Optional[dict] = None) -> DocumentMemory:
+    return DocumentMemory(last_seen=dict(last_seen or {}),
+                          window=(info.coverage_start or info.published, info.coverage_end or info.published))
+
+
+def read_mention(mention: Mention, memory: DocumentMemory, actors: ActorDictionary, gazetteer: Gazetteer) -> list:
+    """Set one mention's actors; return its (mention, NameIssue) pairs."""
+    reading = actors.read(mention, memory)
+    mention.actors = reading.matches + reading.implied
+    return [(mention, gazetteer.as_place(issue, mention)) for issue in reading.issues]
 
 
 def _states_of_the_entry(mentions: list[Mention], actors) -> None:

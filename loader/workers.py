@@ -9,12 +9,14 @@ one being consumed, so what waits in memory is bounded by the number of workers,
 One thing a document's reading can depend on is another document: the actors dictionary learns
 (`enrich/people.py`): a person named after a title and not in curated/actors.yml is discovered, and a
 later document's reading of a name after a title sees the persons discovered before it; a spelling in
-another script becomes an alias. A worker therefore reads each document against the curated
-dictionary alone (it undoes what the document taught it) and says whether that learning was involved
-(`DocumentReading.touched`): a name read after a title, or an alias or person added. The main process
-reads such a document's actors again, in document order, against the dictionary that has learned from
-every earlier document: exactly what one process does. A document that involved none of it reads the
-same against either dictionary.
+another script becomes an alias. A worker reads each document against its starting dictionary (it
+undoes what the document taught it) and notes, mention by mention, where that learning was involved
+(a name after a title resolved, a person discovered), with the document memory before and after
+(`Learned`). The main process, in document order, takes the worker's reading of every other mention
+and reads those again against the dictionary that learned from every earlier document (`settle`):
+exactly what one process does. A mention that involved none of it reads the same against either
+dictionary; where the main process reads a mention differently, it reads the rest of the document
+itself. An alias added to a known actor makes it read the whole document again.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ import multiprocessing
 import os
 import signal
 from collections import deque
+from dataclasses import dataclass, field
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterable, Iterator, Optional
 
@@ -94,23 +97,87 @@ def _start_worker(read: Callable, stages) -> None:
         discovery._person = noting
 
 
+@dataclass
+class Learned:
+    """What a worker's reading of one document's actors needs to be settled in the main process."""
+
+    own: list = field(default_factory=list)  # per mention: its actors as read (before the states of the entry)
+    issues: list = field(default_factory=list)  # per mention: its (mention, NameIssue) pairs
+    memories: dict = field(default_factory=dict)  # mention index -> (memory before, after) where learning mattered
+    everything: bool = False  # an alias added to a known actor: the main process reads the whole document again
+
+
+class _Watch:
+    """Passed to build.read_actors in a worker: notes, mention by mention, whether the dictionary's
+    learning was involved (a name after a title resolved, a person discovered) and the memory around it."""
+
+    def __init__(self, actors):
+        self.actors, self.learned = actors, Learned()
+
+    def _counts(self) -> tuple:
+        discovery = self.actors.discovery
+        return len(self.actors.actors), len(discovery.discovered) if discovery is not None else 0
+
+    def before(self, memory) -> None:
+        global _involved
+        _involved = False
+        self.counts, self.memory = self._counts(), dict(memory.last_seen)
+
+    def after(self, index: int, mention, memory, found: list) -> None:
+        self.learned.own.append(list(mention.actors))
+        self.learned.issues.append(found)
+        if _involved or self._counts() != self.counts:
+            self.learned.memories[index] = (self.memory, dict(memory.last_seen))
+
+
 def _read_in_worker(document) -> tuple:
     """(reading, stage seconds, None), or (None, {}, problems) for an InputError."""
-    global _involved
     timings = Timings()
     actors = _stages.actors
     learned = _learned(actors)
-    _involved = False
+    watch = _Watch(actors)
     try:
-        reading = _read(document, _stages, timings)
+        reading = _read(document, _stages, timings, watch)
     except InputError as error:
         return None, {}, error.problems
     finally:
-        changed = _learned(actors) != learned
-        if changed:
+        now = _learned(actors)
+        watch.learned.everything = any(now[0][a] != count for a, count in learned[0].items())
+        if now != learned:
             _forget(actors, learned)
-    reading.touched = _involved or changed
+    reading.learned = watch.learned
     return reading, timings.seconds, None
+
+
+def settle(reading, info, stages) -> list:
+    """In the main process, in document order: the worker's reading of each mention, except where the
+    dictionary's learning was involved; there the mention is read again against the main dictionary
+    (which learns from it as one process would), from the memory the worker had before it. When that
+    reading differs from the worker's, every later mention of the document is read again too.
+    Returns the document's (mention, NameIssue) pairs."""
+    from .build import _states_of_the_entry, document_memory, read_actors, read_mention
+
+    learned: Learned = reading.learned
+    if learned.everything:
+        return read_actors(reading.mentions, info, stages.actors, stages.gazetteer)
+    name_issues: list = []
+    memory = None  # None while the main process agrees with the worker
+    for index, mention in enumerate(reading.mentions):
+        if memory is None and index not in learned.memories:
+            mention.actors = learned.own[index]
+            name_issues.extend(learned.issues[index])
+            continue
+        if memory is None:
+            before, after = learned.memories[index]
+            memory = document_memory(info, before)
+            found = read_mention(mention, memory, stages.actors, stages.gazetteer)
+            if mention.actors == learned.own[index] and found == learned.issues[index] and memory.last_seen == after:
+                memory = None  # the same reading: back in step with the worker
+        else:
+            found = read_mention(mention, memory, stages.actors, stages.gazetteer)
+        name_issues.extend(found)
+    _states_of_the_entry(reading.mentions, stages.actors)
+    return name_issues
 
 
 def _learned(actors) -> tuple:
