@@ -133,7 +133,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         problems.extend(p for p in dated.problems if p.severity != "error")
         dating.append(dated)
         if reading.learned is not None:  # read in a worker: settle what depended on other documents
-            with timings.stage("actors"):
+            with timings.stage("settle"):  # the main process's share of the actors stage
                 reading.name_issues = settle(reading, document.info, stages)
         name_issues.extend(reading.name_issues)
         documents.append(document)

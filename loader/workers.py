@@ -15,8 +15,8 @@ undoes what the document taught it) and notes, mention by mention, where that le
 (`Learned`). The main process, in document order, takes the worker's reading of every other mention
 and reads those again against the dictionary that learned from every earlier document (`settle`):
 exactly what one process does. A mention that involved none of it reads the same against either
-dictionary; where the main process reads a mention differently, it reads the rest of the document
-itself. An alias added to a known actor makes it read the whole document again.
+dictionary; where the memory after such a mention differs from the worker's, it reads the rest of
+the document itself. An alias added to a known actor makes it read the whole document again.
 """
 from __future__ import annotations
 
@@ -152,8 +152,9 @@ def _read_in_worker(document) -> tuple:
 def settle(reading, info, stages) -> list:
     """In the main process, in document order: the worker's reading of each mention, except where the
     dictionary's learning was involved; there the mention is read again against the main dictionary
-    (which learns from it as one process would), from the memory the worker had before it. When that
-    reading differs from the worker's, every later mention of the document is read again too.
+    (which learns from it as one process would), from the memory the worker had before it. A mention
+    that involved no learning reads only its text, the curated dictionary and the memory: when the
+    memory after a mention read again is not the worker's, every later mention is read again too.
     Returns the document's (mention, NameIssue) pairs."""
     from .build import _states_of_the_entry, document_memory, read_actors, read_mention
 
@@ -171,8 +172,8 @@ def settle(reading, info, stages) -> list:
             before, after = learned.memories[index]
             memory = document_memory(info, before)
             found = read_mention(mention, memory, stages.actors, stages.gazetteer)
-            if mention.actors == learned.own[index] and found == learned.issues[index] and memory.last_seen == after:
-                memory = None  # the same reading: back in step with the worker
+            if memory.last_seen == after:
+                memory = None  # the same memory after it: later mentions read as in the worker
         else:
             found = read_mention(mention, memory, stages.actors, stages.gazetteer)
         name_issues.extend(found)
