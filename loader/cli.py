@@ -54,7 +54,8 @@ def cli():
               help="Print only errors and the one-line summary (no progress bar either).")
 @click.option("--timings", "show_timings", is_flag=True,
               help="Print the seconds each stage took, as one JSON line on stderr ('timings: {...}'). With "
-                   "several workers, parse, dates and actors count the seconds of every worker.")
+                   "several workers, parse, dates and actors sum the seconds of every worker; settle is "
+                   "the main process's share of the actors stage (loader/workers.py).")
 @click.option("--workers", type=click.IntRange(min=1), default=default_workers, show_default="the cores, at most 8",
               help="Processes that parse, date and read the actors of the documents; 1 does it all in this "
                    "process. The database is the same whatever the number.")
