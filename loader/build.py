@@ -25,10 +25,11 @@ from .enrich.places import Gazetteer, load_places
 from .enrich.statements import StatementFinder, document_window
 from .enrich.taxonomy import FIELDS as TAXONOMY_FIELDS
 from .enrich.taxonomy import Taxonomy, classify, load_taxonomy, override_keys
-from .model import Document, InputError, Mention, Problem
+from .model import Document, InputError, Mention, Problem, SourceInfo
 from .parse import parse_document
 from .sources import read_documents
 from .timings import Timings
+from .workers import per_document, settle
 from .yamlfiles import load_yaml
 
 ACTORS_FILE = "actors.yml"
@@ -68,13 +69,14 @@ class BuildReport:
 
 def collect(seeds: Path, curated: Path, keep_going: bool = False,
             progress: Optional[Callable[[Document], None]] = None,
-            timings: Optional[Timings] = None) -> BuildData:
+            timings: Optional[Timings] = None, workers: int = 1) -> BuildData:
     """Run the stages before the write. Raises InputError when the build cannot go on.
 
     With `keep_going`, a document that cannot be read or parsed is skipped with a warning instead.
-    `timings`, when given, receives the wall time of each stage.
+    `timings`, when given, receives the wall time of each stage. `workers` > 1 runs the per-document
+    stages in that many processes (workers.py); the result is the same.
     """
-    data, errors = check(seeds, curated, keep_going=keep_going, progress=progress, timings=timings)
+    data, errors = check(seeds, curated, keep_going=keep_going, progress=progress, timings=timings, workers=workers)
     if errors:
         raise InputError(errors)
     return data
@@ -82,7 +84,7 @@ def collect(seeds: Path, curated: Path, keep_going: bool = False,
 
 def check(seeds: Path, curated: Path, keep_going: bool = False,
           progress: Optional[Callable[[Document], None]] = None,
-          timings: Optional[Timings] = None) -> tuple[BuildData, list[Problem]]:
+          timings: Optional[Timings] = None, workers: int = 1) -> tuple[BuildData, list[Problem]]:
     """The stages before the write, shared by `build` and `validate`: what they produced (warnings in
     `problems`) and every error found, curated files and documents alike. Never raises for bad input."""
     timings = timings or Timings()
@@ -111,45 +113,31 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         else:
             errors.append(problem)
 
-    for item in timings.iterate("read", _read_documents(seeds, errors)):
+    stages = DocumentStages(actors, curated_dates, gazetteer)
+    for item, reading in per_document(timings.iterate("read", _read_documents(seeds, errors)), read_document,
+                                      stages, workers, timings):
         if isinstance(item, Problem):
             (fail if item.severity == "error" else problems.append)(item)
             continue
         document = item  # ids are unique: read_documents refuses an unlisted file whose name gives a taken id
-        with timings.stage("parse"):
-            parsed = parse_document(document)
-        doc_errors = [p for p in parsed.problems if p.severity == "error"]
-        problems.extend(p for p in parsed.problems if p.severity != "error")
+        problems.extend(p for p in reading.parse_problems if p.severity != "error")
+        doc_errors = [p for p in reading.parse_problems if p.severity == "error"]
         if doc_errors:
             for problem in doc_errors:
                 fail(problem)
             continue
-        info = document.info
-        if not info.registered:
-            # An unlisted document takes what its own header gives.
-            info.coverage_start = info.coverage_start or parsed.header.get("coverage_start")
-            info.coverage_end = info.coverage_end or parsed.header.get("coverage_end")
-            info.published = info.published or parsed.header.get("published")
-            info.title = info.title or first_line(document.text)
-        with timings.stage("dates"):
-            # A dated earlier event printed inside an entry becomes a mention of its own (linked and dated like any other).
-            parsed.mentions.extend(back_references(parsed.mentions, info, parsed.header))
-            dated = date_document(parsed.mentions, info, parsed.header, curated_dates)
+        document.info = reading.info
+        dated = reading.dated
         # A curated date that contradicts a source is a curation error: never skipped by --keep-going.
         errors.extend(p for p in dated.problems if p.severity == "error")
         problems.extend(p for p in dated.problems if p.severity != "error")
         dating.append(dated)
-        with timings.stage("actors"):
-            # Short names may refer back to a full name earlier in the document; titles are read in the
-            # document's window (which office holder a title named then).
-            memory = DocumentMemory(window=(info.coverage_start or info.published, info.coverage_end or info.published))
-            for mention in parsed.mentions:
-                reading = actors.read(mention, memory)
-                mention.actors = reading.matches + reading.implied
-                name_issues.extend((mention, gazetteer.as_place(issue, mention)) for issue in reading.issues)
-            _states_of_the_entry(parsed.mentions, actors)
+        if reading.learned is not None:  # read in a worker: settle what depended on other documents
+            with timings.stage("settle"):  # the main process's share of the actors stage
+                reading.name_issues = settle(reading, document.info, stages)
+        name_issues.extend(reading.name_issues)
         documents.append(document)
-        mentions.extend(parsed.mentions)
+        mentions.extend(reading.mentions)
         if progress:
             progress(document)
     loaded = {document.info.id for document in documents}
@@ -196,6 +184,81 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
                      links=linked.links, candidates=linked.candidates, statements=statements, dates=dating,
                      unmatched=unmatched, taxonomy=taxonomy, classes=classes, gazetteer=gazetteer,
                      place_links=place_links, metadata=metadata), errors
+
+
+@dataclass
+class DocumentStages:
+    """The curated data the per-document stages read (in a worker, its own copy, loaded once)."""
+
+    actors: ActorDictionary
+    curated_dates: CuratedDates
+    gazetteer: Gazetteer
+
+
+@dataclass
+class DocumentReading:
+    """What the per-document stages (parse, dates, actors) made of one document."""
+
+    info: SourceInfo
+    parse_problems: list[Problem]  # an error among them: the document is not loaded
+    mentions: list[Mention] = field(default_factory=list)
+    dated: Optional[DocumentDates] = None
+    name_issues: list = field(default_factory=list)  # (mention, NameIssue) for the unmatched-names report
+    learned: Optional[object] = None  # read in a worker: what settle() needs (workers.Learned)
+
+
+def read_document(document: Document, stages: DocumentStages, timings: Timings, watch=None) -> DocumentReading:
+    """Parse one document, date its entries and read its actors: the stages that need no other document."""
+    with timings.stage("parse"):
+        parsed = parse_document(document)
+    if any(p.severity == "error" for p in parsed.problems):
+        return DocumentReading(document.info, parsed.problems)
+    info = document.info
+    if not info.registered:
+        # An unlisted document takes what its own header gives.
+        info.coverage_start = info.coverage_start or parsed.header.get("coverage_start")
+        info.coverage_end = info.coverage_end or parsed.header.get("coverage_end")
+        info.published = info.published or parsed.header.get("published")
+        info.title = info.title or first_line(document.text)
+    with timings.stage("dates"):
+        # A dated earlier event printed inside an entry becomes a mention of its own (linked and dated like any other).
+        parsed.mentions.extend(back_references(parsed.mentions, info, parsed.header))
+        dated = date_document(parsed.mentions, info, parsed.header, stages.curated_dates)
+    with timings.stage("actors"):
+        name_issues = read_actors(parsed.mentions, info, stages.actors, stages.gazetteer, watch)
+    return DocumentReading(info, parsed.problems, parsed.mentions, dated, name_issues)
+
+
+def read_actors(mentions: list[Mention], info: SourceInfo, actors: ActorDictionary, gazetteer: Gazetteer,
+                watch=None) -> list:
+    """Set each mention's actors; return (mention, NameIssue) for the names to report.
+
+    Short names may refer back to a full name earlier in the document; titles are read in the
+    document's window (which office holder a title named then). `watch` (workers.py) sees the memory
+    before and after each mention."""
+    memory = document_memory(info)
+    name_issues = []
+    for index, mention in enumerate(mentions):
+        if watch:
+            watch.before(memory)
+        found = read_mention(mention, memory, actors, gazetteer)
+        if watch:
+            watch.after(index, mention, memory, found)
+        name_issues.extend(found)
+    _states_of_the_entry(mentions, actors)
+    return name_issues
+
+
+def document_memory(info: SourceInfo, last_seen: Optional[dict] = None) -> DocumentMemory:
+    return DocumentMemory(last_seen=dict(last_seen or {}),
+                          window=(info.coverage_start or info.published, info.coverage_end or info.published))
+
+
+def read_mention(mention: Mention, memory: DocumentMemory, actors: ActorDictionary, gazetteer: Gazetteer) -> list:
+    """Set one mention's actors; return its (mention, NameIssue) pairs."""
+    reading = actors.read(mention, memory)
+    mention.actors = reading.matches + reading.implied
+    return [(mention, gazetteer.as_place(issue, mention)) for issue in reading.issues]
 
 
 def _states_of_the_entry(mentions: list[Mention], actors) -> None:
@@ -338,9 +401,9 @@ def first_line(text: str) -> Optional[str]:
 
 def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool = False,
           progress: Optional[Callable[[Document], None]] = None,
-          timings: Optional[Timings] = None) -> BuildReport:
+          timings: Optional[Timings] = None, workers: int = 1) -> BuildReport:
     check_output(db_path)
-    data = collect(seeds, curated, keep_going=keep_going, progress=progress, timings=timings)
+    data = collect(seeds, curated, keep_going=keep_going, progress=progress, timings=timings, workers=workers)
     write_database(db_path, data, timings=timings)
     return BuildReport(
         documents=len(data.documents),

@@ -17,6 +17,7 @@ from .model import InputError
 from .sources import document_paths
 from .timings import Timings
 from .validate import validate_inputs
+from .workers import default_workers
 
 
 # Every command reads the same two folders: each option is declared once.
@@ -52,8 +53,13 @@ def cli():
 @click.option("-q", "--quiet", is_flag=True,
               help="Print only errors and the one-line summary (no progress bar either).")
 @click.option("--timings", "show_timings", is_flag=True,
-              help="Print the seconds each stage took, as one JSON line on stderr ('timings: {...}').")
-def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool, quiet: bool, show_timings: bool):
+              help="Print the seconds each stage took, as one JSON line on stderr ('timings: {...}'). With "
+                   "several workers, parse, dates and actors sum the seconds of every worker; settle is "
+                   "the main process's share of the actors stage (loader/workers.py).")
+@click.option("--workers", type=click.IntRange(min=1), default=default_workers, show_default="the cores, at most 8",
+              help="Processes that parse, date and read the actors of the documents; 1 does it all in this "
+                   "process. The database is the same whatever the number.")
+def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool, quiet: bool, show_timings: bool, workers: int):
     """Parse every document in SEEDS, enrich the events and write DB.
 
     \b
@@ -88,7 +94,7 @@ def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool, quiet: bo
     try:
         report = run_build(seeds, db_path, curated, keep_going=keep_going,
                            progress=(lambda _document: bar and bar.update(1)) if bar is not None else None,
-                           timings=timings)
+                           timings=timings, workers=workers)
     except InputError as error:
         input_errors(error, f"build failed: {len(error.problems)} error(s); {db_path} left unchanged")
     except (KeyboardInterrupt, Interrupted) as error:
@@ -267,7 +273,7 @@ def validate_command(seeds: Path, curated: Path, quiet: bool):
 # What a long build says, on a terminal, when each stage after reading the documents starts.
 LATE_STAGES = {"links": "Linking mentions across sources", "events": "Making events",
                "statements": "Finding statements", "write": "Writing the database",
-               "indexes": "Indexing", "fts": "Building full-text search", "vacuum": "Compacting"}
+               "indexes": "Indexing", "fts": "Building full-text search"}
 
 
 def input_errors(error: InputError, summary: str) -> None:

@@ -1,12 +1,14 @@
 """Write: the one module that touches SQLite; the schema it writes is declared in `loader/tables.py`.
 
 `write_database` builds into a temporary file next to the target and renames it into place only when
-complete, so a failed or killed build leaves an existing database untouched. Rows are inserted first;
-indexes, full-text search and views are made last by `ensure_db_shape`.
+complete, so a failed or killed build leaves an existing database untouched. Rows are inserted first,
+each table's in one `executemany` over its declared columns (`insert_rows`); indexes, full-text search
+and views are made last by `ensure_db_shape`. A freshly written file has nothing to compact: no VACUUM.
 """
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import stat
@@ -74,6 +76,27 @@ def ensure_db_shape(db: sqlite_utils.Database, timings: Optional[Timings] = None
 
 def create_table(db: sqlite_utils.Database, table: Table) -> None:
     db[table.name].create(table.column_types(), not_null=table.not_null() or None, **table.create_options())
+
+
+TABLE_OF = {table.name: table for table in TABLES}
+
+
+def insert_rows(db: sqlite_utils.Database, name: str, rows: Iterable[dict]) -> None:
+    """Insert `rows` (dicts keyed by column name) into table `name`, streamed through one prepared
+    statement over the columns tables.py declares: no per-row SQL, no batch held in memory. A key the
+    table does not declare is an error (a row would lose it), checked on the first row: every row of a
+    table comes from one function and has its keys."""
+    columns = [column.name for column in TABLE_OF[name].columns]
+    iterator = iter(rows)
+    first = next(iterator, None)
+    if first is None:
+        return
+    unknown = set(first) - set(columns)
+    if unknown:
+        raise ValueError(f"table {name}: rows carry columns it does not declare: {sorted(unknown)}")
+    sql = (f"insert into [{name}] ({', '.join(f'[{c}]' for c in columns)}) "
+           f"values ({', '.join('?' for _ in columns)})")
+    db.conn.executemany(sql, (tuple(map(row.get, columns)) for row in itertools.chain((first,), iterator)))
 
 
 def source_rows(documents: list[Document], counts: dict[str, int]) -> Iterable[dict]:
@@ -218,26 +241,25 @@ def write_rows(db: sqlite_utils.Database, data: BuildData) -> None:
     for event in events:
         for source_id in {m.source_id for m in event.mentions}:
             event_counts[source_id] = event_counts.get(source_id, 0) + 1
-    links = list(event_actor_rows(events, data.actors))
-    actor_counts: dict[str, int] = {}
-    for link in links:
-        actor_counts[link["actor_id"]] = actor_counts.get(link["actor_id"], 0) + 1
+    actor_counts: dict[str, int] = {}  # events per actor: one event_actors row each
+    for event in events:
+        for _, match, _ in event_actor_links(event):
+            actor_counts[match.actor_id] = actor_counts.get(match.actor_id, 0) + 1
     with db.conn:
-        db["sources"].insert_all(source_rows(data.documents, event_counts))
-        db["actors"].insert_all(actor_rows(data.actors, actor_counts))
-        db["cameo_roots"].insert_all(cameo_root_rows(data))
-        db["events"].insert_all(with_site_columns(event_rows(events), data))
+        insert_rows(db, "sources", source_rows(data.documents, event_counts))
+        insert_rows(db, "actors", actor_rows(data.actors, actor_counts))
+        insert_rows(db, "cameo_roots", cameo_root_rows(data))
+        insert_rows(db, "events", with_site_columns(event_rows(events), data))
         event_of = {m.key: e.id for e in events for m in e.mentions}
-        db["event_sources"].insert_all(mention_rows(events, data.links, own_bounds(events, data.dates)))
-        db["event_links"].insert_all(link_rows(data.links, event_of))
-        db["link_candidates"].insert_all(candidate_rows(data.candidates, event_of))
-        db["statements"].insert_all(statement_rows(data.statements))
-        db["event_actors"].insert_all(links)
-        db["unmatched_names"].insert_all(unmatched_rows(data.unmatched))
-        write_site_rows(db, data, links)
-        db["build_problems"].insert_all(
-            {"file": p.file, "line": p.line, "severity": p.severity, "message": p.message} for p in data.problems
-        )
+        insert_rows(db, "event_sources", mention_rows(events, data.links, own_bounds(events, data.dates)))
+        insert_rows(db, "event_links", link_rows(data.links, event_of))
+        insert_rows(db, "link_candidates", candidate_rows(data.candidates, event_of))
+        insert_rows(db, "statements", statement_rows(data.statements))
+        insert_rows(db, "event_actors", event_actor_rows(events, data.actors))  # streamed, never held
+        insert_rows(db, "unmatched_names", unmatched_rows(data.unmatched))
+        write_site_rows(db, data)
+        insert_rows(db, "build_problems", ({"file": p.file, "line": p.line, "severity": p.severity,
+                                            "message": p.message} for p in data.problems))
 
 
 def cameo_root_rows(data: BuildData) -> Iterable[dict]:
@@ -261,27 +283,30 @@ def with_site_columns(rows: Iterable[dict], data: BuildData) -> Iterable[dict]:
                "taxonomy_evidence": found.evidence_text, "place_count": places.get(row["id"], 0)}
 
 
-def write_site_rows(db: sqlite_utils.Database, data: BuildData, links: list[dict]) -> None:
+def write_site_rows(db: sqlite_utils.Database, data: BuildData) -> None:
     """Places and their links, the countries taking part in each event, and the embedded metadata."""
     counts: dict[str, int] = {}
     for link in data.place_links:
         counts[link.place_id] = counts.get(link.place_id, 0) + 1
     places = data.gazetteer.places.values() if data.gazetteer else []
-    db["places"].insert_all(
+    insert_rows(db, "places", (
         {"id": p.id, "name": p.name, "country": p.country, "latitude": p.latitude, "longitude": p.longitude,
          "precision": p.precision, "aliases": json.dumps(p.aliases, ensure_ascii=False), "evidence": p.evidence,
          "event_count": counts.get(p.id, 0), "route": p.route}
         for p in sorted(places, key=lambda p: p.id)
-    )
-    db["event_places"].insert_all(
+    ))
+    insert_rows(db, "event_places", (
         {"event_id": link.event_id, "place_id": link.place_id, "source_id": link.source_id,
          "start_offset": link.start_offset, "end_offset": link.end_offset, "matched_text": link.matched_text,
          "match_count": link.match_count, "method": link.method, "evidence": link.evidence, "route": link.route}
         for link in sorted(data.place_links, key=lambda link: (link.event_id, link.place_id))
-    )
-    db["event_countries"].insert_all(event_countries(links, data.actors))
+    ))
+    written = db.conn.execute("select event_id, actor_id, role from event_actors order by rowid")
+    participants = ({"event_id": event_id, "actor_id": actor_id, "role": role} for event_id, actor_id, role in written)
+    insert_rows(db, "event_countries", event_countries(participants, data.actors))
     if data.metadata is not None:
-        db["_metadata"].insert({"key": "metadata", "value": json.dumps(data.metadata, ensure_ascii=False, sort_keys=True)})
+        insert_rows(db, "_metadata", [{"key": "metadata",
+                                       "value": json.dumps(data.metadata, ensure_ascii=False, sort_keys=True)}])
 
 
 def write_database(path: Path, data: BuildData, timings: Optional[Timings] = None) -> None:
@@ -306,8 +331,6 @@ def write_database(path: Path, data: BuildData, timings: Optional[Timings] = Non
         write_aggregates(db.conn, timings)  # loader/aggregates.py: what canned queries read
         db.conn.execute(f"pragma user_version = {SCHEMA_VERSION}")
         db.conn.execute(f"pragma application_id = {APPLICATION_ID}")
-        with timings.stage("vacuum"):
-            db.conn.execute("vacuum")
         db.close()
         with open(temporary, "rb") as handle:
             os.fsync(handle.fileno())

@@ -41,5 +41,13 @@ class Timings:
                 return
             yield item
 
+    def add(self, seconds: dict[str, float]) -> None:
+        """Count stage seconds measured elsewhere (a worker process): summed, so with several workers a
+        stage's seconds are its time on every core, and can exceed the build's wall time."""
+        for name, value in seconds.items():
+            if self.on_stage and name not in self.seconds:
+                self.on_stage(name)
+            self.seconds[name] = self.seconds.get(name, 0.0) + value
+
     def as_json(self) -> str:
         return json.dumps({name: round(seconds, 3) for name, seconds in self.seconds.items()})

@@ -10,8 +10,7 @@ def test_timings_print_one_json_line_of_stage_seconds(tmp_path):
     assert result.exit_code == 0, result.output
     line = next(x for x in result.output.splitlines() if x.startswith("timings: "))
     stages = json.loads(line[len("timings: "):])
-    assert {"read", "parse", "dates", "actors", "links", "events", "statements", "write", "indexes", "fts",
-            "vacuum"} <= set(stages)
+    assert {"read", "parse", "dates", "actors", "links", "events", "statements", "write", "indexes", "fts"} <= set(stages)
     assert all(isinstance(v, float) and v >= 0 for v in stages.values())
 
 

@@ -1,0 +1,83 @@
+"""`loader build --workers N`: the documents are parsed, dated and read on N processes, and the database
+is the same, row for row in every table, whatever N is."""
+from __future__ import annotations
+
+import importlib.util
+import sqlite3
+
+import pytest
+
+from conftest import ROOT, SEEDS, run_build
+
+spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
+generate = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(generate)
+
+
+def contents(db) -> dict:
+    """Every table's rows in rowid order (FTS shadow tables and _metadata included), and the schema."""
+    conn = sqlite3.connect(db)
+    try:
+        schema = sorted(conn.execute("select type, name, tbl_name, sql from sqlite_master"), key=repr)
+        tables = conn.execute("select name, sql like '%without rowid%' from sqlite_master where type = 'table' "
+                              "and sql not like 'create virtual table%' order by name").fetchall()
+        # a WITHOUT ROWID table (FTS5's) is read in primary-key order
+        rows = {table: conn.execute(f"select * from [{table}]" + ("" if keyed else " order by rowid")).fetchall()
+                for table, keyed in tables}
+    finally:
+        conn.close()
+    return {"schema": schema, **rows}
+
+
+def built(seeds, db, workers, curated=None):
+    extra = {"curated": curated} if curated else {}
+    result = run_build(seeds, db, "--quiet", "--workers", str(workers), **extra)
+    assert result.exit_code == 0, result.output
+    return contents(db)
+
+
+def assert_same(one: dict, other: dict) -> None:
+    assert one.keys() == other.keys()
+    for table in one:
+        assert one[table] == other[table], f"{table} differs"
+
+
+def test_the_seeds_build_the_same_database_on_one_worker_and_on_two(tmp_path):
+    one = built(SEEDS, tmp_path / "one.db", 1)
+    two = built(SEEDS, tmp_path / "two.db", 2)
+    assert {"events", "event_sources", "event_actors", "statements", "_metadata", "events_fts_data"} <= one.keys()
+    assert one["events"] and one["_metadata"]
+    assert_same(one, two)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """A generated corpus of many small documents, where persons named after a title and in no curated
+    file are discovered: a later document's reading depends on what an earlier one discovered."""
+    out = tmp_path_factory.mktemp("corpus")
+    generate.generate(600, out, seed=5, entries=(10, 40))
+    return out
+
+
+def test_a_generated_corpus_builds_the_same_database_on_one_two_and_three_workers(corpus, tmp_path):
+    one = built(corpus / "seeds", tmp_path / "one.db", 1, corpus / "curated")
+    assert any("to review" in (row[8] or "") for row in one["actors"])  # discovered persons: the hard case
+    for workers in (2, 3):
+        assert_same(one, built(corpus / "seeds", tmp_path / f"w{workers}.db", workers, corpus / "curated"))
+
+
+def test_a_worker_reports_a_document_it_cannot_parse_at_its_line_and_keep_going_skips_it(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for path in SEEDS.iterdir():
+        (seeds / path.name).write_bytes(path.read_bytes())
+    (seeds / "broken.txt").write_text("China - Russia\n\nChronology from Sep 2020 to Smarch 2020\n\n"
+                                      ": Wang Yi meets Lavrov in Moscow.\n", encoding="utf-8")
+    stopped = run_build(seeds, tmp_path / "events.db", "--workers", "2")
+    assert stopped.exit_code == 1 and "Traceback" not in stopped.output
+    assert "broken.txt:3: error: cannot read the coverage" in stopped.output
+    assert not (tmp_path / "events.db").exists()
+    skipped = run_build(seeds, tmp_path / "events.db", "--workers", "2", "--keep-going")
+    assert skipped.exit_code == 0, skipped.output
+    assert "broken.txt:3: warning: cannot read the coverage" in skipped.output
+    assert "(skipped: --keep-going)" in skipped.output
