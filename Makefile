@@ -36,9 +36,10 @@ $(INSPECT): $(DB)
 
 ## Build, then serve read-only (immutable, counts from the inspect file) on http://$(HOST):$(PORT)/
 ## The site's own plugin (loader/site) adds the event page template and the highlighted search.
+## loader/site/server.py runs `datasette serve`'s own words on one process per core (at most 4).
 serve: $(DB) $(INSPECT)
 	$(if $(SETTINGS),,$(error settings.json gave no serving settings))
-	$(BIN)/datasette serve --immutable $(DB) --inspect-file $(INSPECT) --metadata metadata.yml \
+	$(BIN)/python -m loader.site.server serve --immutable $(DB) --inspect-file $(INSPECT) --metadata metadata.yml \
 	  --host $(HOST) --port $(PORT) $(SETTINGS)
 
 ## The serving settings as `datasette serve` flags (for `datasette package --extra-options`)
@@ -65,7 +66,7 @@ check: $(VENV)/.installed
 docs: $(VENV)/.installed
 	$(BIN)/cog -r $(COGGED)
 
-## Bounded load on loopback: starts `datasette serve --immutable $(DB)` (settings.json), stops it after.
+## Bounded load on loopback: serves $(DB) as `make serve` does (settings.json, every core), stops it after.
 ## Point DB at another database (e.g. the 1M-event benchmark site) with `make loadtest DB=...`.
 loadtest: $(VENV)/.installed $(if $(filter events.db,$(DB)),$(DB))
 	$(BIN)/python bench/loadtest.py --db $(DB) --requests $(REQUESTS) --concurrency $(CONCURRENCY)

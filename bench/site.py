@@ -35,8 +35,9 @@ def free_port() -> int:
 
 def datasette_serve(db: Path, port: int, metadata: Path = ROOT / "metadata.yml", settings: Path = SETTINGS_FILE,
                     inspect: Path | None = None) -> list[str]:
-    """The command `make serve` runs (immutable, metadata, settings.json; the inspect file when given)."""
-    command = [sys.executable, "-m", "datasette", "serve", "--immutable", str(db)]
+    """The command `make serve` runs (immutable, metadata, settings.json; the inspect file when given):
+    `datasette serve`'s words, run on every core by loader/site/server.py."""
+    command = [sys.executable, "-m", "loader.site.server", "serve", "--immutable", str(db)]
     if inspect is not None:
         command += ["--inspect-file", str(inspect)]
     return command + ["--metadata", str(metadata), "--host", HOST, "--port", str(port),
