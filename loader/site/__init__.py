@@ -43,6 +43,8 @@ from datasette.utils import escape_sqlite, tilde_encode, urlsafe_components
 from markupsafe import Markup, escape
 
 _CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+# datasette -> (embedded metadata, local metadata, the part of the first the second does not set)
+_NOT_LOCAL: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 # Snippets come from the canned queries with literal `\` and `*` of the text escaped as `\\` and `\*`
 # and the matches between unescaped `**` markers (see metadata.yml): a `**` the document itself
 # contains is never a match.
@@ -104,12 +106,11 @@ def get_metadata(datasette, key, database, table):
     # hand over only what the local metadata does not already set (nothing, when `make serve` passes
     # the same metadata.yml the database embeds), and as fresh dicts, since Datasette merges into the
     # first source in place. A deep copy of the whole was a third of a small page's time.
-    local = getattr(datasette, "_metadata_local", None) or {}
-    cached = _CACHE[datasette]
-    if len(cached) < 4 or cached[3][0] is not local:
-        _CACHE[datasette] = cached = (*cached[:3], (local, _not_overridden(cached[2], local)))
-    rest = cached[3][1]
-    return _fresh(rest) if rest else None
+    merged, local = _CACHE[datasette][2], getattr(datasette, "_metadata_local", None) or {}
+    cached = _NOT_LOCAL.get(datasette)
+    if cached is None or cached[0] is not merged or cached[1] is not local:
+        cached = _NOT_LOCAL[datasette] = (merged, local, _not_overridden(merged, local))
+    return _fresh(cached[2]) if cached[2] else None
 
 
 def _not_overridden(ours: dict, local: dict) -> dict:

@@ -100,6 +100,7 @@ def main(workers: int, serve: str, words: tuple[str, ...]) -> None:
         uvicorn.run(checked.app(), host=params["host"], port=params["port"], log_level="info",
                     lifespan="on")
         return
+    del checked  # each worker builds its own; the supervisor need not keep one
     os.environ[WORDS] = json.dumps(words)
     uvicorn.run("loader.site.server:app", factory=True, workers=workers, host=params["host"], port=params["port"],
                 log_level="info", lifespan="on")
