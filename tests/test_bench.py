@@ -10,7 +10,8 @@ import pytest
 
 from conftest import ROOT, SEEDS, run_build
 from loader.build import collect
-from loader.enrich.link import MAX_BLOCK, Scorer, candidate_pairs, load_vocabulary, overlaps
+from loader.enrich import link
+from loader.enrich.link import DATE_SLACK, Scorer, _shifted, candidate_pairs, load_vocabulary, overlaps, span
 
 spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
 generate = importlib.util.module_from_spec(spec)
@@ -53,20 +54,33 @@ def test_the_loader_builds_every_generated_report_without_warnings(corpus, tmp_p
 
 
 def reference_pairs(mentions, scorer):
-    """The enumeration as first written: a set of every pair already compared."""
+    """The enumeration written plainly: every pair of every block, a set of the pairs already compared.
+
+    A key blocks a pair when it is rare around the member that starts first (its span widened by
+    DATE_SLACK days; ties go to the earlier in `mentions`): at most MAX_BLOCK of the key's members
+    start from BLOCK_DAYS before that member's start to BLOCK_DAYS after it or its span's end."""
     blocks = defaultdict(list)
     for mention in mentions:
         for key in scorer.blocking_keys(mention):
             blocks[key].append(mention)
+    index = {m.key: i for i, m in enumerate(mentions)}
+
+    def start(m):
+        return _shifted(span(m)[0], -DATE_SLACK)
+
+    def rare_around(members, m):
+        first, last = _shifted(start(m), -link.BLOCK_DAYS), max(span(m)[1], _shifted(start(m), link.BLOCK_DAYS))
+        return sum(first <= start(x) <= last for x in members) <= link.MAX_BLOCK
+
     seen = set()
     for key in sorted(blocks):
         members = blocks[key]
-        if len(members) < 2 or len(members) > MAX_BLOCK:
-            continue
         for i, a in enumerate(members):
             for b in members[i + 1:]:
                 pair = (a.key, b.key) if a.key < b.key else (b.key, a.key)
                 if pair in seen:
+                    continue
+                if not rare_around(members, min(a, b, key=lambda m: (start(m), index[m.key]))):
                     continue
                 seen.add(pair)
                 if a.source_id == b.source_id:
@@ -75,10 +89,14 @@ def reference_pairs(mentions, scorer):
                     yield (a, b) if a.key < b.key else (b, a)
 
 
-@pytest.mark.parametrize("which", ["seeds", "generated"])
-def test_pair_enumeration_without_a_seen_set_gives_the_same_pairs_each_once(which, corpus):
+@pytest.mark.parametrize("which, cap", [("seeds", None), ("generated", None), ("seeds", (4, 20)), ("generated", (12, 3))])
+def test_pair_enumeration_without_a_seen_set_gives_the_same_pairs_each_once(which, cap, corpus, monkeypatch):
     # The order pairs come in does not reach the database (the linker sorts what it scored by score and
-    # keys); which pairs, each once, and a stable order, do.
+    # keys); which pairs, each once, and a stable order, do. With a small cap (MAX_BLOCK, BLOCK_DAYS)
+    # many keys are common in some weeks and rare in others: the rule that counts around each mention.
+    if cap:
+        monkeypatch.setattr(link, "MAX_BLOCK", cap[0])
+        monkeypatch.setattr(link, "BLOCK_DAYS", cap[1])
     out, _ = corpus
     seeds, curated = (SEEDS, ROOT / "curated") if which == "seeds" else (out / "seeds", out / "curated")
     data = collect(seeds, curated)

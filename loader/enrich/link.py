@@ -2,8 +2,9 @@
 
 How a pair is judged (every figure is stored, so a curator can see why):
   - blocking: only pairs whose date bounds overlap or fall within DATE_SLACK days of each other, and
-    that share a rare word, a named actor other than the two states, a place, or an exact day, are
-    compared; never all pairs against all pairs;
+    that share a word, a named actor other than the two states, a place, or an exact day that is rare in
+    the months around them (MAX_BLOCK, BLOCK_DAYS: rare then, not over the whole archive, so a longer
+    archive does not lose links), are compared; never all pairs against all pairs;
   - content: how much the two first sentences say alike, from words alone. Actor names are replaced by
     actor ids ("PRC" and "China", "Shoygu" and "Shoigu" are one word), places by gazetteer ids,
     synonyms by one word (curated/linking.yml), and a count of ships, aircraft or troops ("five
@@ -77,7 +78,11 @@ DATE_NEAR = {1: 0.5, 2: 0.25}  # the share of its date evidence a pair keeps, th
 WIDE_DAYS = 32  # bounds this wide say nothing about the day
 # States that take part in nearly every event: sharing them says nothing about a pair.
 UBIQUITOUS_ACTORS = {"china", "russia"}
-MAX_BLOCK = 200  # a blocking key shared by more mentions than this is too common to block on
+# A blocking key shared by more than MAX_BLOCK mentions within BLOCK_DAYS of a mention's start is too
+# common to block on for that mention. Counted around the mention, not over the corpus: a word used a
+# few times a month is rare in any one season, however many years an archive covers.
+MAX_BLOCK = 200
+BLOCK_DAYS = 182
 NARROW_DAYS = 7
 HIGH_DAYS = 10**6  # the width of bounds that are not known
 
@@ -676,7 +681,9 @@ def _candidate_indices(mentions: list[Mention], scorer: Scorer) -> Iterable[tupl
     than that one ends (a slice found by bisection, so pairs whose dates cannot meet are never looked
     at). A mention's partners over all its blocks are gathered in one set, so a pair two blocks share is
     compared once, and memory grows with one mention's neighbours, not with the pairs (tens of millions
-    on a large corpus).
+    on a large corpus). A block serves a mention only when at most MAX_BLOCK of its members start within
+    BLOCK_DAYS of that mention's start or inside its span (`block_serves`), so no mention is ever
+    compared with more than MAX_BLOCK members of one block; the pair is met from the one that starts first.
     """
     blocks: dict[str, list[int]] = defaultdict(list)
     for i, mention in enumerate(mentions):
@@ -693,8 +700,8 @@ def _candidate_indices(mentions: list[Mention], scorer: Scorer) -> Iterable[tupl
     blocks_of: list[list[int]] = [[] for _ in mentions]
     for key in sorted(blocks):
         members = blocks[key]
-        if not 2 <= len(members) <= MAX_BLOCK:
-            continue  # alone, or too common to block on
+        if len(members) < 2:
+            continue  # alone
         ranks = sorted(rank[i] for i in members)
         sorted_blocks.append((ranks, [spans[order[r]][0] for r in ranks]))
         for i in members:
@@ -705,8 +712,11 @@ def _candidate_indices(mentions: list[Mention], scorer: Scorer) -> Iterable[tupl
             continue
         own, (a0, a1), (r0, r1), source, key = rank[i], spans[i], bounds[i], a.source_id, keys[i]
         partners: set[int] = set()
+        around = (_shifted(a0, -BLOCK_DAYS), max(a1, _shifted(a0, BLOCK_DAYS)))  # and all of its own span
         for b in blocks_of[i]:
             ranks, starts = sorted_blocks[b]
+            if not block_serves(starts, around):
+                continue  # too common in the months around this mention
             partners.update(ranks[bisect.bisect_right(ranks, own) : bisect.bisect_right(starts, a1)])
         for r in sorted(partners):
             j = order[r]
@@ -719,6 +729,15 @@ def _candidate_indices(mentions: list[Mention], scorer: Scorer) -> Iterable[tupl
             s0, s1 = bounds[j]
             if (r0 <= s1 and s0 <= r1) or overlaps(a, other):  # the dates overlap, or nearly (DATE_SLACK)
                 yield (i, j) if key < keys[j] else (j, i)
+
+
+def block_serves(starts: list[str], around: tuple[str, str]) -> bool:
+    """Whether a block (its members' widened span starts, sorted) is rare enough to propose pairs for a
+    mention: at most MAX_BLOCK members start within `around` (from BLOCK_DAYS before its start to
+    BLOCK_DAYS after it or its span's end, whichever is later)."""
+    if len(starts) <= MAX_BLOCK:
+        return True
+    return bisect.bisect_right(starts, around[1]) - bisect.bisect_left(starts, around[0]) <= MAX_BLOCK
 
 
 class Clusters:
