@@ -94,19 +94,15 @@ STATEMENTS = (
     group by event_id
     order by event_id
     """,
-    # sources_that_disagree: events whose reports of the first day share no day, or whose report of
-    # the event under way falls after the end the reports of its start give. It takes two reports (one
-    # report's own bounds are in order), so only the events with two or more are read: a third of the
-    # time of reading every report.
+    # sources_that_disagree: the events whose sources disagree on the date, by the one rule that sets
+    # events.date_conflict (loader/enrich/dating/combine.py, date_events): their reports' own bounds of
+    # the first day share no day, a day it was under way falls outside its span, or taking the other
+    # reports' days would put a report out of the order of its own list. The last leaves the reports'
+    # own bounds overlapping, so no rule over event_sources.own_* alone can tell it: read the column.
     """
     insert into date_disagreements (event_id)
-    select event_id from event_sources
-    where event_id in (select event_id from event_sources group by event_id having count(*) >= 2)
-    group by event_id
-    having max(case when own_role = 'start' then own_earliest end) > min(own_latest)
-      or max(case when own_role = 'under way' then own_earliest end) >
-         max(case when own_role = 'start' then own_end end)
-    order by event_id
+    select id from events where date_conflict = 1
+    order by id
     """,
     # The events table's category facet: one row per event and category of its source (the JSON list
     # events.categories, unpacked once here so that a facet counts it through an index).
