@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Optional
 
+from .tables import TABLES
 from .timings import Timings
 
 # Per calendar month and series (the events' category, or their kind), the three kinds of row of the
@@ -115,6 +116,23 @@ STATEMENTS = (
 )
 
 
+# A table page counts each of its facets over the whole table (a scan of the column's index: about
+# 50 ms a facet at 839,395 events); with no filter the counts are these, counted once. Every faceted
+# column of a table that has facet indexes (not the small ones), as tables.py declares them.
+FACET_COUNTS = """
+    insert into facet_counts (table_name, column_name, value, count)
+    select '{table}', '{column}', [{column}], count(*) from [{table}]
+    where [{column}] is not null
+    group by [{column}]
+"""
+
+
+def faceted_columns() -> list[tuple[str, str]]:
+    """(table, column) for every facet of every table that is neither a view nor small."""
+    return [(table.name, column) for table in TABLES if not table.is_view and not table.small
+            for column in dict.fromkeys(table.facets + table.more_facets)]
+
+
 def write_aggregates(conn: sqlite3.Connection, timings: Optional[Timings] = None) -> None:
     """Fill every aggregate table from the tables already written, in one transaction."""
     timings = timings or Timings()
@@ -123,3 +141,5 @@ def write_aggregates(conn: sqlite3.Connection, timings: Optional[Timings] = None
             conn.execute(MONTH_COUNTS.format(breakdown=breakdown, series=series, source=source))
         for sql in STATEMENTS:
             conn.execute(sql)
+        for table, column in faceted_columns():
+            conn.execute(FACET_COUNTS.format(table=table, column=column))

@@ -1170,6 +1170,25 @@ TABLES: tuple[Table, ...] = (
         columns=(Column("event_id", str, "The event."),),
     ),
     Table(
+        "facet_counts",
+        row="value of a faceted column",
+        key_columns="`table_name`, `column_name`, `value`, `count`",
+        pk=("table_name", "column_name", "value"),
+        description=(
+            "How many rows of each table hold each value of each column it is faceted by (its facets and the "
+            "facets its description links to; null values are not counted), made when the database is built. "
+            "The site's table pages read a facet here when no filter is applied, instead of counting the whole "
+            "table on every request; with a filter, Datasette counts the filtered rows itself."
+        ),
+        meta={"source": "Derived from every faceted table", **CC_BY},
+        columns=(
+            Column("table_name", str, "The table."),
+            Column("column_name", str, "The faceted column."),
+            Column("value", bytes, "A value the column holds, as stored there (text or a number)."),
+            Column("count", int, "How many rows of the table hold it."),
+        ),
+    ),
+    Table(
         "_metadata",
         row="the site's metadata",
         key_columns="`key`, `value` (metadata.yml as JSON)",
@@ -1321,6 +1340,7 @@ README_ORDER = (
     "event_month_counts",
     "event_reports",
     "date_disagreements",
+    "facet_counts",
     "_metadata",
 )
 

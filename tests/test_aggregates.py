@@ -320,3 +320,51 @@ def test_the_date_range_queries_read_events_in_index_order_without_sorting_them(
                                   for step in ranged), plan
             sorts = [i for i, step in enumerate(plan) if "TEMP B-TREE" in step]
             assert all("date_earliest=?" in plan[i - 1] for i in sorts), plan
+
+
+# --- facets of a whole table: counted by the build ----------------------------------------------------
+
+def test_a_table_page_shows_the_facets_datasette_counts_reading_them_from_facet_counts(seed_db, served, tmp_path):
+    """Every facet of every faceted table, unfiltered (a column the build counted), gives in JSON and HTML
+    what Datasette's own column facet gives counting the table (served from a copy without facet_counts):
+    the same values, counts, labels, links and truncation, at the default size, at 2 and at max."""
+    import re
+    from conftest import connect, copy_of, served_client
+    from loader.aggregates import faceted_columns
+
+    db = copy_of(seed_db, tmp_path / "uncounted")
+    with closing(connect(db)) as conn:
+        conn.execute("drop table facet_counts")
+        conn.commit()
+    datasette_counts = served_client(db)
+    columns = faceted_columns()
+    assert ("events", "cameo_root") in columns and ("event_actors", "actor_id") in columns
+    for table, column in columns:
+        for size in ("", "&_facet_size=2", "&_facet_size=max"):
+            path = f"/events/{table}.json?_facet={column}&_size=0{size}"
+            ours, theirs = served(path).json()["facet_results"], datasette_counts(path).json()["facet_results"]
+            assert ours == theirs and ours[column]["results"], path
+    for path in ("/events/events", "/events/events?_facet=forum&_facet=date_conflict", "/events/event_actors"):
+        pages = [re.sub(r"Queries took [0-9.]+ms", "", get(path).text) for get in (served, datasette_counts)]
+        assert pages[0] == pages[1], path
+
+
+def test_a_filtered_table_page_counts_its_own_rows(served):
+    """With a filter, a facet counts the rows the filter keeps (Datasette's own facet), not the table."""
+    every = served("/events/events.json?_facet=cameo_root&_size=0").json()["facet_results"]["cameo_root"]["results"]
+    kept = served("/events/events.json?_facet=cameo_root&_size=0&source_count__gte=2").json()
+    counts = {r["value"]: r["count"] for r in kept["facet_results"]["cameo_root"]["results"]}
+    assert sum(counts.values()) == kept["filtered_table_rows_count"] < sum(r["count"] for r in every)
+
+
+def test_an_unfiltered_facet_is_read_from_facet_counts_not_counted(seed_db, tmp_path):
+    """The counts come from the table the build wrote: changed there, the page shows the change (the
+    table page no longer counts the whole table on each request)."""
+    from conftest import connect, copy_of, served_client
+
+    db = copy_of(seed_db, tmp_path / "changed")
+    with closing(connect(db)) as conn:
+        conn.execute("update facet_counts set count = 1000000 where table_name = 'events' and column_name = 'month'")
+        conn.commit()
+    month = served_client(db)("/events/events.json?_size=0").json()["facet_results"]["month"]["results"]
+    assert month and {r["count"] for r in month} == {1000000}

@@ -15,6 +15,10 @@ table (written by the build from metadata.yml) and:
   order (the events': date order): Datasette's own search filters, counts and facets every match, which
   for a word in a third of a million events takes seconds; the request's `_search` is handed to this
   plugin's filter as BOUNDED_SEARCH, which reads at most SEARCH_LIMIT rowids from the full-text index;
+- answers a table page's column facets, when no filter is applied, from the table `facet_counts` the
+  build writes (FACET_COUNTS): the same values, counts, labels and links Datasette's column facet gives,
+  without counting the whole table on every request (three facets took 150 ms at 839,395 events);
+  with a filter, or on a database without that table, Datasette's own column facet counts;
 - bounds what one request can cost (every connection Datasette opens, and every request):
   SQLite's length limits (no string or blob over MAX_LENGTH bytes: `hex(zeroblob(400000000))` is an
   error, not 2 GB of memory), an authorizer that keeps `fts3_tokenizer()` (a native pointer, and
@@ -38,8 +42,10 @@ import logging
 from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
+from datasette.facets import ColumnFacet
 from datasette.filters import FilterArguments
-from datasette.utils import escape_sqlite, tilde_encode, urlsafe_components
+from datasette.utils import (escape_sqlite, path_with_added_args, path_with_removed_args, tilde_encode,
+                             urlsafe_components)
 from markupsafe import Markup, escape
 
 _CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -171,9 +177,14 @@ def highlight(text: str) -> Markup:
     return html
 
 
+RENDERED_COLUMNS = frozenset({"snippet", "id", "event_id", "statement_id"})
+
+
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
-    if table is not None or not isinstance(value, str) or database not in embedded(datasette):
+    # Called for every cell of a query's page (17,000 on a page of 1,000 rows): the cheap tests first.
+    if table is not None or column not in RENDERED_COLUMNS or not isinstance(value, str) \
+            or database not in embedded(datasette):
         return None
     if column == "snippet" and ("**" in value or "\\" in value):
         return highlight(value)
@@ -265,6 +276,79 @@ def extra_template_vars(template, database, table, columns, view_name, request, 
         return {"event_page": page}
 
     return event_page
+
+
+# --- facets of a whole table, counted when the database was built ---------------------------------------
+
+FACET_COUNTS = "facet_counts"  # (table_name, column_name, value, count): loader/aggregates.py writes it
+
+
+class CountedColumnFacet(ColumnFacet):
+    """Datasette's column facet, reading the counts of an unfiltered table from FACET_COUNTS.
+
+    A table page with no filter (its SQL has no `where`: no filter, search or next-page cursor) and no
+    parameters gets, for each column FACET_COUNTS counts, the rows Datasette's facet query would give
+    (value and count, most first, then by value), and the same labels and links. Every other facet, and
+    every facet of a filtered page, is Datasette's own."""
+
+    async def facet_results(self):
+        counted = await self._counted_columns()
+        if not counted:
+            return await super().facet_results()
+        results, timed_out = [], []
+        for config in self.get_configs():
+            column = config["config"].get("column") or config["config"]["simple"]
+            if column in counted:
+                results.append(await self._counted_facet(column, config["source"]))
+                continue
+            self.get_configs = lambda config=config: [config]  # Datasette's own, for this one facet
+            try:
+                found, missed = await super().facet_results()
+            finally:
+                del self.get_configs
+            results += found
+            timed_out += missed
+        return results, timed_out
+
+    async def _counted_columns(self) -> set:
+        if self.params or not self.table or not self.sql.rstrip().endswith(f"from {escape_sqlite(self.table)}"):
+            return set()
+        db = self.ds.get_database(self.database)
+        if not await db.table_exists(FACET_COUNTS):  # not a database this project built
+            return set()
+        rows = await db.execute(f"select distinct column_name from {FACET_COUNTS} where table_name = :table",
+                                {"table": self.table})
+        return {row[0] for row in rows}
+
+    async def _counted_facet(self, column: str, source: str) -> dict:
+        facet_size = self.get_facet_size()
+        rows = (await self.ds.get_database(self.database).execute(
+            f"select value, count from {FACET_COUNTS} where table_name = :table and column_name = :column "
+            "order by count desc, value limit :limit",
+            {"table": self.table, "column": column, "limit": facet_size + 1})).rows
+        shown = rows[:facet_size]
+        expanded = await self.ds.expand_foreign_keys(self.database, self.table, column, [r["value"] for r in shown])
+        pairs = self.get_querystring_pairs()
+        column_qs = f"{column}__exact" if column.startswith("_") else column
+        values = []
+        for row in shown:
+            selected = (column_qs, str(row["value"])) in pairs
+            toggle = (path_with_removed_args(self.request, {column_qs: str(row["value"])}) if selected
+                      else path_with_added_args(self.request, {column_qs: row["value"]}))
+            values.append({"value": row["value"], "label": expanded.get((column, row["value"]), row["value"]),
+                           "count": row["count"], "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(toggle)),
+                           "selected": selected})
+        return {"name": column, "type": self.type, "hideable": source != "metadata",
+                "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {"_facet": column})),
+                "results": values, "truncated": len(rows) > facet_size}
+
+
+@hookimpl(hookwrapper=True)
+def register_facet_classes():
+    """Datasette's column facet, wherever it is registered, replaced by CountedColumnFacet."""
+    outcome = yield
+    outcome.force_result([[CountedColumnFacet if klass is ColumnFacet else klass for klass in classes]
+                          for classes in outcome.get_result()])
 
 
 # --- limits on what one request may cost -------------------------------------------------------------
