@@ -8,7 +8,8 @@ table (written by the build from metadata.yml) and:
   and its canned queries through `canned_queries`; metadata given on the command line (`--metadata`,
   or metadata.yml in configuration-directory mode) wins over the embedded copy, key by key;
 - renders search snippets' **markers** as <mark> (escaping the text first: nothing from the data is
-  ever emitted as HTML) and links event and statement ids in query results to their pages;
+  ever emitted as HTML) and links event and statement ids in query results to their pages, once for
+  the whole page (templates/query.html calls rendered_cells; no render_cell hook, which runs per cell);
 - gives the events row template (templates/row-events-events.html, shipped in this package) the
   event's sources, excerpts, actors, places and statements;
 - bounds a table's full-text search (`?_search=`) to the first SEARCH_LIMIT matching rows in rowid
@@ -177,15 +178,37 @@ def highlight(text: str) -> Markup:
     return html
 
 
-RENDERED_COLUMNS = frozenset({"snippet", "id", "event_id", "statement_id"})
+# A query's page (templates/query.html) shows search snippets highlighted and event and statement ids
+# as links. Done on the rendered rows, once a page: a render_cell hook is called for every cell of every
+# query page (17,000 on a page of 1,000 rows), and pluggy's call alone took about half the time of
+# rendering sources_that_disagree. Datasette writes each cell as <td class="col-COLUMN">TEXT</td>,
+# TEXT escaped (so no </td> inside); the k-th cell of a column belongs to the k-th row.
+RENDERED_COLUMNS = ("snippet", "id", "event_id", "statement_id")
+CELL = re.compile(r'<td class="col-(snippet|id|event_id|statement_id)">(.*?)</td>', re.S)
 
 
-@hookimpl
-def render_cell(row, value, column, table, database, datasette):
-    # Called for every cell of a query's page (17,000 on a page of 1,000 rows): the cheap tests first.
-    if table is not None or column not in RENDERED_COLUMNS or not isinstance(value, str) \
-            or database not in embedded(datasette):
-        return None
+def rendered_cells(datasette, html: Markup, columns, rows, database: str) -> Markup:
+    """The content of a query page with its snippet and id cells rendered (only for this project's
+    databases, and columns whose name the result has once)."""
+    wanted = {column: columns.index(column) for column in RENDERED_COLUMNS if list(columns).count(column) == 1}
+    if not wanted or not rows or database not in embedded(datasette):
+        return html
+    seen = dict.fromkeys(wanted, 0)
+
+    def cell(match: re.Match) -> str:
+        column = match.group(1)
+        if column not in wanted:
+            return match.group(0)
+        index, seen[column] = seen[column], seen[column] + 1
+        value = rows[index][wanted[column]] if index < len(rows) else None
+        shown = cell_html(value, column, database, datasette) if isinstance(value, str) else None
+        return match.group(0) if shown is None else f'<td class="col-{column}">{shown}</td>'
+
+    return Markup(CELL.sub(cell, str(html)))
+
+
+def cell_html(value: str, column: str, database: str, datasette):
+    """The HTML of a snippet or id cell of a query's result, or None to leave it as Datasette shows it."""
     if column == "snippet" and ("**" in value or "\\" in value):
         return highlight(value)
     if column in ("id", "event_id") and EVENT_ID.fullmatch(value):
@@ -396,6 +419,8 @@ def prepare_connection(conn, database, datasette):
 def prepare_jinja2_environment(env, datasette):
     # A row id as Datasette writes it in its own links (tilde-encoding: `/`, `?`, `#`, space and the rest).
     env.filters["row_path"] = lambda value: tilde_encode(str(value))
+    env.globals["rendered_cells"] = lambda html, columns, rows, database: rendered_cells(
+        datasette, html, columns, rows, database)
 
 
 @hookimpl
