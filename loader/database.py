@@ -21,7 +21,7 @@ import sqlite_utils
 
 from .aggregates import write_aggregates
 from .enrich.actors import Actor
-from .enrich.dates import month_of, own_bounds
+from .enrich.dates import last_day_of, month_of, own_bounds, width_days
 from .enrich.link import PairScore
 from .enrich.places import Gazetteer, PlaceLink
 from .enrich.statements import Statement
@@ -127,6 +127,7 @@ def event_rows(events: list[Event]) -> Iterable[dict]:
             "first_source": first.source_id, "first_position": first.position,
             "description": event.description,
             "summary_method": event.summary_method, "summary_evidence": event.summary_evidence,
+            "date_last": last_day_of(event.date), "date_days": width_days(event.date.earliest, last_day_of(event.date)),
         }
 
 

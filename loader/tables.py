@@ -249,8 +249,10 @@ TABLES: tuple[Table, ...] = (
         foreign_keys=(("first_source", "sources", "id"), ("cameo_root", "cameo_roots", "code")),
         indexes=(
             ("date_earliest", "id"),
-            # the timeline's order: it reads events in that order, testing date_latest in the index
-            ("date_earliest", "date_latest", "first_source", "first_position"),
+            # the order of timeline and events_between: they read events in that order from where the
+            # period can start (see date_days), testing date_latest and date_last in the index
+            ("date_earliest", "date_latest", "first_source", "first_position", "date_last"),
+            ("date_days",),  # its largest value: how far before a period an event reaching into it can begin
             ("date_latest",),
             ("month",),
             ("category",),
@@ -372,7 +374,9 @@ TABLES: tuple[Table, ...] = (
                 "date_conflict",
                 int,
                 (
-                    "1 when the sources reporting the event disagree on its date (their own bounds do not overlap): the "
+                    "1 when the sources reporting the event disagree on its date: their own bounds of its first day share "
+                    "no day, a day it was under way falls outside its span, or taking the other reports' days would put "
+                    "a report out of the order of its own list (date_evidence says which). The "
                     "event's bounds are then the hull of theirs, and each report's own account stays in "
                     "event_sources.own_earliest, own_latest and own_method (and what it prints, in reported_date); the "
                     "canned query sources_that_disagree lists them. Else 0."
@@ -462,6 +466,23 @@ TABLES: tuple[Table, ...] = (
             ),
             Column(
                 "summary_evidence", str, "How the summary was made from the excerpt, in words: each rule that applied."
+            ),
+            Column(
+                "date_last",
+                str,
+                (
+                    "The last day (ISO) the event can have taken place on: date_end for a multi-day event that ends "
+                    "after date_latest, else date_latest; null when date_latest is. A period holds the event for "
+                    "certain when date_earliest and date_last both lie in it (see the canned query events_between)."
+                ),
+            ),
+            Column(
+                "date_days",
+                int,
+                (
+                    "How many days date_earliest to date_last span, both counted: 1 when the day is known (and the "
+                    "event lasts one day); null when either is unknown."
+                ),
             ),
         ),
     ),
@@ -1142,12 +1163,30 @@ TABLES: tuple[Table, ...] = (
         pk="event_id",
         foreign_keys=(("event_id", "events", "id"),),
         description=(
-            "The events whose reports disagree on the date (their own bounds of its first day share no day, or a "
-            "day it was under way falls outside its span), made when the database is built from "
-            "event_sources.own_*; the canned query sources_that_disagree lists their reports."
+            "The events whose sources disagree on the date: exactly the events with date_conflict = 1, listed when "
+            "the database is built; the canned query sources_that_disagree lists their reports."
         ),
-        meta={"source": "Derived from event_sources", **CC_BY},
+        meta={"source": "Derived from events.date_conflict", **CC_BY},
         columns=(Column("event_id", str, "The event."),),
+    ),
+    Table(
+        "facet_counts",
+        row="value of a faceted column",
+        key_columns="`table_name`, `column_name`, `value`, `count`",
+        pk=("table_name", "column_name", "value"),
+        description=(
+            "How many rows of each table hold each value of each column it is faceted by (its facets and the "
+            "facets its description links to; null values are not counted), made when the database is built. "
+            "The site's table pages read a facet here when no filter is applied, instead of counting the whole "
+            "table on every request; with a filter, Datasette counts the filtered rows itself."
+        ),
+        meta={"source": "Derived from every faceted table", **CC_BY},
+        columns=(
+            Column("table_name", str, "The table."),
+            Column("column_name", str, "The faceted column."),
+            Column("value", bytes, "A value the column holds, as stored there (text or a number)."),
+            Column("count", int, "How many rows of the table hold it."),
+        ),
     ),
     Table(
         "_metadata",
@@ -1301,6 +1340,7 @@ README_ORDER = (
     "event_month_counts",
     "event_reports",
     "date_disagreements",
+    "facet_counts",
     "_metadata",
 )
 

@@ -128,6 +128,24 @@ def build_with_edit(curated: Path, name: str, old: str, new: str, db: Path, at: 
     return run_build(SEEDS, db, curated=curated), line
 
 
+def build_documents(documents: Path, root: Path, links: str | None = None) -> Path:
+    """Build the documents of a test folder alone (no sources.yml) into root/events.db, with the curated
+    dictionaries but no curated dates, and no curated links but `links` (a links.yml text) when given."""
+    seeds, curated = root / "seeds", root / "curated"
+    shutil.copytree(documents, seeds)
+    shutil.copytree(CURATED, curated)
+    (curated / "dates.yml").unlink()
+    if links is None:
+        (curated / "links.yml").unlink()
+    else:
+        (curated / "links.yml").write_text(links, encoding="utf-8")
+    shutil.copy(ROOT / "metadata.yml", root / "metadata.yml")  # beside the seeds folder: embedded, as a build does
+    db = root / "events.db"
+    result = run_build(seeds, db, curated=curated)
+    assert result.exit_code == 0, result.output
+    return db
+
+
 def copy_of(db: Path, folder: Path) -> Path:
     """A copy of `db` as events.db in a new folder (a test may change or serve it)."""
     folder.mkdir(parents=True)

@@ -24,7 +24,7 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
-from conftest import CURATED, ROOT, SEEDS, built, event_named, run_build, served_client
+from conftest import CURATED, ROOT, SEEDS, build_documents, built, event_named, run_build, served_client
 from loader.cli import cli
 from loader.enrich.dates import TOLERANCE_DAYS, precision_of, read_text_dates
 from loader.model import Mention
@@ -90,14 +90,7 @@ def documents_db(tmp_path_factory):
     """The three test documents alone (no sources.yml), with the curated actors but no curated dates or links."""
     root = tmp_path_factory.mktemp("documents")
     seeds, curated = root / "seeds", root / "curated"
-    shutil.copytree(DOCUMENTS, seeds)
-    shutil.copytree(CURATED, curated)
-    (curated / "dates.yml").unlink()
-    (curated / "links.yml").unlink()
-    shutil.copy(ROOT / "metadata.yml", root / "metadata.yml")  # beside the seeds folder: embedded, as a build does
-    db = root / "events.db"
-    result = run_build(seeds, db, curated=curated)
-    assert result.exit_code == 0, result.output
+    db = build_documents(DOCUMENTS, root)
     connection = sqlite3.connect(db)
     connection.row_factory = sqlite3.Row
     yield connection, seeds, curated

@@ -239,6 +239,23 @@ def test_search_highlights_matches_as_marks_in_html_and_keeps_markers_in_data(se
     assert f'<a href="/events/events/{event_id}">{event_id}</a>' in html  # ids link to the event page
 
 
+def test_every_event_and_statement_id_of_a_query_page_links_to_its_page(served, conn):
+    """The links are made once for the page, cell by cell in row order: every row's id, and only ids."""
+    html = served("/events/timeline").text
+    ids = [row[0] for row in conn.execute("select id from events order by date_earliest, date_latest, first_source, "
+                                          "first_position")]
+    assert re.findall(r'<td class="col-id"><a href="/events/events/(\w+)">\1</a></td>', html) == ids
+    sql = ("select id as statement_id, event_id, speaker_id as id from statements "
+           "where event_id is not null and speaker_id is not null order by id limit 3")
+    rows = served("/events.json?" + urlencode({"sql": sql, "_shape": "array"})).json()
+    page = served("/events?" + urlencode({"sql": sql})).text
+    for row in rows:
+        statement, event = row["statement_id"], row["event_id"]
+        assert f'<td class="col-statement_id"><a href="/events/statements/{statement}">{statement}</a></td>' in page
+        assert f'<td class="col-event_id"><a href="/events/events/{event}">{event}</a></td>' in page
+        assert f'<td class="col-id">{row["id"]}</td>' in page  # an actor id is no event id: left as it is
+
+
 def test_markup_in_the_data_is_escaped_never_rendered(tmp_path, seeds_copy):
     path = seeds_copy / CC_2021
     hostile = ": Hostile <script>alert(1)</script> **<b>bold</b>** joint patrol <img src=x onerror=alert(2)>.\n"

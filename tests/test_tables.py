@@ -11,7 +11,7 @@ from conftest import ROOT
 from loader import tables
 from loader.tables import ALL, TABLES, VIEWS, Column, Table
 
-SQL_TYPE = {str: "TEXT", int: "INTEGER", float: "REAL"}  # as sqlite-utils 4 writes them
+SQL_TYPE = {str: "TEXT", int: "INTEGER", float: "REAL", bytes: "BLOB"}  # as sqlite-utils 4 writes them (BLOB: no affinity)
 
 
 def test_metadata_yml_describes_every_table_as_declared():

@@ -128,6 +128,14 @@ def month_of(date: DateBounds) -> Optional[str]:
     return date.earliest[:7] if date.earliest[:7] == last[:7] == date.latest[:7] else None
 
 
+def last_day_of(date: DateBounds) -> Optional[str]:
+    """The last day the event can have taken place on: its end when that comes after its latest start,
+    else its latest start; None when that is unknown."""
+    if not date.latest:
+        return None
+    return max(date.latest, date.end or date.latest)
+
+
 def bounds_from_label(match: re.Match) -> Optional[DateBounds]:
     """DateBounds for a DATE_LABEL match, or None when the printed day does not exist."""
     year = int(match["y"])

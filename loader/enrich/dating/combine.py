@@ -120,9 +120,12 @@ def own_bounds(events: list[Event], documents: list[DocumentDates]) -> dict[tupl
     keeps its own account here while the event takes the hull. The role is the one ``_roles`` gives: a
     printed date of an event another report says lasted several days is a day it was under way.
 
-    ``date_events`` judges a disagreement on these same bounds, so an event has ``date_conflict`` = 1
-    exactly when its reports' own bounds disagree: the reports of its first day (role "start") share
-    no day, or a report of a day it was under way falls before that first day or after the last end.
+    ``date_events`` judges a disagreement on these same bounds (the reports of its first day, role
+    "start", share no day, or a report of a day it was under way falls before that first day or after
+    the last end), and also where a document refuses the days the others would lend an entry, because
+    they would put it out of its list's order: judged on the whole round's offers, some of which may be
+    withdrawn in turn, so such an entry can keep own bounds that overlap the others'. ``date_conflict``
+    is therefore the one record of a disagreement (the table date_disagreements is read from it).
     """
     where = {entry.key: (doc, entry) for doc in documents for entry in doc.entries}
     result = {key: (doc.bounds(entry), START) for key, (doc, entry) in where.items()}
