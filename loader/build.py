@@ -181,6 +181,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         statements = find_statements(documents, mentions, events, actors)
     event_of = {m.key: e.id for e in events for m in e.mentions}
     unmatched = name_report((event_of[mention.key], mention, issue) for mention, issue in name_issues)
+    del event_of, name_issues  # one entry per report each, read by no later stage
     with timings.stage("taxonomy"):
         place_links, classes = describe_events(events, taxonomy, gazetteer)
     return BuildData(documents=documents, events=events, actors=actors.actors, problems=problems,
