@@ -174,10 +174,14 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         found += curated_contradictions(dating, events, same_event_judge(linked.scorer))
         for problem in dict.fromkeys(found):  # a pair found twice is reported once
             (errors if problem.severity == "error" else problems).append(problem)
+    # The scorer (words, vectors, profiles of every mention) and the clusters are read by no later stage:
+    # let them go before statements and taxonomy, whose own working memory would otherwise come on top.
+    linked.scorer = linked.clusters = None
     with timings.stage("statements"):
         statements = find_statements(documents, mentions, events, actors)
     event_of = {m.key: e.id for e in events for m in e.mentions}
     unmatched = name_report((event_of[mention.key], mention, issue) for mention, issue in name_issues)
+    del event_of, name_issues  # one entry per report each, read by no later stage
     with timings.stage("taxonomy"):
         place_links, classes = describe_events(events, taxonomy, gazetteer)
     return BuildData(documents=documents, events=events, actors=actors.actors, problems=problems,

@@ -59,7 +59,7 @@ class Document:
     sha256: str
 
 
-@dataclass
+@dataclass(slots=True)  # no __dict__: there is one or more per report, all held until the write
 class DateBounds:
     """Inclusive bounds on the day an event happened (or began), ISO dates.
 
@@ -75,7 +75,7 @@ class DateBounds:
     conflict: bool = False  # the sources reporting the event disagree; the bounds span them all
 
 
-@dataclass
+@dataclass(slots=True)  # no __dict__: there is one or more per report, all held until the write
 class Mention:
     """One report of an event in one document: the verbatim span and what the parser read off it."""
 
@@ -109,7 +109,7 @@ class ParsedDocument:
     problems: list[Problem] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)  # no __dict__: there is one or more per report, all held until the write
 class ActorMatch:
     """An actor named in a mention's excerpt, or implied by one that is.
 
@@ -129,7 +129,7 @@ class ActorMatch:
     via: Optional[str] = None  # for country-of: the person or body whose country this is
 
 
-@dataclass
+@dataclass(slots=True)  # no __dict__: there is one or more per report, all held until the write
 class NameIssue:
     """A capitalized name in an excerpt that no actor claims (`kind` "unknown"), a short name whose
     context did not decide between its candidates ("ambiguous"), or a name curated as not an actor
@@ -143,7 +143,7 @@ class NameIssue:
     reason: Optional[str] = None
 
 
-@dataclass
+@dataclass(slots=True)  # no __dict__: there is one or more per report, all held until the write
 class Event:
     """One real-world event, reported by one or more mentions."""
 

@@ -524,20 +524,26 @@ class Scorer:
         self.idf = {w: math.log((1 + n) / (1 + c)) + 1 for w, c in df.items()}
         self.df = df
         self.vectors = {key: self._vector(words) for key, words in self.words.items()}
+        # Small sets many mentions share (most are empty), kept once each: memory grows with the mentions.
+        self._shared_sets: dict[frozenset, frozenset] = {}
+        share = self._share
         self.kinds, self.means = {}, {}
-        self.doers = {m.key: {a.actor_id for a in m.actors if a.role in DOER_ROLES} - UBIQUITOUS_ACTORS
+        self.doers = {m.key: share({a.actor_id for a in m.actors if a.role in DOER_ROLES} - UBIQUITOUS_ACTORS)
                       for m in mentions}
         lower = set()
         for m in mentions:
             lower.update(LOWER_WORD.findall(m.excerpt))
-        self.names = {m.key: proper_names(m, vocabulary, lower, ends[m.key], places[m.key]) for m in mentions}
+        self.names = {m.key: share(proper_names(m, vocabulary, lower, ends[m.key], places[m.key])) for m in mentions}
         for m in mentions:
             main = vocabulary.normalize(RELATIVE_CLAUSE.sub(",", REFERENCE.sub(" ", headline(m, end=ends[m.key]))))
-            self.kinds[m.key] = vocabulary.kinds_of(main)
-            self.means[m.key] = vocabulary.means_of(main)
-        self._shared_sets: dict[frozenset, frozenset] = {}
+            self.kinds[m.key] = share(vocabulary.kinds_of(main))
+            self.means[m.key] = share(vocabulary.means_of(main))
         self.profiles = {m.key: _Profile(self, m) for m in mentions}
         self._compatible: dict[tuple[frozenset, frozenset], bool] = {}
+
+    def _share(self, items: set) -> frozenset:
+        frozen = frozenset(items)
+        return self._shared_sets.setdefault(frozen, frozen)
 
     def _vector(self, words: list[str]) -> dict[str, float]:
         counts = Counter(words)
@@ -656,13 +662,10 @@ class _Profile:
         self.weight_sum = sum(idf[w] ** 2 for w in set(words))
         self.means, self.kinds = scorer.means[key], scorer.kinds[key]
         self.doers, self.names = scorer.doers[key], scorer.names[key]
-        # Small sets many mentions share, kept once each (memory grows with the mentions).
-        shared = scorer._shared_sets
-        self.kinds_key = shared.setdefault(frozenset(self.kinds), frozenset(self.kinds))
-        actors = frozenset(a.actor_id for a in mention.actors) - UBIQUITOUS_ACTORS  # every actor named, the two states aside
-        self.actors = shared.setdefault(actors, actors)
-        places = frozenset(w for w in words if w.startswith("#"))
-        self.places = shared.setdefault(places, places)
+        self.kinds_key = self.kinds  # shared by every mention with these kinds (Scorer._share)
+        # every actor named, the two states aside
+        self.actors = scorer._share({a.actor_id for a in mention.actors} - UBIQUITOUS_ACTORS)
+        self.places = scorer._share({w for w in words if w.startswith("#")})
 
 
 # --- linking -------------------------------------------------------------------------------------
