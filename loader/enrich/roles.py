@@ -25,6 +25,7 @@ Everything here is linear in the excerpt.
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -39,6 +40,7 @@ TOKEN = re.compile(r"[’']s(?!\w)|[^\W_](?:[\w’'\-]*[^\W_])?|[^\s\w]")
 QUOTED = re.compile(r"“[^”]*(?:”|\Z)|‘.*?’(?!\w)|(?<![\w’'])'(?=\w).*?(?<=\S)'(?!\w)", re.S)
 QUOTE_CHARS = "\"“”‘’' "
 WINDOW = 80  # characters read before or after a group for its cue
+KINDS_KEPT = 200_000  # words whose kind RoleWords remembers (then it starts again: bounded memory)
 
 
 @dataclass
@@ -68,6 +70,20 @@ class RoleWords:
         self._before = [(role, _ending(cues)) for role, cues in before]
         self._after = _opening(self.host_after)
         self._all_before = PhraseMatcher(((cue, role) for role, cues in before for cue in cues), case_sensitive=False)
+        self._kinds: dict[str, tuple] = {}  # word as written -> `kind(word)`: the same words recur in every excerpt
+
+    def kind(self, word: str) -> tuple[str, bool, bool, bool]:
+        """(lower case, nameish, named, material) of a word that is not a name span (see _Sentence)."""
+        found = self._kinds.get(word)
+        if found is None:
+            if len(self._kinds) >= KINDS_KEPT:
+                self._kinds.clear()
+            lower = word.lower()
+            named = word[:1].isupper() and lower not in self.stop_words  # a capitalized word, not a month...
+            nameish = named or lower in self.titles  # "The" is a stop word: it joins only as a joiner
+            material = nameish or lower in ("’s", "'s") or lower in self.joiners or word in ",()"
+            found = self._kinds[word] = (lower, nameish, named, material)
+        return found
 
     def cues_before(self, text: str) -> dict[str, dict]:
         """For each role, the longest of its cues that ends `text` ({"cue": words as written})."""
@@ -111,20 +127,17 @@ def _opening(cues: list[str]) -> Optional[_Cues]:
     return _Cues(cues, after=True) if cues else None
 
 
-@dataclass
-class Token:
-    start: int
-    end: int
-    text: str
-    span: Optional[int] = None  # index of the name span this token is
-    lower: str = field(init=False, repr=False, compare=False)  # the text in lower case: the rules read it often
+class Token(tuple):
+    """A word, a mark or a name of a sentence: (start, end, text, span, lower): offsets into the
+    excerpt, the text, for a name the index of its span (else None), and the text in lower case (the
+    rules read it often). A tuple: a sentence makes one per word."""
 
-    def __post_init__(self):
-        self.lower = self.text.lower()
-
-    @property
-    def capitalized(self) -> bool:
-        return self.span is None and self.text[:1].isupper()
+    __slots__ = ()
+    start = property(itemgetter(0))
+    end = property(itemgetter(1))
+    text = property(itemgetter(2))
+    span = property(itemgetter(3))
+    lower = property(itemgetter(4))
 
 
 @dataclass(frozen=True)
@@ -158,8 +171,8 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     """Spans inside quotation marks. Straight double quotes pair in order; an opening quote with no
     partner at the very start (a quoted article's paragraph) is left out; an unclosed curly quote
     runs to the end of the excerpt."""
-    spans = [m.span() for m in QUOTED.finditer(text)]
-    straight = [i for i, c in enumerate(text) if c == '"']
+    spans = [m.span() for m in QUOTED.finditer(text)] if any(c in text for c in "“‘'") else []
+    straight = [i for i, c in enumerate(text) if c == '"'] if '"' in text else []
     if len(straight) % 2 and straight and not text[: straight[0]].strip():
         straight = straight[1:]
     spans += [(straight[i], straight[i + 1] + 1) for i in range(0, len(straight) - 1, 2)]
@@ -179,40 +192,46 @@ class _Sentence:
     # --- reading the sentence ----------------------------------------------------------------
 
     def _tokenize(self) -> list[Token]:
-        tokens, position, s = [], self.sentence.start, 0
-        spans = self.inside
+        """Every token, and (as `_kinds`) each one's (lower, nameish, named, material) before the
+        title-link rule of `_material`."""
+        tokens, kinds, position, s = [], [], self.sentence.start, 0
+        spans, text, kind = self.inside, self.text, self.words.kind
         while position < self.sentence.end:
             if s < len(spans) and self.names[spans[s]].start <= position:
                 name = self.names[spans[s]]
-                tokens.append(Token(name.start, name.end, self.text[name.start:name.end], span=spans[s]))
+                written = text[name.start:name.end]
+                lower = written.lower()
+                tokens.append(Token((name.start, name.end, written, spans[s], lower)))
+                kinds.append((lower, True, True, True))  # a name is material, nameish and named
                 position, s = name.end, s + 1
                 continue
             stop = self.names[spans[s]].start if s < len(spans) else self.sentence.end
             # Every token up to the next name (or the sentence's end), in one scan.
-            tokens.extend(Token(match.start(), match.end(), match.group(0))
-                          for match in TOKEN.finditer(self.text, position, stop))
+            words = [(match.start(), match.end(), match.group(0)) for match in TOKEN.finditer(text, position, stop)]
+            found = [kind(word) for _, _, word in words]
+            tokens.extend(Token((start, end, word, None, lower)) for (start, end, word), (lower, *_) in zip(words, found))
+            kinds.extend(found)
             position = stop
+        self._kinds = kinds
         return tokens
 
-    def _nameish(self, token: Token) -> bool:
-        if token.span is not None or token.lower in self.words.titles:
-            return True
-        # A capitalized stop word (a month, a weekday) does not join names; "The" does, as a joiner.
-        return token.capitalized and token.lower not in self.words.stop_words
+    def _nameish(self, index: int) -> bool:
+        """A name, a title word or a capitalized word that is not a stop word (a month, a weekday)."""
+        return self._kinds[index][1]
 
-    def _named(self, token: Token) -> bool:
+    def _named(self, index: int) -> bool:
         """A name or a capitalized word that may be part of one: what a group starts and ends with."""
-        return token.span is not None or (token.capitalized and token.lower not in self.words.stop_words)
+        return self._kinds[index][2]
 
     def _material(self) -> list[bool]:
         """Whether each token can belong to a group of names and titles."""
         flags = []
-        for i, token in enumerate(self.tokens):
-            lower = token.lower
-            if self._nameish(token) or lower in ("’s", "'s") or lower in self.words.joiners or token.text in ",()":
+        title_links = self.words.title_links
+        for i, (lower, _, _, material) in enumerate(self._kinds):
+            if material:
                 flags.append(True)
-            elif lower in self.words.title_links:  # "Ambassador to", "Envoy for": part of the title
-                flags.append(i > 0 and self._nameish(self.tokens[i - 1]))
+            elif lower in title_links:  # "Ambassador to", "Envoy for": part of the title
+                flags.append(i > 0 and self._kinds[i - 1][1])
             else:
                 flags.append(False)
         return flags
@@ -276,7 +295,7 @@ class _Sentence:
             end = i
             while end + 1 < len(self.tokens) and self.material[end + 1]:
                 end += 1
-            named = [k for k in range(i, end + 1) if self._named(self.tokens[k])]
+            named = [k for k in range(i, end + 1) if self._named(k)]
             for k in range(i, end + 1):
                 groups[k] = (named[0], named[-1]) if named else (k, k)
             i = end + 1

@@ -39,15 +39,25 @@ class Rule:
     examples: list[Example] = field(default_factory=list)
     line: Optional[int] = None
     _any: object = field(default=None, repr=False, compare=False)  # `_any_of(patterns)`, made when first needed
+    _needs: object = field(default=None, repr=False, compare=False)  # `needed_words(pattern)` of each pattern
 
-    def applies(self, summary: str, cameo: Optional[str], precisions: set[str]) -> Optional[str]:
-        """The words that made the rule match (or a description of its condition), else None."""
+    def applies(self, summary: str, cameo: Optional[str], precisions: set[str],
+                lowered: Optional[str] = None) -> Optional[str]:
+        """The words that made the rule match (or a description of its condition), else None.
+
+        `lowered`: the summary in lower case (`lower_for_words`); a pattern none of whose needed words
+        it holds cannot match, and is not searched."""
         if self.when_cameo is not None and cameo != self.when_cameo:
             return None
         if self.when_place_precision is not None and not (precisions & self.when_place_precision):
             return None
         if not self.patterns:
             return "a place of precision " + "/".join(sorted(self.when_place_precision or ()))
+        if lowered is not None:
+            if self._needs is None:
+                self._needs = [needed_words(pattern) for pattern in self.patterns]
+            if not any(words is None or any(word in lowered for word in words) for words in self._needs):
+                return None
         if self._any is None:
             self._any = _any_of(self.patterns)
         if self._any is not False and not self._any.search(summary):
@@ -68,6 +78,60 @@ def _any_of(patterns: list[re.Pattern]):
         return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), patterns[0].flags)
     except re.error:
         return False
+
+
+def needed_words(pattern: re.Pattern) -> Optional[tuple[str, ...]]:
+    """Words in lower case of which every match of `pattern` holds at least one, as far as its literal
+    text shows ("\\bmeets?\\b": "meet"; "\\b(?:holds?|held)\\b": "old" or "eld"); None when it shows none.
+    Only ASCII characters count: a match then holds the word in lower case whatever the pattern's flags,
+    in a text without the four characters IGNORECASE pairs with ASCII letters (`lower_for_words`)."""
+    try:
+        return _needed(re._parser.parse(pattern.pattern, pattern.flags))
+    except Exception:  # the parser is the standard library's own: if it ever changes, search as before
+        return None
+
+
+# The only characters outside ASCII that IGNORECASE matches to an ASCII character, in the whole of
+# Unicode (tests/test_taxonomy.py checks it): İ ı ſ and the Kelvin sign K.
+CASE_TWINS = "\u0130\u0131\u017f\u212a"
+
+
+def lower_for_words(summary: str) -> Optional[str]:
+    """The summary in lower case, where `needed_words` may be looked for in it; else None."""
+    if not summary.isascii() and any(twin in summary for twin in CASE_TWINS):
+        return None
+    return summary.lower()
+
+
+def _needed(items) -> Optional[tuple[str, ...]]:
+    """`needed_words` of a parsed sequence: its longest run of literal characters, or one of the
+    alternatives of a branch or group it must match, whichever has the longest shortest word."""
+    options, run = [], []
+
+    def close():
+        if run:
+            options.append(("".join(run).lower(),))
+            run.clear()
+
+    for op, value in items:
+        name = str(op)
+        if name == "LITERAL" and value < 128:
+            run.append(chr(value))
+            continue
+        close()
+        if name == "SUBPATTERN":
+            found = _needed(value[-1])
+        elif name == "BRANCH":
+            found = [_needed(branch) for branch in value[1]]
+            found = None if any(f is None for f in found) else tuple(w for f in found for w in f)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and value[0] >= 1:
+            found = _needed(value[2])
+        else:
+            found = None
+        if found:
+            options.append(found)
+    close()
+    return max(options, key=lambda words: min(len(w) for w in words)) if options else None
 
 
 @dataclass
@@ -150,6 +214,7 @@ def classify(event: Event, taxonomy: Taxonomy, place_precisions: Iterable[str] =
     result = Classification()
     precisions = set(place_precisions)
     summary = event.summary or ""
+    lowered = lower_for_words(summary)
     override = next((o for o in taxonomy.overrides if o.matches(event)), None)
     for section in FIELDS:
         if override and section in override.values:
@@ -158,7 +223,7 @@ def classify(event: Event, taxonomy: Taxonomy, place_precisions: Iterable[str] =
             result.evidence.append(f"{section} {_show(section, value, taxonomy)}: curated override ({override.why})")
             continue
         for rule in taxonomy.rules.get(section, []):
-            found = rule.applies(summary, result.cameo_root, precisions)
+            found = rule.applies(summary, result.cameo_root, precisions, lowered)
             if found is not None:
                 setattr(result, _attribute(section), rule.value)
                 result.rules[section] = rule
