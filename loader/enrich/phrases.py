@@ -40,8 +40,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Iterable, NamedTuple, Optional
 
 import ahocorasick
 
@@ -81,8 +80,10 @@ def _boundary_after(text: str, end: int) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    """One phrase found (a named tuple: the matcher makes one per hit, and a frozen dataclass costs
+    several times as much to make)."""
+
     start: int
     end: int
     text: str
@@ -139,7 +140,7 @@ class PhraseMatcher:
         if values:
             automaton = ahocorasick.Automaton()
             for key, listed in values.items():
-                automaton.add_word(key, (key, tuple(listed)))
+                automaton.add_word(key, (key, tuple(listed), len(key)))
             automaton.make_automaton()
             self._automaton = automaton
 
@@ -161,9 +162,12 @@ class PhraseMatcher:
         haystack = squeezed if self.case_sensitive else _lower(squeezed)
         hits = []
         size = len(text)
-        for last, (key, listed) in self._automaton.iter(haystack):
-            start, end = last + 1 - len(key), last + 1
-            if not _boundary_before(haystack, start) or not _boundary_after(haystack, end):
+        for last, (key, listed, length) in self._automaton.iter(haystack):
+            start, end = last + 1 - length, last + 1
+            # A space on either side is a boundary: ask the rules only of other characters.
+            if start and haystack[start - 1] != " " and not _boundary_before(haystack, start):
+                continue
+            if end < len(haystack) and haystack[end] != " " and not _boundary_after(haystack, end):
                 continue
             if origin is not None:
                 start, end = origin[start], origin[end - 1] + 1
