@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional, get_args
 
+import ahocorasick
+
 from .. import schemas
 from ..model import Event, InputError, Problem
 from .mentionkeys import MentionKey
@@ -39,25 +41,31 @@ class Rule:
     examples: list[Example] = field(default_factory=list)
     line: Optional[int] = None
     _any: object = field(default=None, repr=False, compare=False)  # `_any_of(patterns)`, made when first needed
-    _needs: object = field(default=None, repr=False, compare=False)  # `needed_words(pattern)` of each pattern
+    _needs: object = field(default=None, repr=False, compare=False)  # `needs`, worked out when first asked
+
+    @property
+    def needs(self):
+        """The words (lower case) of which any match of any of the rule's patterns holds one
+        (`needed_words`), or False when one of its patterns shows none."""
+        if self._needs is None:
+            found = [needed_words(pattern) for pattern in self.patterns]
+            self._needs = False if any(words is None for words in found) else frozenset(w for words in found for w in words)
+        return self._needs
 
     def applies(self, summary: str, cameo: Optional[str], precisions: set[str],
-                lowered: Optional[str] = None) -> Optional[str]:
+                present: Optional[set[str]] = None) -> Optional[str]:
         """The words that made the rule match (or a description of its condition), else None.
 
-        `lowered`: the summary in lower case (`lower_for_words`); a pattern none of whose needed words
-        it holds cannot match, and is not searched."""
+        `present`: which needed words of the taxonomy the summary holds (`Taxonomy.words_in`); a rule
+        that needs words none of which it holds cannot match, and is not searched."""
         if self.when_cameo is not None and cameo != self.when_cameo:
             return None
         if self.when_place_precision is not None and not (precisions & self.when_place_precision):
             return None
         if not self.patterns:
             return "a place of precision " + "/".join(sorted(self.when_place_precision or ()))
-        if lowered is not None:
-            if self._needs is None:
-                self._needs = [needed_words(pattern) for pattern in self.patterns]
-            if not any(words is None or any(word in lowered for word in words) for words in self._needs):
-                return None
+        if present is not None and self.needs is not False and self.needs.isdisjoint(present):
+            return None
         if self._any is None:
             self._any = _any_of(self.patterns)
         if self._any is not False and not self._any.search(summary):
@@ -150,6 +158,23 @@ class Taxonomy:
     roots: dict[str, dict]  # "04" -> {"label": ..., "description": ...}
     rules: dict[str, list[Rule]]
     overrides: list[Override]
+    _finder: object = field(default=None, repr=False, compare=False)  # every rule's needed words (Aho-Corasick)
+
+    def words_in(self, summary: str) -> Optional[set[str]]:
+        """The rules' needed words that the summary holds, in one pass over it; None when they cannot
+        be looked for in it (`lower_for_words`)."""
+        lowered = lower_for_words(summary)
+        if lowered is None:
+            return None
+        if self._finder is None:
+            words = {w for rules in self.rules.values() for rule in rules if rule.patterns and rule.needs for w in rule.needs}
+            self._finder = False
+            if words:
+                self._finder = ahocorasick.Automaton()
+                for word in words:
+                    self._finder.add_word(word, word)
+                self._finder.make_automaton()
+        return {word for _, word in self._finder.iter(lowered)} if self._finder else set()
 
 
 @dataclass
@@ -214,7 +239,7 @@ def classify(event: Event, taxonomy: Taxonomy, place_precisions: Iterable[str] =
     result = Classification()
     precisions = set(place_precisions)
     summary = event.summary or ""
-    lowered = lower_for_words(summary)
+    present = taxonomy.words_in(summary)
     override = next((o for o in taxonomy.overrides if o.matches(event)), None)
     for section in FIELDS:
         if override and section in override.values:
@@ -223,7 +248,7 @@ def classify(event: Event, taxonomy: Taxonomy, place_precisions: Iterable[str] =
             result.evidence.append(f"{section} {_show(section, value, taxonomy)}: curated override ({override.why})")
             continue
         for rule in taxonomy.rules.get(section, []):
-            found = rule.applies(summary, result.cameo_root, precisions, lowered)
+            found = rule.applies(summary, result.cameo_root, precisions, present)
             if found is not None:
                 setattr(result, _attribute(section), rule.value)
                 result.rules[section] = rule
