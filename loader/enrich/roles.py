@@ -116,6 +116,7 @@ class _Cues:
 
 
 BY_AFTER = re.compile(r"\s+by\b")
+POSSESSIVE_AFTER = re.compile(r"^[’']s\s+")  # "Uzbekistan's chairmanship": the cue after the "'s"
 
 
 def _ending(cues: list[str]) -> Optional[_Cues]:
@@ -185,7 +186,6 @@ class _Sentence:
         self.quoted = [q for q in quoted if q[0] < sentence.end and q[1] > sentence.start]
         self.tokens = self._tokenize()
         self.material = self._material()
-        self.groups = self._groups()
         self.core = self._core(lead) if first else None
         self.content = self._reported_content()
 
@@ -283,23 +283,18 @@ class _Sentence:
     def _in_quotes(self, offset: int) -> bool:
         return any(a <= offset < b for a, b in self.quoted)
 
-    def _groups(self) -> list[Optional[tuple[int, int]]]:
-        """For each token, the first and last token of its group (consecutive material tokens, trimmed
-        to names and capitalized words at both ends); None outside groups. One pass."""
-        groups: list[Optional[tuple[int, int]]] = [None] * len(self.tokens)
-        i = 0
-        while i < len(self.tokens):
-            if not self.material[i]:
-                i += 1
-                continue
-            end = i
-            while end + 1 < len(self.tokens) and self.material[end + 1]:
-                end += 1
-            named = [k for k in range(i, end + 1) if self._named(k)]
-            for k in range(i, end + 1):
-                groups[k] = (named[0], named[-1]) if named else (k, k)
-            i = end + 1
-        return groups
+    def _group(self, index: int) -> tuple[int, int]:
+        """The first and last token of the group of a material token (the consecutive material tokens
+        around it, trimmed to names and capitalized words at both ends); asked only of a name's token,
+        so only the tokens around names are read."""
+        material = self.material
+        first = last = index
+        while first > 0 and material[first - 1]:
+            first -= 1
+        while last + 1 < len(material) and material[last + 1]:
+            last += 1
+        named = [k for k in range(first, last + 1) if self._named(k)]
+        return (named[0], named[-1]) if named else (index, index)
 
     def _before(self, token: Token) -> str:
         """The words just before a group, lower case, without trailing determiners. A cue is a few
@@ -344,14 +339,14 @@ class _Sentence:
         if back >= 0 and self.tokens[back].lower in self.words.title_links and self.material[back] \
                 and name.actor_type == "state":
             return "mentioned", f"inside a title ('{self.tokens[back].text} {token.text}')"
-        first, last = self.groups[index]
+        first, last = self._group(index)
         first, last = min(first, index), max(last, index)
         before = self._before(self.tokens[first])
         in_opening = self.core is not None and token.start < self.core
         host_after = None
         if not in_opening and self.words._after is not None:
             after = self.text[self.tokens[last].end:min(self.sentence.end, self.tokens[last].end + WINDOW)].lstrip()
-            host_after = self.words._after.match(re.sub(r"^[’']s\s+", "", after).lower())
+            host_after = self.words._after.match(POSSESSIVE_AFTER.sub("", after).lower())
         cues_before = self.words.cues_before(before)  # one pass for the five lists of cues
         for role, pattern in self.words._before:
             if role == "addressee" and host_after:  # "Moscow hosts", "Uzbekistan's chairmanship"
