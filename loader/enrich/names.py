@@ -43,7 +43,7 @@ class NameWords:
         return found
 
 
-KINDS_KEPT = 200_000  # words whose kind NameWords remembers (then it starts again: bounded memory)
+KINDS_KEPT = 50_000  # words whose kind NameWords and RoleWords remember (then they start again: bounded memory)
 
 
 def unknown_names(text: str, covered: list[tuple[int, int]], words: NameWords) -> list[tuple[int, int, str]]:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..parse.text import Span, sentences
+from .names import KINDS_KEPT
 from .phrases import PhraseMatcher
 
 # Roles from strongest to weakest: an actor named several times in an event keeps the strongest.
@@ -40,7 +41,6 @@ TOKEN = re.compile(r"[’']s(?!\w)|[^\W_](?:[\w’'\-]*[^\W_])?|[^\s\w]")
 QUOTED = re.compile(r"“[^”]*(?:”|\Z)|‘.*?’(?!\w)|(?<![\w’'])'(?=\w).*?(?<=\S)'(?!\w)", re.S)
 QUOTE_CHARS = "\"“”‘’' "
 WINDOW = 80  # characters read before or after a group for its cue
-KINDS_KEPT = 200_000  # words whose kind RoleWords remembers (then it starts again: bounded memory)
 
 
 @dataclass
