@@ -1,5 +1,11 @@
 """The event taxonomy (curated/taxonomy.yml): every rule and override checked on the real seed entries
 it names, through the database the CLI builds."""
+import re
+import shutil
+import sqlite3
+import string
+import sys
+
 import pytest
 import yaml
 
@@ -121,3 +127,29 @@ def test_an_override_that_names_no_mention_is_an_error_and_one_for_a_source_not_
     import sqlite3
     with sqlite3.connect(db) as built:
         assert built.execute("select count(*) from build_problems where message like '%a source not loaded%'").fetchone()[0] == 1
+
+
+def test_a_rule_matches_through_the_letters_case_insensitive_matching_pairs_with_ascii(tmp_path, curated_copy):
+    # Rules that cannot match are skipped by the words they need ("say" for 'says?'), looked up in the
+    # summary in lower case; a long s ("ſ") still matches "s" ignoring case, so it must not be skipped.
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    for path in (seeds / "cc-china-russia-chronology-2020-sep-dec.txt", curated_copy / "dates.yml"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("Lavrov says Russia would not", "Lavrov ſays Russia would not", 1), encoding="utf-8")
+    result = run_build(seeds, tmp_path / "events.db", curated=curated_copy)
+    assert result.exit_code == 0, result.output
+    conn = sqlite3.connect(tmp_path / "events.db")
+    event = event_named(conn, "cc-2020-sep-dec", "Lavrov ſays Russia would not pressure China")
+    assert event["cameo_root"] == "01"
+    assert "rule 'statement or remark' matched 'ſays'" in event["taxonomy_evidence"]
+
+
+def test_only_four_characters_outside_ascii_match_an_ascii_one_ignoring_case():
+    # What the skipping above relies on, over the whole of Unicode: a summary without these four
+    # characters holds, in lower case, the ASCII words any case-insensitive match of a rule holds.
+    from loader.enrich.taxonomy import CASE_TWINS
+
+    others = "".join(chr(c) for c in range(0x80, sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+    twins = {m.group(0) for char in string.printable for m in re.finditer(re.escape(char), others, re.IGNORECASE)}
+    assert twins == set(CASE_TWINS)

@@ -24,6 +24,26 @@ class NameWords:
     stop_words: set[str] = field(default_factory=set)
     titles: set[str] = field(default_factory=set)
     name_joiners: set[str] = field(default_factory=set)
+    _kinds: dict = field(default_factory=dict, repr=False, compare=False)  # word -> `kind(word)`
+
+    def kind(self, word: str) -> tuple[int, int, bool, bool]:
+        """What `unknown_names` reads of a word as WORD finds it: (its length without a final period,
+        the length of the name it may start (without a possessive), whether it is a name word, whether
+        it is a joiner). Remembered by word: the same words recur in every excerpt."""
+        found = self._kinds.get(word)
+        if found is None:
+            if len(self._kinds) >= KINDS_KEPT:
+                self._kinds.clear()
+            raw = word.rstrip(".")
+            core = POSSESSIVE.sub("", raw) if "'" in raw or "’" in raw else raw  # most words have no apostrophe
+            lower = core.lower()
+            name = (core[:1].isupper() and len(core) > 1 and not any(ch.isdigit() for ch in core)
+                    and lower not in self.stop_words and lower not in self.titles)
+            found = self._kinds[word] = (len(raw), len(core), name, lower in self.name_joiners)
+        return found
+
+
+KINDS_KEPT = 50_000  # words whose kind NameWords and RoleWords remember (then they start again: bounded memory)
 
 
 def unknown_names(text: str, covered: list[tuple[int, int]], words: NameWords) -> list[tuple[int, int, str]]:
@@ -33,6 +53,7 @@ def unknown_names(text: str, covered: list[tuple[int, int]], words: NameWords) -
     found: list[tuple[int, int, str]] = []
     run: Optional[list[int]] = None  # [start, end] of the name being read
     c = 0
+    kind = words.kind
 
     def close():
         nonlocal run
@@ -42,25 +63,22 @@ def unknown_names(text: str, covered: list[tuple[int, int]], words: NameWords) -
 
     for match in WORD.finditer(text):
         start = match.start()
-        raw = match.group(0).rstrip(".")
+        raw_length, core_length, name, joiner = kind(match.group(0))
         while c < len(covered) and covered[c][1] <= start:
             c += 1
-        if c < len(covered) and covered[c][0] < start + len(raw):  # part of a name already known
+        if c < len(covered) and covered[c][0] < start + raw_length:  # part of a name already known
             close()
             continue
-        core = POSSESSIVE.sub("", raw) if "'" in raw or "’" in raw else raw  # most words have no apostrophe
-        lower = core.lower()
-        if not (core[:1].isupper() and len(core) > 1 and not any(ch.isdigit() for ch in core)
-                and lower not in words.stop_words and lower not in words.titles):
-            if lower not in words.name_joiners:
+        if not name:
+            if not joiner:
                 close()
             continue
         gap = text[run[1]:start] if run else ""
         if run is not None and (gap.isspace() or (len(gap.split()) == 1 and gap.strip().lower() in words.name_joiners)):
-            run[1] = start + len(core)
+            run[1] = start + core_length
         else:
             close()
-            run = [start, start + len(core)]
+            run = [start, start + core_length]
     close()
     return found
 

@@ -67,14 +67,17 @@ class Discovery:
         window = text[begin:start]
         if window and not window[-1].isspace():
             return None
-        tokens = [(m.start() + begin, m.end() + begin, m.group(0)) for m in TOKEN.finditer(window)]
-        if begin > 0 and tokens:
-            tokens = tokens[1:]
-        if not tokens:
+        words = TOKEN.findall(window)  # the words alone first: most names have no title before them
+        if begin > 0 and words:
+            words = words[1:]
+        if not words:
             return None
-        last = tokens[-1][2]
-        if not self._office(last) and not (len(tokens) > 1 and tokens[-2][2].lower() in self.title_links):
+        last = words[-1]
+        if not self._office(last) and not (len(words) > 1 and words[-2].lower() in self.title_links):
             return None  # neither an office nor "to <state>" right before the name
+        tokens = [(m.start() + begin, m.end() + begin, m.group(0)) for m in TOKEN.finditer(window)]
+        if begin > 0:
+            tokens = tokens[1:]
         hits = {h.start: h for h in matcher.find(text[begin:start])}
         posted = len(tokens) > 1 and tokens[-2][2].lower() in self.title_links and any(
             h.start + begin <= tokens[-1][0] and h.end + begin >= tokens[-1][1] and h.values[0][0] == "state"

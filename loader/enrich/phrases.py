@@ -40,8 +40,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Iterable, NamedTuple, Optional
 
 import ahocorasick
 
@@ -81,8 +80,10 @@ def _boundary_after(text: str, end: int) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    """One phrase found (a named tuple: the matcher makes one per hit, and a frozen dataclass costs
+    several times as much to make)."""
+
     start: int
     end: int
     text: str
@@ -130,10 +131,16 @@ class PhraseMatcher:
         self._automaton = None
         self._count = len(values)
         self._reach = 4 * max((len(key) for key in values), default=0) + 8  # see ending / opening
+        # A hit that ends where the text ends ends with a phrase's last word; one that opens the text opens
+        # with a phrase's first word (no phrase has a space at either end): `ending_all` and `opening`
+        # ask str.endswith / str.startswith first (`_may_end`, `_may_open`), most texts need no automaton.
+        self._last_words = tuple({key.rsplit(" ", 1)[-1] for key in values})
+        self._first_words = tuple({key.split(" ", 1)[0] for key in values})
+        self._edge = max((len(word) for word in (*self._last_words, *self._first_words)), default=0)
         if values:
             automaton = ahocorasick.Automaton()
             for key, listed in values.items():
-                automaton.add_word(key, (key, tuple(listed)))
+                automaton.add_word(key, (key, tuple(listed), len(key)))
             automaton.make_automaton()
             self._automaton = automaton
 
@@ -155,9 +162,12 @@ class PhraseMatcher:
         haystack = squeezed if self.case_sensitive else _lower(squeezed)
         hits = []
         size = len(text)
-        for last, (key, listed) in self._automaton.iter(haystack):
-            start, end = last + 1 - len(key), last + 1
-            if not _boundary_before(haystack, start) or not _boundary_after(haystack, end):
+        for last, (key, listed, length) in self._automaton.iter(haystack):
+            start, end = last + 1 - length, last + 1
+            # A space on either side is a boundary: ask the rules only of other characters.
+            if start and haystack[start - 1] != " " and not _boundary_before(haystack, start):
+                continue
+            if end < len(haystack) and haystack[end] != " " and not _boundary_after(haystack, end):
                 continue
             if origin is not None:
                 start, end = origin[start], origin[end - 1] + 1
@@ -183,12 +193,29 @@ class PhraseMatcher:
         """Every whole-word hit that ends exactly where `text` ends."""
         # Only the tail can hold such a hit: read a window a little longer than the longest phrase
         # (whitespace runs may make it longer in the text), not the whole text.
+        if not self._may_end(text[-self._edge:] if self._edge else ""):
+            return []
         begin = max(0, len(text) - self._reach)
         if begin > 0:  # the character before the window decides the boundary: keep it, then drop hits on it
             begin -= 1
         return self._find_all(text[begin:], shift=begin, ending=True)
 
+    def _may_end(self, tail: str) -> bool:
+        """False when no phrase can end where `tail` (the end of a text) ends. Lower case is compared
+        only for ASCII, where it does not depend on the letters around (a Greek final sigma does)."""
+        if self.case_sensitive:
+            return tail.endswith(self._last_words)
+        return not tail.isascii() or tail.lower().endswith(self._last_words)
+
+    def _may_open(self, head: str) -> bool:
+        """False when no phrase can start where `head` (the start of a text) starts."""
+        if self.case_sensitive:
+            return head.startswith(self._first_words)
+        return not head.isascii() or head.lower().startswith(self._first_words)
+
     def opening(self, text: str) -> Optional[Hit]:
+        if not self._may_open(text[:self._edge]):
+            return None
         window = text[:self._reach + 1]
         found = [h for h in self.find_all(window) if h.start == 0 and (len(window) == len(text) or h.end < len(window))]
         return max(found, key=lambda h: h.end) if found else None

@@ -244,9 +244,11 @@ class Gazetteer:
                 continue
             for mention in event.mentions:
                 for hit in self._city_hits(mention.excerpt):
+                    if len(self.geonames.names[hit.phrase]) < 2:
+                        continue  # one city of that name: no sense to learn
                     candidates = [self.geonames.cities[g] for g in self.geonames.names[hit.phrase]]
                     involved = _involved(candidates, codes)
-                    if len(candidates) > 1 and involved:
+                    if involved:
                         chosen = max(involved, key=lambda c: (c.population, -c.geonameid))
                         self._senses.setdefault((mention.source_id, hit.phrase), chosen.geonameid)
 

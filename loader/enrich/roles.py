@@ -25,10 +25,12 @@ Everything here is linear in the excerpt.
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 from dataclasses import dataclass, field
 from typing import Optional
 
 from ..parse.text import Span, sentences
+from .names import KINDS_KEPT
 from .phrases import PhraseMatcher
 
 # Roles from strongest to weakest: an actor named several times in an event keeps the strongest.
@@ -68,6 +70,20 @@ class RoleWords:
         self._before = [(role, _ending(cues)) for role, cues in before]
         self._after = _opening(self.host_after)
         self._all_before = PhraseMatcher(((cue, role) for role, cues in before for cue in cues), case_sensitive=False)
+        self._kinds: dict[str, tuple] = {}  # word as written -> `kind(word)`: the same words recur in every excerpt
+
+    def kind(self, word: str) -> tuple[str, bool, bool, bool]:
+        """(lower case, nameish, named, material) of a word that is not a name span (see _Sentence)."""
+        found = self._kinds.get(word)
+        if found is None:
+            if len(self._kinds) >= KINDS_KEPT:
+                self._kinds.clear()
+            lower = word.lower()
+            named = word[:1].isupper() and lower not in self.stop_words  # a capitalized word, not a month...
+            nameish = named or lower in self.titles  # "The" is a stop word: it joins only as a joiner
+            material = nameish or lower in ("’s", "'s") or lower in self.joiners or word in ",()"
+            found = self._kinds[word] = (lower, nameish, named, material)
+        return found
 
     def cues_before(self, text: str) -> dict[str, dict]:
         """For each role, the longest of its cues that ends `text` ({"cue": words as written})."""
@@ -100,6 +116,7 @@ class _Cues:
 
 
 BY_AFTER = re.compile(r"\s+by\b")
+POSSESSIVE_AFTER = re.compile(r"^[’']s\s+")  # "Uzbekistan's chairmanship": the cue after the "'s"
 
 
 def _ending(cues: list[str]) -> Optional[_Cues]:
@@ -111,20 +128,17 @@ def _opening(cues: list[str]) -> Optional[_Cues]:
     return _Cues(cues, after=True) if cues else None
 
 
-@dataclass
-class Token:
-    start: int
-    end: int
-    text: str
-    span: Optional[int] = None  # index of the name span this token is
-    lower: str = field(init=False, repr=False, compare=False)  # the text in lower case: the rules read it often
+class Token(tuple):
+    """A word, a mark or a name of a sentence: (start, end, text, span, lower): offsets into the
+    excerpt, the text, for a name the index of its span (else None), and the text in lower case (the
+    rules read it often). A tuple: a sentence makes one per word."""
 
-    def __post_init__(self):
-        self.lower = self.text.lower()
-
-    @property
-    def capitalized(self) -> bool:
-        return self.span is None and self.text[:1].isupper()
+    __slots__ = ()
+    start = property(itemgetter(0))
+    end = property(itemgetter(1))
+    text = property(itemgetter(2))
+    span = property(itemgetter(3))
+    lower = property(itemgetter(4))
 
 
 @dataclass(frozen=True)
@@ -158,8 +172,8 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     """Spans inside quotation marks. Straight double quotes pair in order; an opening quote with no
     partner at the very start (a quoted article's paragraph) is left out; an unclosed curly quote
     runs to the end of the excerpt."""
-    spans = [m.span() for m in QUOTED.finditer(text)]
-    straight = [i for i, c in enumerate(text) if c == '"']
+    spans = [m.span() for m in QUOTED.finditer(text)] if any(c in text for c in "“‘'") else []
+    straight = [i for i, c in enumerate(text) if c == '"'] if '"' in text else []
     if len(straight) % 2 and straight and not text[: straight[0]].strip():
         straight = straight[1:]
     spans += [(straight[i], straight[i + 1] + 1) for i in range(0, len(straight) - 1, 2)]
@@ -172,47 +186,52 @@ class _Sentence:
         self.quoted = [q for q in quoted if q[0] < sentence.end and q[1] > sentence.start]
         self.tokens = self._tokenize()
         self.material = self._material()
-        self.groups = self._groups()
         self.core = self._core(lead) if first else None
         self.content = self._reported_content()
 
     # --- reading the sentence ----------------------------------------------------------------
 
     def _tokenize(self) -> list[Token]:
-        tokens, position, s = [], self.sentence.start, 0
-        spans = self.inside
+        """Every token, and (as `_kinds`) each one's (lower, nameish, named, material) before the
+        title-link rule of `_material`."""
+        tokens, kinds, position, s = [], [], self.sentence.start, 0
+        spans, text, kind = self.inside, self.text, self.words.kind
         while position < self.sentence.end:
             if s < len(spans) and self.names[spans[s]].start <= position:
                 name = self.names[spans[s]]
-                tokens.append(Token(name.start, name.end, self.text[name.start:name.end], span=spans[s]))
+                written = text[name.start:name.end]
+                lower = written.lower()
+                tokens.append(Token((name.start, name.end, written, spans[s], lower)))
+                kinds.append((lower, True, True, True))  # a name is material, nameish and named
                 position, s = name.end, s + 1
                 continue
             stop = self.names[spans[s]].start if s < len(spans) else self.sentence.end
             # Every token up to the next name (or the sentence's end), in one scan.
-            tokens.extend(Token(match.start(), match.end(), match.group(0))
-                          for match in TOKEN.finditer(self.text, position, stop))
+            words = [(match.start(), match.end(), match.group(0)) for match in TOKEN.finditer(text, position, stop)]
+            found = [kind(word) for _, _, word in words]
+            tokens.extend(Token((start, end, word, None, lower)) for (start, end, word), (lower, *_) in zip(words, found))
+            kinds.extend(found)
             position = stop
+        self._kinds = kinds
         return tokens
 
-    def _nameish(self, token: Token) -> bool:
-        if token.span is not None or token.lower in self.words.titles:
-            return True
-        # A capitalized stop word (a month, a weekday) does not join names; "The" does, as a joiner.
-        return token.capitalized and token.lower not in self.words.stop_words
+    def _nameish(self, index: int) -> bool:
+        """A name, a title word or a capitalized word that is not a stop word (a month, a weekday)."""
+        return self._kinds[index][1]
 
-    def _named(self, token: Token) -> bool:
+    def _named(self, index: int) -> bool:
         """A name or a capitalized word that may be part of one: what a group starts and ends with."""
-        return token.span is not None or (token.capitalized and token.lower not in self.words.stop_words)
+        return self._kinds[index][2]
 
     def _material(self) -> list[bool]:
         """Whether each token can belong to a group of names and titles."""
         flags = []
-        for i, token in enumerate(self.tokens):
-            lower = token.lower
-            if self._nameish(token) or lower in ("’s", "'s") or lower in self.words.joiners or token.text in ",()":
+        title_links = self.words.title_links
+        for i, (lower, _, _, material) in enumerate(self._kinds):
+            if material:
                 flags.append(True)
-            elif lower in self.words.title_links:  # "Ambassador to", "Envoy for": part of the title
-                flags.append(i > 0 and self._nameish(self.tokens[i - 1]))
+            elif lower in title_links:  # "Ambassador to", "Envoy for": part of the title
+                flags.append(i > 0 and self._kinds[i - 1][1])
             else:
                 flags.append(False)
         return flags
@@ -264,23 +283,18 @@ class _Sentence:
     def _in_quotes(self, offset: int) -> bool:
         return any(a <= offset < b for a, b in self.quoted)
 
-    def _groups(self) -> list[Optional[tuple[int, int]]]:
-        """For each token, the first and last token of its group (consecutive material tokens, trimmed
-        to names and capitalized words at both ends); None outside groups. One pass."""
-        groups: list[Optional[tuple[int, int]]] = [None] * len(self.tokens)
-        i = 0
-        while i < len(self.tokens):
-            if not self.material[i]:
-                i += 1
-                continue
-            end = i
-            while end + 1 < len(self.tokens) and self.material[end + 1]:
-                end += 1
-            named = [k for k in range(i, end + 1) if self._named(self.tokens[k])]
-            for k in range(i, end + 1):
-                groups[k] = (named[0], named[-1]) if named else (k, k)
-            i = end + 1
-        return groups
+    def _group(self, index: int) -> tuple[int, int]:
+        """The first and last token of the group of a material token (the consecutive material tokens
+        around it, trimmed to names and capitalized words at both ends); asked only of a name's token,
+        so only the tokens around names are read."""
+        material = self.material
+        first = last = index
+        while first > 0 and material[first - 1]:
+            first -= 1
+        while last + 1 < len(material) and material[last + 1]:
+            last += 1
+        named = [k for k in range(first, last + 1) if self._named(k)]
+        return (named[0], named[-1]) if named else (index, index)
 
     def _before(self, token: Token) -> str:
         """The words just before a group, lower case, without trailing determiners. A cue is a few
@@ -325,14 +339,14 @@ class _Sentence:
         if back >= 0 and self.tokens[back].lower in self.words.title_links and self.material[back] \
                 and name.actor_type == "state":
             return "mentioned", f"inside a title ('{self.tokens[back].text} {token.text}')"
-        first, last = self.groups[index]
+        first, last = self._group(index)
         first, last = min(first, index), max(last, index)
         before = self._before(self.tokens[first])
         in_opening = self.core is not None and token.start < self.core
         host_after = None
         if not in_opening and self.words._after is not None:
             after = self.text[self.tokens[last].end:min(self.sentence.end, self.tokens[last].end + WINDOW)].lstrip()
-            host_after = self.words._after.match(re.sub(r"^[’']s\s+", "", after).lower())
+            host_after = self.words._after.match(POSSESSIVE_AFTER.sub("", after).lower())
         cues_before = self.words.cues_before(before)  # one pass for the five lists of cues
         for role, pattern in self.words._before:
             if role == "addressee" and host_after:  # "Moscow hosts", "Uzbekistan's chairmanship"

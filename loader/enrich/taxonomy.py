@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional, get_args
 
+import ahocorasick
+
 from .. import schemas
 from ..model import Event, InputError, Problem
 from .mentionkeys import MentionKey
@@ -39,15 +41,31 @@ class Rule:
     examples: list[Example] = field(default_factory=list)
     line: Optional[int] = None
     _any: object = field(default=None, repr=False, compare=False)  # `_any_of(patterns)`, made when first needed
+    _needs: object = field(default=None, repr=False, compare=False)  # `needs`, worked out when first asked
 
-    def applies(self, summary: str, cameo: Optional[str], precisions: set[str]) -> Optional[str]:
-        """The words that made the rule match (or a description of its condition), else None."""
+    @property
+    def needs(self):
+        """The words (lower case) of which any match of any of the rule's patterns holds one
+        (`needed_words`), or False when one of its patterns shows none."""
+        if self._needs is None:
+            found = [needed_words(pattern) for pattern in self.patterns]
+            self._needs = False if any(words is None for words in found) else frozenset(w for words in found for w in words)
+        return self._needs
+
+    def applies(self, summary: str, cameo: Optional[str], precisions: set[str],
+                present: Optional[set[str]] = None) -> Optional[str]:
+        """The words that made the rule match (or a description of its condition), else None.
+
+        `present`: which needed words of the taxonomy the summary holds (`Taxonomy.words_in`); a rule
+        that needs words none of which it holds cannot match, and is not searched."""
         if self.when_cameo is not None and cameo != self.when_cameo:
             return None
         if self.when_place_precision is not None and not (precisions & self.when_place_precision):
             return None
         if not self.patterns:
             return "a place of precision " + "/".join(sorted(self.when_place_precision or ()))
+        if present is not None and self.needs is not False and self.needs.isdisjoint(present):
+            return None
         if self._any is None:
             self._any = _any_of(self.patterns)
         if self._any is not False and not self._any.search(summary):
@@ -70,6 +88,60 @@ def _any_of(patterns: list[re.Pattern]):
         return False
 
 
+def needed_words(pattern: re.Pattern) -> Optional[tuple[str, ...]]:
+    """Words in lower case of which every match of `pattern` holds at least one, as far as its literal
+    text shows ("\\bmeets?\\b": "meet"; "\\b(?:holds?|held)\\b": "old" or "eld"); None when it shows none.
+    Only ASCII characters count: a match then holds the word in lower case whatever the pattern's flags,
+    in a text without the four characters IGNORECASE pairs with ASCII letters (`lower_for_words`)."""
+    try:
+        return _needed(re._parser.parse(pattern.pattern, pattern.flags))
+    except Exception:  # the parser is the standard library's own: if it ever changes, search as before
+        return None
+
+
+# The only characters outside ASCII that IGNORECASE matches to an ASCII character, in the whole of
+# Unicode (tests/test_taxonomy.py checks it): İ ı ſ and the Kelvin sign K.
+CASE_TWINS = "\u0130\u0131\u017f\u212a"
+
+
+def lower_for_words(summary: str) -> Optional[str]:
+    """The summary in lower case, where `needed_words` may be looked for in it; else None."""
+    if not summary.isascii() and any(twin in summary for twin in CASE_TWINS):
+        return None
+    return summary.lower()
+
+
+def _needed(items) -> Optional[tuple[str, ...]]:
+    """`needed_words` of a parsed sequence: its longest run of literal characters, or one of the
+    alternatives of a branch or group it must match, whichever has the longest shortest word."""
+    options, run = [], []
+
+    def close():
+        if run:
+            options.append(("".join(run).lower(),))
+            run.clear()
+
+    for op, value in items:
+        name = str(op)
+        if name == "LITERAL" and value < 128:
+            run.append(chr(value))
+            continue
+        close()
+        if name == "SUBPATTERN":
+            found = _needed(value[-1])
+        elif name == "BRANCH":
+            found = [_needed(branch) for branch in value[1]]
+            found = None if any(f is None for f in found) else tuple(w for f in found for w in f)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and value[0] >= 1:
+            found = _needed(value[2])
+        else:
+            found = None
+        if found:
+            options.append(found)
+    close()
+    return max(options, key=lambda words: min(len(w) for w in words)) if options else None
+
+
 @dataclass
 class Override:
     key: MentionKey  # the mention it names, by the rule of mentionkeys
@@ -86,6 +158,23 @@ class Taxonomy:
     roots: dict[str, dict]  # "04" -> {"label": ..., "description": ...}
     rules: dict[str, list[Rule]]
     overrides: list[Override]
+    _finder: object = field(default=None, repr=False, compare=False)  # every rule's needed words (Aho-Corasick)
+
+    def words_in(self, summary: str) -> Optional[set[str]]:
+        """The rules' needed words that the summary holds, in one pass over it; None when they cannot
+        be looked for in it (`lower_for_words`)."""
+        lowered = lower_for_words(summary)
+        if lowered is None:
+            return None
+        if self._finder is None:
+            words = {w for rules in self.rules.values() for rule in rules if rule.patterns and rule.needs for w in rule.needs}
+            self._finder = False
+            if words:
+                self._finder = ahocorasick.Automaton()
+                for word in words:
+                    self._finder.add_word(word, word)
+                self._finder.make_automaton()
+        return {word for _, word in self._finder.iter(lowered)} if self._finder else set()
 
 
 @dataclass
@@ -150,6 +239,7 @@ def classify(event: Event, taxonomy: Taxonomy, place_precisions: Iterable[str] =
     result = Classification()
     precisions = set(place_precisions)
     summary = event.summary or ""
+    present = taxonomy.words_in(summary)
     override = next((o for o in taxonomy.overrides if o.matches(event)), None)
     for section in FIELDS:
         if override and section in override.values:
@@ -158,7 +248,7 @@ def classify(event: Event, taxonomy: Taxonomy, place_precisions: Iterable[str] =
             result.evidence.append(f"{section} {_show(section, value, taxonomy)}: curated override ({override.why})")
             continue
         for rule in taxonomy.rules.get(section, []):
-            found = rule.applies(summary, result.cameo_root, precisions)
+            found = rule.applies(summary, result.cameo_root, precisions, present)
             if found is not None:
                 setattr(result, _attribute(section), rule.value)
                 result.rules[section] = rule
