@@ -162,8 +162,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
             # The linker folds every gazetteer name of a place into one token: places shared are evidence.
             places = {alias: place.id for place in gazetteer.places.values() for alias in place.aliases}
             states = {actor.id for actor in actors.actors.values() if actor.type == "state"}
-            linked = link_mentions(mentions, decisions, dataclasses.replace(vocabulary, places=places, states=states),
-                                   workers=workers)
+            linked = link_mentions(mentions, decisions, dataclasses.replace(vocabulary, places=places, states=states))
     except InputError as error:  # a curated link that names no mention
         return partial, error.problems
     problems.extend(linked.problems)

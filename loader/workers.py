@@ -1,5 +1,4 @@
-"""The per-document stages (parse, dates, actors), and the linker's pair scoring (`in_parts`), on
-several cores, with the same result as on one.
+"""The per-document stages (parse, dates, actors) on several cores, with the same result as on one.
 
 `per_document` pairs each item of the document stream (a Document, or a Problem from reading) with
 what `build.read_document` made of it, in the stream's order whatever the number of workers. With
@@ -72,42 +71,6 @@ def _ready(entry: tuple, timings: Timings) -> tuple:
     return item, reading
 
 
-def in_parts(work: Callable, shared, workers: int) -> list:
-    """[work(shared, part, parts) for part in range(parts)]: with more than one worker, each part in a
-    forked process that finds `shared` as the main process left it (nothing of it is pickled; only what
-    `work` returns comes back). `work` must make the same result of its parts whatever their number."""
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [work(shared, 0, 1)]
-    global _shared
-    _shared = (work, shared)
-    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_quiet)  # forks now, _shared set
-    try:
-        parts = pool.starmap(_part, [(part, workers) for part in range(workers)], chunksize=1)
-        pool.close()
-        return parts
-    except BaseException:  # Ctrl-C, SIGTERM or an error: the other parts are not waited for
-        pool.terminate()
-        raise
-    finally:
-        pool.join()
-        _shared = None
-
-
-_shared = None  # (work, shared) for in_parts' forked workers
-
-
-def _part(part: int, parts: int):
-    work, shared = _shared
-    return work(shared, part, parts)
-
-
-def _quiet() -> None:
-    # The main process handles Ctrl-C and SIGTERM (and removes its temporary file); a worker neither
-    # prints a traceback on Ctrl-C nor runs the main process's handler it inherited.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
 # In a worker process: what the initializer set.
 _read: Optional[Callable] = None
 _stages = None
@@ -116,7 +79,10 @@ _involved = False  # whether the document being read named a person after a titl
 
 def _start_worker(read: Callable, stages) -> None:
     global _read, _stages
-    _quiet()
+    # The main process handles Ctrl-C and SIGTERM (and removes its temporary file); a worker neither
+    # prints a traceback on Ctrl-C nor runs the main process's handler it inherited.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _read, _stages = read, stages
     discovery = stages.actors.discovery
     if discovery is not None:

@@ -58,7 +58,6 @@ from .. import schemas
 from ..model import InputError, Mention, Problem
 from ..parse.datetext import CALENDAR_WORDS, HIGH, LOW, width_days
 from ..parse.text import Span, sentences
-from ..workers import in_parts
 from .mentionkeys import MentionIndex, MentionKey
 
 LINK_AT = 0.45
@@ -677,7 +676,7 @@ def candidate_pairs(mentions: list[Mention], scorer: Scorer) -> Iterable[tuple[M
         yield mentions[i], mentions[j]
 
 
-def _candidate_indices(mentions: list[Mention], scorer: Scorer, part: int = 0, parts: int = 1) -> Iterable[tuple[int, int]]:
+def _candidate_indices(mentions: list[Mention], scorer: Scorer) -> Iterable[tuple[int, int]]:
     """`candidate_pairs`, as positions in `mentions`, the mention with the lower key first.
 
     Each usable block is sorted by the start of its members' spans (widened by DATE_SLACK days); a
@@ -712,7 +711,7 @@ def _candidate_indices(mentions: list[Mention], scorer: Scorer, part: int = 0, p
             blocks_of[i].append(len(sorted_blocks) - 1)
     keys = [m.key for m in mentions]
     for i, a in enumerate(mentions):
-        if i % parts != part or not blocks_of[i]:  # one part of the pairs (`parts` workers), by the mention met first
+        if not blocks_of[i]:
             continue
         own, (a0, a1), (r0, r1), source, key = rank[i], spans[i], bounds[i], a.source_id, keys[i]
         partners: set[int] = set()
@@ -855,24 +854,8 @@ def outcome_links(mentions: list[Mention], scorer: Scorer, clusters: Clusters) -
     return found
 
 
-def _scored_part(shared: tuple, part: int, parts: int) -> list[PairScore]:
-    """One part of the candidate pairs scored, those at CANDIDATE_AT or more, each naming its two
-    mentions by their positions (a number travels back from a worker; a mention would be copied)."""
-    mentions, scorer = shared
-    profiles = [scorer.profiles[m.key] for m in mentions]
-    facts = [_facts_of(m) for m in mentions]
-    found = []
-    for i, j in _candidate_indices(mentions, scorer, part, parts):
-        pair = scorer._score(mentions[i], mentions[j], profiles[i], profiles[j], facts[i], facts[j], CANDIDATE_AT)
-        if pair is not None:
-            pair.a, pair.b = i, j
-            found.append(pair)
-    return found
-
-
-def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabulary, workers: int = 1) -> LinkResult:
-    """Group mentions into events. Pure: the same mentions and decisions give the same clusters, on any
-    number of `workers` (processes that score the candidate pairs)."""
+def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabulary) -> LinkResult:
+    """Group mentions into events. Pure: the same mentions and decisions give the same clusters."""
     by_source: dict[str, list[Mention]] = defaultdict(list)
     for mention in mentions:
         by_source[mention.source_id].append(mention)
@@ -898,11 +881,11 @@ def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabul
             pair.method, pair.reason = "curated", reason
             links.append(pair)
 
-    # Scored as they come, keeping only those a curator or the linker will use; the parts on `workers`
-    # cores. The sort makes one order of them however many parts there were.
-    scored = [p for found in in_parts(_scored_part, (mentions, scorer), workers) for p in found]
-    for pair in scored:
-        pair.a, pair.b = mentions[pair.a], mentions[pair.b]
+    # Scored as they come, keeping only those a curator or the linker will use.
+    profiles = [scorer.profiles[m.key] for m in mentions]
+    facts = [_facts_of(m) for m in mentions]
+    scored = [p for p in (scorer._score(mentions[i], mentions[j], profiles[i], profiles[j], facts[i], facts[j], CANDIDATE_AT)
+                          for i, j in _candidate_indices(mentions, scorer)) if p is not None]
     scored.sort(key=lambda p: (-p.score, p.a.key, p.b.key))
     best_to_source: dict[tuple, PairScore] = {}
     for pair in scored:  # each mention keeps only its best link to any one other source, of those that could link
