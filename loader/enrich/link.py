@@ -634,7 +634,7 @@ class Scorer:
         if kinds_a & kinds_b:
             return 1.0
         # Kinds that go together (an agreement signed at a summit) say nothing either way.
-        pair = (pa.kinds_key, pb.kinds_key)
+        pair = (kinds_a, kinds_b)  # frozensets, one per distinct set of kinds (Scorer._share)
         compatible = self._compatible.get(pair)
         if compatible is None:  # a few dozen sets of kinds: each pair of them judged once
             compatible = self._compatible[pair] = self.vocabulary.compatible_kinds(kinds_a, kinds_b)
@@ -652,7 +652,7 @@ class Scorer:
 class _Profile:
     """What every pair reads of one mention, worked out once: a mention is met in hundreds of pairs."""
 
-    __slots__ = ("words", "vector", "weight_sum", "means", "kinds", "kinds_key", "doers", "actors", "names", "places")
+    __slots__ = ("words", "vector", "weight_sum", "means", "kinds", "doers", "actors", "names", "places")
 
     def __init__(self, scorer: Scorer, mention: Mention):
         key, idf = mention.key, scorer.idf
@@ -662,7 +662,6 @@ class _Profile:
         self.weight_sum = sum(idf[w] ** 2 for w in set(words))
         self.means, self.kinds = scorer.means[key], scorer.kinds[key]
         self.doers, self.names = scorer.doers[key], scorer.names[key]
-        self.kinds_key = self.kinds  # shared by every mention with these kinds (Scorer._share)
         # every actor named, the two states aside
         self.actors = scorer._share({a.actor_id for a in mention.actors} - UBIQUITOUS_ACTORS)
         self.places = scorer._share({w for w in words if w.startswith("#")})
