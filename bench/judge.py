@@ -4,7 +4,8 @@ from __future__ import annotations
 TARGETS = {  # what the build and the site should reach at 1M events; each run says which hold at its size
     "ratio_limit": ("end-to-end build / limit (insert + FTS)", "<=", 2.0),
     "ratio_byhand": ("end-to-end build / by-hand sqlite-utils route", "<", 1.0),
-    "peak_rss_mb": ("peak RSS of the build, MB", "<", 300.0),
+    "peak_rss_mb": ("peak memory of the build (its largest process's RSS, or its processes' summed PSS "
+                    "where larger), MB", "<", 300.0),
     "table": ("events table page p95, ms", "<", 50.0),
     "search_rare": ("rare-word search p95, ms", "<", 50.0),
     "search_common": ("common-word search p95, ms", "<", 500.0),
@@ -14,10 +15,17 @@ TARGETS = {  # what the build and the site should reach at 1M events; each run s
 }
 
 
+def peak_memory(run: dict) -> float:
+    """The build's peak memory: wait4's peak RSS of its largest process, or the sampled peak of the
+    summed PSS of all its processes (bench/measure.py's TreeMemory) where that is larger. Runs recorded
+    before the sum was measured have only the first."""
+    return max(run["peak_rss_mb"], run.get("peak_tree_pss_mb") or 0)
+
+
 def judge(run: dict, smallest: dict | None) -> dict:
     site = run.get("site", {}).get("bench", {}).get("endpoints", {})
     measured = {"ratio_limit": run["ratio_limit"], "ratio_byhand": run["ratio_byhand"],
-                "peak_rss_mb": run["peak_rss_mb"]}
+                "peak_rss_mb": peak_memory(run)}
     if (run.get("linking") or {}).get("precision") is not None:
         measured["link_precision"] = run["linking"]["precision"]
     if site:
@@ -42,8 +50,8 @@ def judge(run: dict, smallest: dict | None) -> dict:
             "measured": f"{csv_result['rows']} rows, {csv_result.get('distinct_ids')} distinct of {run['events']} events",
             "holds": csv_result["rows"] == csv_result.get("distinct_ids") == run["events"]}
     if smallest and smallest["mentions"] < run["mentions"]:
-        growth = run["peak_rss_mb"] / smallest["peak_rss_mb"]
+        growth = round(peak_memory(run) / peak_memory(smallest), 4)
         verdicts["rss_flat"] = {
-            "target": f"peak RSS flat as N grows (x{run['mentions'] // smallest['mentions']} reports: growth <= 1.25x)",
+            "target": f"peak memory flat as N grows (x{run['mentions'] // smallest['mentions']} reports: growth <= 1.25x)",
             "measured": round(growth, 2), "holds": growth <= 1.25}
     return verdicts

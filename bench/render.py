@@ -12,13 +12,13 @@ def render(results: dict) -> str:
     runs = sorted(results["runs"], key=lambda r: r["mentions"])
     out = []
     add = out.append
-    add("| reports (N) | events | documents | build s | events/s | peak RSS MB | db MB | limit s | by hand s "
-        "| build/limit | build/by hand |")
-    add("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    add("| reports (N) | events | documents | build s | events/s | peak RSS MB | summed PSS MB | db MB | limit s "
+        "| by hand s | build/limit | build/by hand |")
+    add("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in runs:
         add(f"| {r['mentions']:,} | {r['events']:,} | {r['corpus']['documents']:,} | {r['build_s']} | {r['events_per_s']:,} "
-            f"| {r['peak_rss_mb']} | {r['db_mb']} | {r['limit_s']} | {r['byhand_s']} | {r['ratio_limit']} "
-            f"| {r['ratio_byhand']} |")
+            f"| {r['peak_rss_mb']} | {r.get('peak_tree_pss_mb') or ''} | {r['db_mb']} | {r['limit_s']} | {r['byhand_s']} "
+            f"| {r['ratio_limit']} | {r['ratio_byhand']} |")
     add("")
     add("Cross-source linking against the generator's answer key (pairs of reports from different documents):")
     add("")

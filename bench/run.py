@@ -51,11 +51,13 @@ def build_and_baselines(args, run: dict, work: Path, say) -> dict:
     built = our_build(folder / "seeds", folder / "curated", db, work / "build.log", args.timeout)
     jsonl = work / "events.jsonl"
     run["events"] = export_events(db, jsonl)
-    run.update({"build_s": built["wall_s"], "peak_rss_mb": built["peak_rss_mb"], "stage_s": built["stage_s"],
+    run.update({"build_s": built["wall_s"], "peak_rss_mb": built["peak_rss_mb"],
+                "peak_tree_pss_mb": built["peak_tree_pss_mb"], "stage_s": built["stage_s"],
                 "events_per_s": round(run["events"] / built["wall_s"]), "reports_per_s": round(args.events / built["wall_s"]),
                 "db_mb": round(db.stat().st_size / 1e6, 1)})
     run["linking"] = link_quality(db, folder / generate.TRUTH_FILE)
-    say(f"built {run['events']} events in {built['wall_s']} s, peak RSS {built['peak_rss_mb']} MB; "
+    say(f"built {run['events']} events in {built['wall_s']} s, peak RSS {built['peak_rss_mb']} MB "
+        f"(summed PSS of its processes {built['peak_tree_pss_mb']} MB); "
         f"link precision {run['linking']['precision']}, recall {run['linking']['recall']}; the limit")
     run["limit"] = limit_route(jsonl, work / "limit.db", work / "limit.log", args.timeout)
     say("by hand: sqlite-utils insert + enable-fts")
@@ -125,7 +127,7 @@ def main(argv=None) -> int:
         return 0
     largest = max(runs, key=lambda r: r["mentions"])
     flat = {k: largest.get(k) for k in ("events", "mentions", "build_s", "limit_s", "byhand_s", "ratio_limit",
-                                         "ratio_byhand", "peak_rss_mb", "stage_s", "db_mb", "events_per_s", "linking")}
+                                         "ratio_byhand", "peak_rss_mb", "peak_tree_pss_mb", "stage_s", "db_mb", "events_per_s", "linking")}
     flat["endpoints"] = {name: {"p50_ms": m["p50_ms"], "p95_ms": m["p95_ms"]}
                          for name, m in largest.get("site", {}).get("bench", {}).get("endpoints", {}).items()}
     results = {"about": "Top-level figures are the largest run's; every run is under 'runs'. See RESULTS.md.",
