@@ -1,15 +1,18 @@
 """The benchmark's targets, and whether one run meets each (bench/run.py records the verdicts)."""
 from __future__ import annotations
 
-TARGETS = {  # what the build and the site should reach at 1M events; each run says which hold at its size
-    "ratio_limit": ("end-to-end build / limit (insert + FTS)", "<=", 2.0),
-    "ratio_byhand": ("end-to-end build / by-hand sqlite-utils route", "<", 1.0),
+# Issue 14's "done when", bar for bar (the build ratios at 100k and 1M, the site at 1M; each run says which
+# hold at its own size), and the issue's goal for build / limit recorded beside its bar.
+TARGETS = {
+    "ratio_limit": ("end-to-end build / limit (insert + FTS)", "<=", 5.0),
+    "ratio_limit_goal": ("end-to-end build / limit, the goal", "<=", 2.0),
+    "ratio_byhand": ("end-to-end build / by-hand sqlite-utils route", "<=", 1.0),
     "peak_rss_mb": ("peak memory of the build (its largest process's RSS, or its processes' summed PSS "
                     "where larger), MB", "<", 300.0),
-    "table": ("events table page p95, ms", "<", 50.0),
-    "search_rare": ("rare-word search p95, ms", "<", 50.0),
+    "table": ("events table page p95, ms", "<", 100.0),
+    "search_rare": ("rare-word search p95, ms", "<", 100.0),
     "search_common": ("common-word search p95, ms", "<", 500.0),
-    "canned": ("slowest canned query p95, ms", "<", 100.0),
+    "canned": ("slowest canned query p95, ms", "<", 300.0),
     "facets": ("slowest facet page p95, ms", "<", 1000.0),
     "link_precision": ("link precision on the generated corpus", ">=", 0.98),
 }
@@ -24,7 +27,7 @@ def peak_memory(run: dict) -> float:
 
 def judge(run: dict, smallest: dict | None) -> dict:
     site = run.get("site", {}).get("bench", {}).get("endpoints", {})
-    measured = {"ratio_limit": run["ratio_limit"], "ratio_byhand": run["ratio_byhand"],
+    measured = {"ratio_limit": run["ratio_limit"], "ratio_limit_goal": run["ratio_limit"], "ratio_byhand": run["ratio_byhand"],
                 "peak_rss_mb": peak_memory(run)}
     if (run.get("linking") or {}).get("precision") is not None:
         measured["link_precision"] = run["linking"]["precision"]
