@@ -74,7 +74,6 @@ def _ready(entry: tuple, timings: Timings) -> tuple:
 # In a worker process: what the initializer set.
 _read: Optional[Callable] = None
 _stages = None
-_involved = False  # whether the document being read named a person after a title
 
 
 def _start_worker(read: Callable, stages) -> None:
@@ -84,17 +83,6 @@ def _start_worker(read: Callable, stages) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _read, _stages = read, stages
-    discovery = stages.actors.discovery
-    if discovery is not None:
-        person = discovery._person  # a name after a title: the only reading that consults what was discovered
-
-        def noting(*args, **kwargs):
-            global _involved
-            outcome = person(*args, **kwargs)
-            _involved = _involved or outcome is not None
-            return outcome
-
-        discovery._person = noting
 
 
 @dataclass
@@ -114,37 +102,35 @@ class _Watch:
     def __init__(self, actors):
         self.actors, self.learned = actors, Learned()
 
-    def _counts(self) -> tuple:
+    def _resolved(self) -> int:
+        """Names after a title resolved so far: the only reading that consults what was learned."""
         discovery = self.actors.discovery
-        return len(self.actors.actors), len(discovery.discovered) if discovery is not None else 0
+        return discovery.resolved if discovery is not None else 0
 
     def before(self, memory) -> None:
-        global _involved
-        _involved = False
-        self.counts, self.memory = self._counts(), dict(memory.last_seen)
+        self.resolved, self.memory = self._resolved(), dict(memory.last_seen)
 
     def after(self, index: int, mention, memory, found: list) -> None:
         self.learned.own.append(list(mention.actors))
         self.learned.issues.append(found)
-        if _involved or self._counts() != self.counts:
+        if self._resolved() != self.resolved:
             self.learned.memories[index] = (self.memory, dict(memory.last_seen))
 
 
 def _read_in_worker(document) -> tuple:
     """(reading, stage seconds, None), or (None, {}, problems) for an InputError."""
     timings = Timings()
-    actors = _stages.actors
-    learned = _learned(actors)
-    watch = _Watch(actors)
+    discovery = _stages.actors.discovery
+    snapshot = discovery.snapshot() if discovery is not None else None
+    watch = _Watch(_stages.actors)
     try:
         reading = _read(document, _stages, timings, watch)
     except InputError as error:
         return None, {}, error.problems
     finally:
-        now = _learned(actors)
-        watch.learned.everything = any(now[0][a] != count for a, count in learned[0].items())
-        if now != learned:
-            _forget(actors, learned)
+        if discovery is not None:  # read every document against the starting dictionary
+            watch.learned.everything = discovery.taught_known_actors(snapshot)
+            discovery.restore(_stages.actors, snapshot)
     reading.learned = watch.learned
     return reading, timings.seconds, None
 
@@ -179,21 +165,3 @@ def settle(reading, info, stages) -> list:
         name_issues.extend(found)
     _states_of_the_entry(reading.mentions, stages.actors)
     return name_issues
-
-
-def _learned(actors) -> tuple:
-    """What the dictionary has learned so far: its actors (and how many aliases each) and discoveries."""
-    discovered = actors.discovery.discovered if actors.discovery is not None else {}
-    return {actor_id: len(actor.aliases) for actor_id, actor in actors.actors.items()}, dict(discovered)
-
-
-def _forget(actors, learned: tuple) -> None:
-    """Undo what one document taught the dictionary, back to `learned`."""
-    aliases, discovered = learned
-    for actor_id in [a for a in actors.actors if a not in aliases]:
-        del actors.actors[actor_id]
-    for actor_id, count in aliases.items():
-        del actors.actors[actor_id].aliases[count:]
-    if actors.discovery is not None:
-        actors.discovery.discovered.clear()
-        actors.discovery.discovered.update(discovered)

@@ -130,6 +130,23 @@ def test_a_spelling_variant_joins_the_known_person_above_the_threshold(seeds_cop
     assert conn.execute("select count(*) from actors where name = 'Sergei Lavrof'").fetchone()[0] == 0
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_spelling_variant_of_a_person_discovered_in_an_earlier_document_joins_that_person(seeds_copy, tmp_path, workers):
+    """Persons discovered are compared with like the curated ones, in later documents too, on any number
+    of workers (each worker reads a document against its starting dictionary, then forgets what it learned)."""
+    for name, window, entry in (
+            ("kz-a", "Jan 2025 to Feb 2025", "Olzhas Bektenov visits Beijing for talks on rail freight."),
+            ("kz-b", "Jul 2025 to Aug 2025", "Olzhas Bektenof opens a grain terminal with Russian partners.")):
+        (seeds_copy / f"{name}.txt").write_text(
+            f"China - Russia\n\nChronology from {window}\n\n: Kazakh Prime Minister {entry}\n", encoding="utf-8")
+    conn = built(seeds_copy, tmp_path / "e.db", "--workers", workers)
+    first = links(conn, event_named(conn, "kz-a", "Olzhas Bektenov")["id"])
+    later = links(conn, event_named(conn, "kz-b", "Olzhas Bektenof")["id"])
+    assert first["olzhas-bektenov"]["link_method"] == "discovered"
+    assert later["olzhas-bektenov"]["link_method"] == "fuzzy" and "'Olzhas Bektenov'" in later["olzhas-bektenov"]["link_evidence"]
+    assert conn.execute("select count(*) from actors where name = 'Olzhas Bektenof'").fetchone()[0] == 0
+
+
 # --- States -----------------------------------------------------------------------------------------
 
 def test_every_iso_state_is_an_actor_with_its_code_and_the_curated_states_keep_theirs(docs):

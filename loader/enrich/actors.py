@@ -171,7 +171,7 @@ class ActorDictionary:
         for _, _, spelling, after in other_scripts:  # the name it follows, known or just discovered
             owner = next((a for s, e, _, a in found if e == after and a), None)
             if owner and spelling not in self.actors[owner].aliases:
-                self.actors[owner].aliases.append(spelling)
+                self.discovery.add_alias(self, owner, spelling)  # learned: see people.Discovery
         found.sort(key=lambda item: item[0])
         spans = [NameSpan(s, e, self.actors[a].type if a else None) for s, e, _, a in found]
         roles = assign_roles(text, mention.lead, spans, self.role_words)

@@ -21,6 +21,7 @@ is split after its last office word: the words after it are the name. A name is 
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Optional
@@ -55,10 +56,24 @@ class Title:
 
 @dataclass
 class Discovery:
+    """Reads persons off their titles, and keeps what the dictionary learns while reading.
+
+    The dictionary learns two things: a person discovered (a new actor, `discovered`) and a spelling
+    in another script added to an actor's aliases (`add_alias`). Each goes into a journal, so that
+    `snapshot()` / `restore()` can undo what a stretch of reading taught (workers.py: a worker reads
+    every document against its starting dictionary), and into the index of spellings that step 3
+    (`_variant`) compares a new name with. `resolved` counts the names after a title resolved so far
+    (the only reading that consults what was learned)."""
+
     titles: set[str]
     title_links: set[str]
     stop_words: set[str]
     discovered: dict[str, str] = field(default_factory=dict)  # name -> actor id
+    resolved: int = 0  # names after a title resolved (linked or discovered) so far
+    _journal: list = field(default_factory=list, init=False, repr=False)  # ("person" | "alias", actor id, name)
+    _spellings: Optional[dict] = field(default=None, init=False, repr=False)  # initials -> [(rank, position, actor id, spelling)]
+    _ranks: dict = field(default_factory=dict, init=False, repr=False)  # person id -> its place in the dictionary's order
+    _next_rank: int = field(default=0, init=False, repr=False)
 
     # --- reading a title ---------------------------------------------------------------------------
 
@@ -178,6 +193,7 @@ class Discovery:
             if outcome is None:
                 remaining.append((start, end, run))
                 continue
+            self.resolved += 1
             n_start, n_end, actor_id, method, why = outcome
             found.append((n_start, n_end, text[n_start:n_end], actor_id))
             evidence[n_start] = (method, why)
@@ -237,21 +253,20 @@ class Discovery:
         return n_start, n_end, actor_id, "discovered", f"'{name}' after the title '{title.text}' (discovered, to review)"
 
     def _variant(self, dictionary, name: str):
+        """(actor id, spelling, score) of the known person's spelling closest to `name` (step 3): same
+        number of words, same initials, ratio at least FUZZY_AT; of equal scores the first in the
+        dictionary's order (actors as listed, then discovered; each one's name, then its aliases)."""
         words = name.split()
         if len(words) < 2:
             return None
         best = None
-        for actor in dictionary.actors.values():
-            if actor.type != "person":
-                continue
-            for alias in [actor.name, *actor.aliases]:
-                parts = alias.split()
-                if len(parts) != len(words) or any(a[:1].lower() != b[:1].lower() for a, b in zip(parts, words)):
-                    continue
-                score = fuzz.ratio(name, alias)
-                if score >= FUZZY_AT and (best is None or score > best[2]):
-                    best = (actor.id, alias, score)
+        for _, _, actor_id, alias in self._index(dictionary).get(_initials(name), ()):
+            score = fuzz.ratio(name, alias)
+            if score >= FUZZY_AT and (best is None or score > best[2]):
+                best = (actor_id, alias, score)
         return best
+
+    # --- what the dictionary learns ----------------------------------------------------------------
 
     def _new_person(self, dictionary, name: str, title: Title) -> str:
         from .actors import Actor
@@ -262,11 +277,79 @@ class Discovery:
         while actor_id in dictionary.actors:
             actor_id, number = f"{base}-person-{number}", number + 1
         country = title.states[0] if title.states else None
-        dictionary.actors[actor_id] = Actor(
+        actor = dictionary.actors[actor_id] = Actor(
             actor_id, name, "person", country, titles=[title.text], aliases=[name],
             notes=f"Discovered: named after the title '{title.text}'; not in curated/actors.yml (to review).")
         self.discovered[name] = actor_id
+        self._journal.append(("person", actor_id, name))
+        if self._spellings is not None:
+            self._rank(actor_id)
+            for position, spelling in enumerate([actor.name, *actor.aliases]):
+                self._file(actor_id, position, spelling)
         return actor_id
+
+    def add_alias(self, dictionary, actor_id: str, spelling: str) -> None:
+        """Another spelling of a known or discovered actor (a name in another script after its name)."""
+        actor = dictionary.actors[actor_id]
+        actor.aliases.append(spelling)
+        self._journal.append(("alias", actor_id, spelling))
+        if actor_id in self._ranks:
+            self._file(actor_id, len(actor.aliases), spelling)
+
+    def snapshot(self) -> int:
+        """What the dictionary has learned so far, for `restore` and `taught_known_actors`."""
+        return len(self._journal)
+
+    def restore(self, dictionary, snapshot: int) -> None:
+        """Undo what the dictionary learned after `snapshot`, latest first."""
+        while len(self._journal) > snapshot:
+            kind, actor_id, spelling = self._journal.pop()
+            actor = dictionary.actors[actor_id]
+            if kind == "alias":
+                if actor_id in self._ranks:
+                    self._file(actor_id, len(actor.aliases), spelling, remove=True)
+                actor.aliases.pop()
+            else:
+                if actor_id in self._ranks:
+                    for position, alias in enumerate([actor.name, *actor.aliases]):
+                        self._file(actor_id, position, alias, remove=True)
+                    del self._ranks[actor_id]
+                del dictionary.actors[actor_id]
+                del self.discovered[spelling]
+
+    def taught_known_actors(self, snapshot: int) -> bool:
+        """Whether an actor known at `snapshot` got another spelling since (not one discovered since)."""
+        new = {actor_id for kind, actor_id, _ in self._journal[snapshot:] if kind == "person"}
+        return any(kind == "alias" and actor_id not in new for kind, actor_id, _ in self._journal[snapshot:])
+
+    def _index(self, dictionary) -> dict:
+        """Every person's spellings by their words' initials, each with its place in the dictionary's
+        order (`_ranks`, then its position in [name, *aliases]); made at the first use, then kept in
+        step by `_new_person`, `add_alias` and `restore`."""
+        if self._spellings is None:
+            self._spellings = {}
+            for actor in dictionary.actors.values():
+                if actor.type == "person":
+                    self._rank(actor.id)
+                    for position, spelling in enumerate([actor.name, *actor.aliases]):
+                        self._file(actor.id, position, spelling)
+        return self._spellings
+
+    def _rank(self, actor_id: str) -> None:
+        self._ranks[actor_id], self._next_rank = self._next_rank, self._next_rank + 1
+
+    def _file(self, actor_id: str, position: int, spelling: str, remove: bool = False) -> None:
+        entries = self._spellings.setdefault(_initials(spelling), [])
+        entry = (self._ranks[actor_id], position, actor_id, spelling)
+        if remove:
+            entries.remove(entry)
+        else:
+            bisect.insort(entries, entry)
+
+
+def _initials(name: str) -> tuple:
+    """What two spellings of one name share (`_variant`): the first letter of each word, in lower case."""
+    return tuple(word[:1].lower() for word in name.split())
 
 
 def _title_parts(held) -> tuple[str, Optional[str], Optional[str]]:

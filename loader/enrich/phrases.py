@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cached_property
 from typing import Iterable, NamedTuple, Optional
 
 import ahocorasick
@@ -119,30 +120,43 @@ def _lower(text: str) -> str:
 class PhraseMatcher:
     def __init__(self, phrases: Iterable[tuple[str, object]], case_sensitive: bool = True):
         self.case_sensitive = case_sensitive
-        values: dict[str, list] = {}
+        values: dict[str, tuple] = {}
         for phrase, value in phrases:
             phrase = _SPACE_RUN.sub(" ", str(phrase).strip())
             if not phrase:
                 continue
             key = phrase if case_sensitive else _lower(phrase)
-            listed = values.setdefault(key, [])
+            listed = values.get(key, ())
             if value not in listed:
-                listed.append(value)
+                values[key] = (*listed, value)
         self._automaton = None
         self._count = len(values)
         self._reach = 4 * max((len(key) for key in values), default=0) + 8  # see ending / opening
-        # A hit that ends where the text ends ends with a phrase's last word; one that opens the text opens
-        # with a phrase's first word (no phrase has a space at either end): `ending_all` and `opening`
-        # ask str.endswith / str.startswith first (`_may_end`, `_may_open`), most texts need no automaton.
-        self._last_words = tuple({key.rsplit(" ", 1)[-1] for key in values})
-        self._first_words = tuple({key.split(" ", 1)[0] for key in values})
-        self._edge = max((len(word) for word in (*self._last_words, *self._first_words)), default=0)
+        # The automaton holds the phrases alone (their length is all a hit needs: the phrase is the text
+        # it matched); each distinct tuple of values is kept once, and not at all per phrase when every
+        # phrase has the same values (the gazetteer's names: a hundred thousand of them).
+        shared: dict[tuple, tuple] = {}
+        for key, listed in values.items():
+            values[key] = shared.setdefault(listed, listed)
+        self._same = next(iter(shared)) if len(shared) == 1 else None
+        self._values = values if self._same is None else None
         if values:
-            automaton = ahocorasick.Automaton()
-            for key, listed in values.items():
-                automaton.add_word(key, (key, tuple(listed), len(key)))
+            automaton = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
+            for key in values:
+                automaton.add_word(key)
             automaton.make_automaton()
             self._automaton = automaton
+
+    @cached_property
+    def _edges(self) -> tuple[tuple, tuple, int]:
+        """(last words, first words, longest of them) of the phrases. A hit that ends where the text
+        ends ends with a phrase's last word; one that opens the text opens with a phrase's first word
+        (no phrase has a space at either end): `ending_all` and `opening` ask str.endswith /
+        str.startswith first (`_may_end`, `_may_open`), most texts need no automaton."""
+        keys = list(self._values or (self._automaton.keys() if self._automaton is not None else ()))
+        last_words = tuple({key.rsplit(" ", 1)[-1] for key in keys})
+        first_words = tuple({key.split(" ", 1)[0] for key in keys})
+        return last_words, first_words, max((len(word) for word in (*last_words, *first_words)), default=0)
 
     def __len__(self) -> int:
         return self._count
@@ -162,18 +176,23 @@ class PhraseMatcher:
         haystack = squeezed if self.case_sensitive else _lower(squeezed)
         hits = []
         size = len(text)
-        for last, (key, listed, length) in self._automaton.iter(haystack):
+        same, values = self._same, self._values
+        for last, length in self._automaton.iter(haystack):
             start, end = last + 1 - length, last + 1
             # A space on either side is a boundary: ask the rules only of other characters.
             if start and haystack[start - 1] != " " and not _boundary_before(haystack, start):
                 continue
             if end < len(haystack) and haystack[end] != " " and not _boundary_after(haystack, end):
                 continue
+            key = haystack[start:end]
             if origin is not None:
                 start, end = origin[start], origin[end - 1] + 1
             if ending and (end != size or (shift and start == 0)):
                 continue
-            hits.append(Hit(start + shift, end + shift, text[start:end], key, listed))
+            written = text[start:end]
+            if written == key:
+                key = written  # one string for both, the usual case
+            hits.append(Hit(start + shift, end + shift, written, key, same or values[key]))
         hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
         return hits
 
@@ -193,7 +212,8 @@ class PhraseMatcher:
         """Every whole-word hit that ends exactly where `text` ends."""
         # Only the tail can hold such a hit: read a window a little longer than the longest phrase
         # (whitespace runs may make it longer in the text), not the whole text.
-        if not self._may_end(text[-self._edge:] if self._edge else ""):
+        edge = self._edges[2]
+        if not self._may_end(text[-edge:] if edge else ""):
             return []
         begin = max(0, len(text) - self._reach)
         if begin > 0:  # the character before the window decides the boundary: keep it, then drop hits on it
@@ -203,18 +223,20 @@ class PhraseMatcher:
     def _may_end(self, tail: str) -> bool:
         """False when no phrase can end where `tail` (the end of a text) ends. Lower case is compared
         only for ASCII, where it does not depend on the letters around (a Greek final sigma does)."""
+        last_words = self._edges[0]
         if self.case_sensitive:
-            return tail.endswith(self._last_words)
-        return not tail.isascii() or tail.lower().endswith(self._last_words)
+            return tail.endswith(last_words)
+        return not tail.isascii() or tail.lower().endswith(last_words)
 
     def _may_open(self, head: str) -> bool:
         """False when no phrase can start where `head` (the start of a text) starts."""
+        first_words = self._edges[1]
         if self.case_sensitive:
-            return head.startswith(self._first_words)
-        return not head.isascii() or head.lower().startswith(self._first_words)
+            return head.startswith(first_words)
+        return not head.isascii() or head.lower().startswith(first_words)
 
     def opening(self, text: str) -> Optional[Hit]:
-        if not self._may_open(text[:self._edge]):
+        if not self._may_open(text[:self._edges[2]]):
             return None
         window = text[:self._reach + 1]
         found = [h for h in self.find_all(window) if h.start == 0 and (len(window) == len(text) or h.end < len(window))]

