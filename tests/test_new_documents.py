@@ -90,6 +90,19 @@ def test_a_person_with_a_title_in_apposition_is_discovered(seeds_copy, tmp_path)
     assert conn.execute("select country from actors where id = 'masoud-pezeshkian'").fetchone()[0] == "iran"
 
 
+def test_a_title_ends_at_the_end_of_its_sentence(seeds_copy, tmp_path):
+    """An office word closing one sentence ("...the Mongolian government.") is not the title of the
+    capitalized word opening the next: no person "Afterwards" is discovered. A title abbreviation
+    before its full stop ("Dr.") still gives its person."""
+    conn, event = with_one_entry(
+        seeds_copy, tmp_path, "sentence", "Jul 2024 to Oct 2024",
+        "Wang Yi holds talks with the Mongolian government. Afterwards Dr. Oyun Sanjaasuren opens a water forum.",
+        "Mongolian government")
+    found = links(conn, event["id"])
+    assert not conn.execute("select id from actors where name = 'Afterwards'").fetchall()
+    assert found["oyun-sanjaasuren"]["link_method"] == "discovered"
+
+
 def test_a_known_surname_inside_another_full_name_is_not_that_person(docs):
     """Zhang Guoqing is not Zhang Hanhui; the curated Wang short name does not take Wang Qishan."""
     found = links(docs, event_named(docs, "china-russia-chronology-2023", "Vice Premier Zhang Guoqing")["id"])

@@ -43,6 +43,8 @@ OFFICE_WORDS = {
 JOINERS = {"de", "da", "dos", "al", "bin", "ibn", "von", "van", "der"}  # lower-case words inside a name
 LINKS = {"of", "the", "to", "for", "and", "on", "’s", "'s"}
 WINDOW = 100
+SENTENCE_ENDS = set(".!?;:")  # after a title's last word, the title does not reach the name that follows
+ABBREVIATION_MAX = 3  # a title word this short before a full stop is an abbreviation ("Dr.", "Mrs.")
 
 
 @dataclass
@@ -85,7 +87,7 @@ class Discovery:
         words = TOKEN.findall(window)  # the words alone first: most names have no title before them
         if begin > 0 and words:
             words = words[1:]
-        if not words:
+        if not words or self._sentence_ends(window, words[-1]):
             return None
         last = words[-1]
         if not self._office(last) and not (len(words) > 1 and words[-2].lower() in self.title_links):
@@ -156,6 +158,15 @@ class Discovery:
         if not words or not kept:
             return None
         return Title(text[kept[0][0]:kept[-1][1]], kept[0][0], words, states, places)
+
+    def _sentence_ends(self, window: str, last: str) -> bool:
+        """Whether the text before a name closes a sentence ("...the Mongolian government. Afterwards"):
+        an office word there ends the sentence, it is not the next word's title. A title abbreviation
+        before its full stop ("Dr.", "Mr.") does not end one."""
+        before = window.rstrip()[-1:]
+        if before not in SENTENCE_ENDS:
+            return False
+        return not (before == "." and len(last) <= ABBREVIATION_MAX and last.lower() in self.titles)
 
     def _office(self, word: str) -> bool:
         lower = word.lower()
