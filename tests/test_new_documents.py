@@ -93,7 +93,8 @@ def test_a_person_with_a_title_in_apposition_is_discovered(seeds_copy, tmp_path)
 def test_a_title_ends_at_the_end_of_its_sentence(seeds_copy, tmp_path):
     """An office word closing one sentence ("...the Mongolian government.") is not the title of the
     capitalized word opening the next: no person "Afterwards" is discovered. A title abbreviation
-    before its full stop ("Dr.") still gives its person."""
+    before its full stop ("Dr.") still gives its person. (A constructed line, to test the rule: the
+    names are real, the meeting and the forum are not claimed as events.)"""
     conn, event = with_one_entry(
         seeds_copy, tmp_path, "sentence", "Jul 2024 to Oct 2024",
         "Wang Yi holds talks with the Mongolian government. Afterwards Dr. Oyun Sanjaasuren opens a water forum.",
