@@ -366,8 +366,15 @@ def proper_names(mention: Mention, vocabulary: Vocabulary, lower: set[str], end:
                  places: Optional[list] = None) -> set[str]:
     """The proper names a report's first sentence gives that are neither an actor nor a gazetteer place:
     an exercise's, a forum's, a ship's, a deal's ("the Tanvo deal"). A word is a name when the corpus
-    never writes it in lower case; the sentence's first word (after a leading date) is not read.
+    (`lower`: every word it writes in lower case, `lower_words`) never writes it in lower case.
     Two reports that each give such names and share none are two events."""
+    return name_candidates(mention, vocabulary, end, places) - lower
+
+
+def name_candidates(mention: Mention, vocabulary: Vocabulary, end: Optional[int] = None,
+                    places: Optional[list] = None) -> set[str]:
+    """`proper_names` before the corpus's lower-case words are taken out: what one report gives, read
+    without the others. The sentence's first word (after a leading date) is not read."""
     text = mention.excerpt
     end = first_sentence_end(text) if end is None else end
     covered = [(m.start - mention.start, m.end - mention.start) for m in mention.actors]
@@ -385,12 +392,80 @@ def proper_names(mention: Mention, vocabulary: Vocabulary, lower: set[str], end:
             at = run.start() + match.start()
             word = match.group(0).rstrip("’'-")
             lowered = word.lower()
-            if at <= first or len(word) < 3 or lowered in lower or lowered in STOPWORDS or any(c.isdigit() for c in word):
+            if at <= first or len(word) < 3 or lowered in STOPWORDS or any(c.isdigit() for c in word):
                 continue  # a sentence's first word, a common word, a model ("Tu-95MC")
             if any(b <= at < e for b, e in covered):
                 continue
             names.add(lowered)
     return names
+
+
+def lower_words(mentions: Iterable[Mention]) -> set[str]:
+    """Every word the mentions' excerpts write in lower case: what makes a capitalized word not a name."""
+    lower: set[str] = set()
+    for m in mentions:
+        lower.update(LOWER_WORD.findall(m.excerpt))
+    return lower
+
+
+@dataclass(slots=True)
+class MentionReading:
+    """What the linker reads of one mention by itself, needing no other mention: read per document
+    (`read_for_linking`, in the document workers under --workers); `Scorer` adds what needs the whole
+    corpus (IDF weights; the names the corpus also writes in lower case)."""
+
+    words: list[str]  # `tokens`: content words, synonyms folded, actors and places as ids
+    kinds: frozenset[str]  # kinds of event the first sentence names (relative clauses, references aside)
+    means: frozenset[str]  # means (naval, air) it names
+    doers: frozenset[str]  # the actors who did it (DOER_ROLES), the two states aside
+    actors: frozenset[str]  # every actor named, the two states aside
+    places: frozenset[str]  # the gazetteer places the first sentence names, as #place-id words
+    names: frozenset[str]  # `name_candidates`
+    read_with: Optional[list] = None  # the mention's actors when read (`Readings.extend`)
+
+
+def mention_reading(mention: Mention, vocabulary: Vocabulary) -> MentionReading:
+    """The one rule for what the linker reads of a mention by itself (its actors already read)."""
+    end = first_sentence_end(mention.excerpt)
+    places = vocabulary.places_of(mention.excerpt[:end])
+    words = tokens(mention, vocabulary, end, places)
+    main = vocabulary.normalize(RELATIVE_CLAUSE.sub(",", REFERENCE.sub(" ", headline(mention, end=end))))
+    actors = mention.actors
+    return MentionReading(
+        words, frozenset(vocabulary.kinds_of(main)), frozenset(vocabulary.means_of(main)),
+        frozenset({a.actor_id for a in actors if a.role in DOER_ROLES} - UBIQUITOUS_ACTORS),
+        frozenset({a.actor_id for a in actors} - UBIQUITOUS_ACTORS), frozenset(w for w in words if w[0] == "#"),
+        frozenset(name_candidates(mention, vocabulary, end, places)), actors)
+
+
+@dataclass
+class Readings:
+    """The linker's readings of mentions (`mentions`, in their order), and every word their excerpts
+    write in lower case (`lower_words`)."""
+
+    mentions: list[MentionReading] = field(default_factory=list)
+    lower: set[str] = field(default_factory=set)
+    # Words and small sets many mentions share (most sets are empty), kept once each: a reading made in a
+    # worker process arrives with its own copies.
+    _kept: dict = field(default_factory=dict, repr=False)
+
+    def extend(self, mentions: list[Mention], readings: "Readings", vocabulary: Vocabulary) -> None:
+        """Add one document's readings, made for `mentions`. A reading made before its mention's actors
+        were settled (workers.settle read the mention again) is made again, by the same rule."""
+        keep = self._kept.setdefault
+        for mention, reading in zip(mentions, readings.mentions, strict=True):
+            if reading.read_with is not mention.actors and reading.read_with != mention.actors:
+                reading = mention_reading(mention, vocabulary)
+            self.mentions.append(MentionReading(
+                [keep(w, w) for w in reading.words], keep(reading.kinds, reading.kinds), keep(reading.means, reading.means),
+                keep(reading.doers, reading.doers), keep(reading.actors, reading.actors),
+                keep(reading.places, reading.places), keep(reading.names, reading.names)))
+        self.lower |= readings.lower
+
+
+def read_for_linking(mentions: list[Mention], vocabulary: Vocabulary) -> Readings:
+    """What the linker reads of these mentions (one document's, or all) that needs no other mention."""
+    return Readings([mention_reading(m, vocabulary) for m in mentions], lower_words(mentions))
 
 
 @functools.lru_cache(maxsize=1 << 16)  # the same few thousand words, stemmed once each
@@ -513,33 +588,26 @@ def overlaps(a: Mention, b: Mention) -> bool:
 class Scorer:
     """TF-IDF over the mentions being linked, plus the date, actor, kind and place features."""
 
-    def __init__(self, mentions: list[Mention], vocabulary: Vocabulary):
+    def __init__(self, mentions: list[Mention], vocabulary: Vocabulary, readings: Optional[Readings] = None):
+        """`readings`: what `read_for_linking` read of `mentions` (in their order), when the caller has it."""
         self.vocabulary = vocabulary
-        # Each excerpt's first sentence, and the places it names, found once for the three readings below.
-        ends = {m.key: first_sentence_end(m.excerpt) for m in mentions}
-        places = {m.key: vocabulary.places_of(m.excerpt[:ends[m.key]]) for m in mentions}
-        self.words = {m.key: tokens(m, vocabulary, ends[m.key], places[m.key]) for m in mentions}
-        df = Counter(w for words in self.words.values() for w in set(words))
+        if readings is None:
+            readings = Readings()
+            readings.extend(mentions, read_for_linking(mentions, vocabulary), vocabulary)
+        if len(readings.mentions) != len(mentions):
+            raise ValueError(f"{len(readings.mentions)} readings for {len(mentions)} mentions")
+        self._index = {m.key: i for i, m in enumerate(mentions)}
+        df = Counter(w for reading in readings.mentions for w in set(reading.words))
         n = max(len(mentions), 1)
         self.idf = {w: math.log((1 + n) / (1 + c)) + 1 for w, c in df.items()}
         self.df = df
-        self.vectors = {key: self._vector(words) for key, words in self.words.items()}
-        # Small sets many mentions share (most are empty), kept once each: memory grows with the mentions.
         self._shared_sets: dict[frozenset, frozenset] = {}
-        share = self._share
-        self.kinds, self.means = {}, {}
-        self.doers = {m.key: share({a.actor_id for a in m.actors if a.role in DOER_ROLES} - UBIQUITOUS_ACTORS)
-                      for m in mentions}
-        lower = set()
-        for m in mentions:
-            lower.update(LOWER_WORD.findall(m.excerpt))
-        self.names = {m.key: share(proper_names(m, vocabulary, lower, ends[m.key], places[m.key])) for m in mentions}
-        for m in mentions:
-            main = vocabulary.normalize(RELATIVE_CLAUSE.sub(",", REFERENCE.sub(" ", headline(m, end=ends[m.key]))))
-            self.kinds[m.key] = share(vocabulary.kinds_of(main))
-            self.means[m.key] = share(vocabulary.means_of(main))
-        self.profiles = {m.key: _Profile(self, m) for m in mentions}
+        # One profile per mention, in their order (`profile`).
+        self.profiles = [_Profile(self, reading, readings.lower) for reading in readings.mentions]
         self._compatible: dict[tuple[frozenset, frozenset], bool] = {}
+
+    def profile(self, mention: Mention) -> "_Profile":
+        return self.profiles[self._index[mention.key]]
 
     def _share(self, items: set) -> frozenset:
         frozen = frozenset(items)
@@ -553,7 +621,7 @@ class Scorer:
 
     def content(self, a: Mention, b: Mention) -> float:
         """Mean of the TF-IDF cosine and the containment of the shorter headline in the other."""
-        return self._content(self.profiles[a.key], self.profiles[b.key])
+        return self._content(self.profile(a), self.profile(b))
 
     def _content(self, pa: "_Profile", pb: "_Profile") -> float:
         credit = MEANS_SHARED if pa.means & pb.means else 0.0
@@ -579,7 +647,7 @@ class Scorer:
     def score(self, a: Mention, b: Mention, at_least: Optional[float] = None) -> Optional[PairScore]:
         """The pair's features and score; None when `at_least` is given and the score falls below it
         (most pairs blocking proposes: no record of them is made)."""
-        return self._score(a, b, self.profiles[a.key], self.profiles[b.key], _facts_of(a), _facts_of(b), at_least)
+        return self._score(a, b, self.profile(a), self.profile(b), _facts_of(a), _facts_of(b), at_least)
 
     def _score(self, a: Mention, b: Mention, pa: "_Profile", pb: "_Profile", fa: tuple, fb: tuple,
                at_least: Optional[float]) -> Optional[PairScore]:
@@ -622,7 +690,7 @@ class Scorer:
                          total, place=place, names=names, gap=gap or None, named=named)
 
     def kind_score(self, a: Mention, b: Mention) -> Optional[float]:
-        return self._kind_score(self.profiles[a.key], self.profiles[b.key])
+        return self._kind_score(self.profile(a), self.profile(b))
 
     def _kind_score(self, pa: "_Profile", pb: "_Profile") -> Optional[float]:
         means_a, means_b = pa.means, pb.means
@@ -641,9 +709,10 @@ class Scorer:
         return None if compatible else -1.0
 
     def blocking_keys(self, mention: Mention) -> set[str]:
-        keys = {f"w:{w}" for w in set(self.words[mention.key]) if w[0] not in "@#"}
-        keys |= {f"p:{w[1:]}" for w in set(self.words[mention.key]) if w[0] == "#"}
-        keys |= {f"a:{m.actor_id}" for m in mention.actors if m.actor_id not in UBIQUITOUS_ACTORS}
+        profile = self.profile(mention)
+        keys = {f"w:{w}" for w in set(profile.words) if w[0] not in "@#"}
+        keys |= {f"p:{w[1:]}" for w in profile.places}
+        keys |= {f"a:{actor}" for actor in profile.actors}
         if days_of(mention) == 1:
             keys.add(f"d:{mention.date.earliest}")
         return keys
@@ -654,17 +723,16 @@ class _Profile:
 
     __slots__ = ("words", "vector", "weight_sum", "means", "kinds", "doers", "actors", "names", "places")
 
-    def __init__(self, scorer: Scorer, mention: Mention):
-        key, idf = mention.key, scorer.idf
-        self.words = words = scorer.words[key]
-        self.vector = scorer.vectors[key]
+    def __init__(self, scorer: Scorer, reading: MentionReading, lower: set[str]):
+        idf = scorer.idf
+        self.words = words = reading.words
+        self.vector = scorer._vector(words)
         # The containment weighs each distinct word by its IDF squared, summed in the order of the set.
         self.weight_sum = sum(idf[w] ** 2 for w in set(words))
-        self.means, self.kinds = scorer.means[key], scorer.kinds[key]
-        self.doers, self.names = scorer.doers[key], scorer.names[key]
-        # every actor named, the two states aside
-        self.actors = scorer._share({a.actor_id for a in mention.actors} - UBIQUITOUS_ACTORS)
-        self.places = scorer._share({w for w in words if w.startswith("#")})
+        self.means, self.kinds, self.doers = reading.means, reading.kinds, reading.doers
+        self.actors, self.places = reading.actors, reading.places  # every actor named, the two states aside
+        names = reading.names
+        self.names = scorer._share(names - lower) if names and not names.isdisjoint(lower) else names
 
 
 # --- linking -------------------------------------------------------------------------------------
@@ -818,23 +886,24 @@ def outcome_links(mentions: list[Mention], scorer: Scorer, clusters: Clusters) -
     when that is the only such meeting any other source reports in those days: two, and nothing says
     which; and nothing says they differ (kinds that exclude each other, places, names). Method 'outcome', scored as any pair; the reason says why. Joins `clusters` as it goes."""
     found = []
-    dated = [m for m in mentions if (days_of(m) or HIGH_DAYS) <= NARROW_DAYS + 1 and scorer.kinds[m.key]]
+    profile = scorer.profile
+    dated = [m for m in mentions if (days_of(m) or HIGH_DAYS) <= NARROW_DAYS + 1 and profile(m).kinds]
     by_day: dict[str, list[Mention]] = defaultdict(list)  # the meetings among them, by day
     for m in dated:
-        if MEETING in scorer.kinds[m.key]:
+        if MEETING in profile(m).kinds:
             by_day[m.date.earliest].append(m)
     for x in dated:
-        kinds_x = scorer.kinds[x.key]
+        kinds_x = profile(x).kinds
         if MEETING in kinds_x or not scorer.vocabulary.compatible_kinds(kinds_x, {MEETING}):
             continue
         if days_of(x) != 1 or not x.actors or {a.actor_id for a in x.actors} - UBIQUITOUS_ACTORS:
             continue
-        x_words = {w for w in scorer.words[x.key] if w[0] not in "@#"}  # words, not actors or places
+        x_words = {w for w in profile(x).words if w[0] not in "@#"}  # words, not actors or places
         near = [y for shift in range(-DATE_SLACK - NARROW_DAYS, DATE_SLACK + 1)
                 for y in by_day.get(_shifted(x.date.earliest, shift), [])]
         meetings = [y for y in near if y.source_id != x.source_id and overlaps(x, y)
-                    and not kinds_x & scorer.kinds[y.key]
-                    and x_words & set(scorer.words[y.key])]
+                    and not kinds_x & profile(y).kinds
+                    and x_words & set(profile(y).words)]
         if len({clusters.find(y.key) for y in meetings}) != 1:
             continue
         y = min(meetings, key=lambda m: m.key)
@@ -843,7 +912,7 @@ def outcome_links(mentions: list[Mention], scorer: Scorer, clusters: Clusters) -
         pair = scorer.score(*sorted((x, y), key=lambda m: m.key))
         if -1.0 in (pair.kind, pair.place, pair.names):
             continue  # the kinds exclude each other, or the places or the names differ
-        shared = sorted(x_words & set(scorer.words[y.key]))
+        shared = sorted(x_words & set(profile(y).words))
         pair.method = "outcome"
         pair.reason = (f"an outcome ({', '.join(sorted(kinds_x))}) reported with no one but the two states, and the "
                        f"only meeting another source reports within {DATE_SLACK} days that shares its words "
@@ -853,8 +922,10 @@ def outcome_links(mentions: list[Mention], scorer: Scorer, clusters: Clusters) -
     return found
 
 
-def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabulary) -> LinkResult:
-    """Group mentions into events. Pure: the same mentions and decisions give the same clusters."""
+def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabulary,
+                  readings: Optional[Readings] = None) -> LinkResult:
+    """Group mentions into events. Pure: the same mentions and decisions give the same clusters.
+    `readings`: what `read_for_linking` read of `mentions` (in their order), when the caller has it."""
     by_source: dict[str, list[Mention]] = defaultdict(list)
     for mention in mentions:
         by_source[mention.source_id].append(mention)
@@ -862,7 +933,7 @@ def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabul
     if errors:
         raise InputError(errors)
     apart = [(x, y) for found, _ in different for i, x in enumerate(found) for y in found[i + 1 :]]
-    scorer = Scorer(mentions, vocabulary)
+    scorer = Scorer(mentions, vocabulary, readings)
     clusters = Clusters(mentions, apart)
     links: list[PairScore] = []
     candidates: list[PairScore] = []
@@ -881,7 +952,7 @@ def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabul
             links.append(pair)
 
     # Scored as they come, keeping only those a curator or the linker will use.
-    profiles = [scorer.profiles[m.key] for m in mentions]
+    profiles = scorer.profiles
     facts = [_facts_of(m) for m in mentions]
     scored = [p for p in (scorer._score(mentions[i], mentions[j], profiles[i], profiles[j], facts[i], facts[j], CANDIDATE_AT)
                           for i, j in _candidate_indices(mentions, scorer)) if p is not None]
