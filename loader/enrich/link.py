@@ -759,9 +759,18 @@ def _candidate_indices(mentions: list[Mention], scorer: Scorer) -> Iterable[tupl
     for i, mention in enumerate(mentions):
         for key in scorer.blocking_keys(mention):
             blocks[key].append(i)
-    # Compared when the spans overlap once each is widened by DATE_SLACK days at its start.
-    bounds = [span(m) for m in mentions]
-    spans = [(_shifted(first, -DATE_SLACK), last) for first, last in bounds]
+    # Compared when the spans overlap once each is widened by DATE_SLACK days at its start. Many
+    # mentions share their dates: each distinct span is made once and shared.
+    widened: dict[tuple, tuple[tuple[str, str], tuple[str, str]]] = {}
+    bounds, spans = [], []
+    for m in mentions:
+        facts = _facts_of(m)
+        found = widened.get(facts)
+        if found is None:
+            found = widened[facts] = (facts[:2], (_shifted(facts[0], -DATE_SLACK), facts[1]))
+        bounds.append(found[0])
+        spans.append(found[1])
+    del widened
     order = sorted(range(len(mentions)), key=lambda i: (spans[i][0], i))
     rank = [0] * len(mentions)
     for r, i in enumerate(order):
@@ -769,13 +778,15 @@ def _candidate_indices(mentions: list[Mention], scorer: Scorer) -> Iterable[tupl
     sorted_blocks: list[tuple[list[int], list[str]]] = []  # members by rank, and their starts
     blocks_of: list[list[int]] = [[] for _ in mentions]
     for key in sorted(blocks):
-        members = blocks[key]
+        members = blocks.pop(key)  # let go of each block's keys and members as it is sorted
         if len(members) < 2:
             continue  # alone
         ranks = sorted(rank[i] for i in members)
+        block = len(sorted_blocks)  # one number, shared by every member's list
         sorted_blocks.append((ranks, [spans[order[r]][0] for r in ranks]))
         for i in members:
-            blocks_of[i].append(len(sorted_blocks) - 1)
+            blocks_of[i].append(block)
+    del blocks
     keys = [m.key for m in mentions]
     for i, a in enumerate(mentions):
         if not blocks_of[i]:
