@@ -589,7 +589,8 @@ class Scorer:
     """TF-IDF over the mentions being linked, plus the date, actor, kind and place features."""
 
     def __init__(self, mentions: list[Mention], vocabulary: Vocabulary, readings: Optional[Readings] = None):
-        """`readings`: what `read_for_linking` read of `mentions` (in their order), when the caller has it."""
+        """`readings`: what `read_for_linking` read of `mentions` (in their order), when the caller has it;
+        used up: each reading is let go as its mention's profile is made."""
         self.vocabulary = vocabulary
         if readings is None:
             readings = Readings()
@@ -603,7 +604,11 @@ class Scorer:
         self.df = df
         self._shared_sets: dict[frozenset, frozenset] = {}
         # One profile per mention, in their order (`profile`).
-        self.profiles = [_Profile(self, reading, readings.lower) for reading in readings.mentions]
+        self.profiles = []
+        for i, reading in enumerate(readings.mentions):
+            self.profiles.append(_Profile(self, reading, readings.lower))
+            readings.mentions[i] = None
+        readings.mentions, readings.lower = [], set()
         self._compatible: dict[tuple[frozenset, frozenset], bool] = {}
 
     def profile(self, mention: Mention) -> "_Profile":
@@ -613,11 +618,11 @@ class Scorer:
         frozen = frozenset(items)
         return self._shared_sets.setdefault(frozen, frozen)
 
-    def _vector(self, words: list[str]) -> dict[str, float]:
-        counts = Counter(words)
-        vector = {w: c * self.idf[w] for w, c in counts.items()}
-        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
-        return {w: v / norm for w, v in vector.items()}
+    def _norm(self, counts: dict[str, int]) -> float:
+        """The length of a mention's TF-IDF vector, whose weight for a word is count * IDF / norm
+        (`_Profile`): worked out at each pair from the counts, not held per word."""
+        idf = self.idf
+        return math.sqrt(sum(v * v for v in (c * idf[w] for w, c in counts.items()))) or 1.0
 
     def content(self, a: Mention, b: Mention) -> float:
         """Mean of the TF-IDF cosine and the containment of the shorter headline in the other."""
@@ -625,21 +630,24 @@ class Scorer:
 
     def _content(self, pa: "_Profile", pb: "_Profile") -> float:
         credit = MEANS_SHARED if pa.means & pb.means else 0.0
-        va, vb = pa.vector, pb.vector
-        common = va.keys() & vb.keys()
+        ca, cb = pa.counts, pb.counts
+        common = ca.keys() & cb.keys()
         if not common:  # most pairs blocking proposes share an actor or a day, not a word
             return min(1.0, 0.0 + credit)
         # Summed over the words shared only (the others add nothing), in the order of the whole sum
         # (the shorter vector's words; the first mention's weights), so the figure is the same to the last bit.
+        # A word's weight is count * IDF / norm, worked out as it always was, so the same float.
         idf = self.idf
         if len(common) == 1:  # the usual case: one shared word, nothing to order
             (w,) = common
-            cosine, shared = va[w] * vb[w], idf[w] ** 2
+            cosine, shared = (ca[w] * idf[w] / pa.norm) * (cb[w] * idf[w] / pb.norm), idf[w] ** 2
         else:
-            if len(va) > len(vb):
-                va, vb = vb, va
-            cosine = sum(va[w] * vb[w] for w in va if w in common)
-            shared = sum(idf[w] ** 2 for w in set(pa.words) if w in common)
+            na, nb = pa.norm, pb.norm
+            if len(ca) > len(cb):
+                ca, cb, na, nb = cb, ca, nb, na
+            cosine = sum((ca[w] * idf[w] / na) * (cb[w] * idf[w] / nb) for w in ca if w in common)
+            # set(keys()) grows as set(words) does (the same first insertions): the same order of the sum
+            shared = sum(idf[w] ** 2 for w in set(pa.counts.keys()) if w in common)
         smaller = min(pa.weight_sum, pb.weight_sum)
         containment = shared / smaller if smaller else 0.0
         return min(1.0, (cosine + containment) / 2 + credit)
@@ -710,7 +718,7 @@ class Scorer:
 
     def blocking_keys(self, mention: Mention) -> set[str]:
         profile = self.profile(mention)
-        keys = {f"w:{w}" for w in set(profile.words) if w[0] not in "@#"}
+        keys = {f"w:{w}" for w in profile.counts if w[0] not in "@#"}
         keys |= {f"p:{w[1:]}" for w in profile.places}
         keys |= {f"a:{actor}" for actor in profile.actors}
         if days_of(mention) == 1:
@@ -721,12 +729,15 @@ class Scorer:
 class _Profile:
     """What every pair reads of one mention, worked out once: a mention is met in hundreds of pairs."""
 
-    __slots__ = ("words", "vector", "weight_sum", "means", "kinds", "doers", "actors", "names", "places")
+    __slots__ = ("counts", "norm", "weight_sum", "means", "kinds", "doers", "actors", "names", "places")
 
     def __init__(self, scorer: Scorer, reading: MentionReading, lower: set[str]):
         idf = scorer.idf
-        self.words = words = reading.words
-        self.vector = scorer._vector(words)
+        words = reading.words
+        self.counts = counts = {}  # each distinct word (in the order of the words) and how often
+        for w in words:
+            counts[w] = counts.get(w, 0) + 1
+        self.norm = scorer._norm(self.counts)
         # The containment weighs each distinct word by its IDF squared, summed in the order of the set.
         self.weight_sum = sum(idf[w] ** 2 for w in set(words))
         self.means, self.kinds, self.doers = reading.means, reading.kinds, reading.doers
@@ -909,12 +920,12 @@ def outcome_links(mentions: list[Mention], scorer: Scorer, clusters: Clusters) -
             continue
         if days_of(x) != 1 or not x.actors or {a.actor_id for a in x.actors} - UBIQUITOUS_ACTORS:
             continue
-        x_words = {w for w in profile(x).words if w[0] not in "@#"}  # words, not actors or places
+        x_words = {w for w in profile(x).counts if w[0] not in "@#"}  # words, not actors or places
         near = [y for shift in range(-DATE_SLACK - NARROW_DAYS, DATE_SLACK + 1)
                 for y in by_day.get(_shifted(x.date.earliest, shift), [])]
         meetings = [y for y in near if y.source_id != x.source_id and overlaps(x, y)
                     and not kinds_x & profile(y).kinds
-                    and x_words & set(profile(y).words)]
+                    and not x_words.isdisjoint(profile(y).counts)]
         if len({clusters.find(y.key) for y in meetings}) != 1:
             continue
         y = min(meetings, key=lambda m: m.key)
@@ -923,7 +934,7 @@ def outcome_links(mentions: list[Mention], scorer: Scorer, clusters: Clusters) -
         pair = scorer.score(*sorted((x, y), key=lambda m: m.key))
         if -1.0 in (pair.kind, pair.place, pair.names):
             continue  # the kinds exclude each other, or the places or the names differ
-        shared = sorted(x_words & set(profile(y).words))
+        shared = sorted(x_words & profile(y).counts.keys())
         pair.method = "outcome"
         pair.reason = (f"an outcome ({', '.join(sorted(kinds_x))}) reported with no one but the two states, and the "
                        f"only meeting another source reports within {DATE_SLACK} days that shares its words "
