@@ -52,7 +52,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from .. import schemas
 from ..model import InputError, Mention, Problem
@@ -786,7 +786,8 @@ def _candidate_indices(mentions: list[Mention], scorer: Scorer) -> Iterable[tupl
     rank = [0] * len(mentions)
     for r, i in enumerate(order):
         rank[i] = r
-    sorted_blocks: list[tuple[list[int], list[str]]] = []  # members by rank, and their starts
+    start_of = [spans[i][0] for i in order].__getitem__  # a rank's widened span start: sorted
+    sorted_blocks: list[list[int]] = []  # each block's members by rank
     blocks_of: list[list[int]] = [[] for _ in mentions]
     for key in sorted(blocks):
         members = blocks.pop(key)  # let go of each block's keys and members as it is sorted
@@ -794,7 +795,7 @@ def _candidate_indices(mentions: list[Mention], scorer: Scorer) -> Iterable[tupl
             continue  # alone
         ranks = sorted(rank[i] for i in members)
         block = len(sorted_blocks)  # one number, shared by every member's list
-        sorted_blocks.append((ranks, [spans[order[r]][0] for r in ranks]))
+        sorted_blocks.append(ranks)
         for i in members:
             blocks_of[i].append(block)
     del blocks
@@ -806,10 +807,10 @@ def _candidate_indices(mentions: list[Mention], scorer: Scorer) -> Iterable[tupl
         partners: set[int] = set()
         around = (_shifted(a0, -BLOCK_DAYS), max(a1, _shifted(a0, BLOCK_DAYS)))  # and all of its own span
         for b in blocks_of[i]:
-            ranks, starts = sorted_blocks[b]
-            if not block_serves(starts, around):
+            ranks = sorted_blocks[b]
+            if not block_serves(ranks, around, start_of):
                 continue  # too common in the months around this mention
-            partners.update(ranks[bisect.bisect_right(ranks, own) : bisect.bisect_right(starts, a1)])
+            partners.update(ranks[bisect.bisect_right(ranks, own) : bisect.bisect_right(ranks, a1, key=start_of)])
         for r in sorted(partners):
             j = order[r]
             other = mentions[j]
@@ -823,21 +824,25 @@ def _candidate_indices(mentions: list[Mention], scorer: Scorer) -> Iterable[tupl
                 yield (i, j) if key < keys[j] else (j, i)
 
 
-def block_serves(starts: list[str], around: tuple[str, str]) -> bool:
-    """Whether a block (its members' widened span starts, sorted) is rare enough to propose pairs for a
-    mention: at most MAX_BLOCK members start within `around` (from BLOCK_DAYS before its start to
-    BLOCK_DAYS after it or its span's end, whichever is later)."""
-    if len(starts) <= MAX_BLOCK:
+def block_serves(members: list, around: tuple[str, str], start: Optional[Callable] = None) -> bool:
+    """Whether a block is rare enough to propose pairs for a mention: at most MAX_BLOCK of its members
+    start within `around` (from BLOCK_DAYS before its start to BLOCK_DAYS after it or its span's end,
+    whichever is later). `members` are sorted by the start of their widened spans, which `start` gives
+    (without it, the members are those starts)."""
+    if len(members) <= MAX_BLOCK:
         return True
-    return bisect.bisect_right(starts, around[1]) - bisect.bisect_left(starts, around[0]) <= MAX_BLOCK
+    return bisect.bisect_right(members, around[1], key=start) - bisect.bisect_left(members, around[0], key=start) <= MAX_BLOCK
 
 
 class Clusters:
     """Union-find over mentions that refuses merges breaking a rule (same list twice, a curated 'different')."""
 
     def __init__(self, mentions: list[Mention], apart: list[tuple[Mention, Mention]]):
-        self.parent = {m.key: m.key for m in mentions}
-        self.members = {m.key: [m] for m in mentions}
+        self.parent, self.members = {}, {}
+        for m in mentions:
+            key = m.key  # one tuple for the two maps
+            self.parent[key] = key
+            self.members[key] = [m]
         self.apart = {(a.key, b.key) for a, b in apart} | {(b.key, a.key) for a, b in apart}
 
     def find(self, key):
