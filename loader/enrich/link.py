@@ -219,7 +219,7 @@ def load_vocabulary(path: Path) -> Vocabulary:
                       place_words=list(data.place_words))
 
 
-@dataclass
+@dataclass(slots=True)  # no __dict__: the links and candidates are held until the write
 class PairScore:
     a: Mention
     b: Mention
