@@ -170,7 +170,6 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
             linked = link_mentions(mentions, decisions, link_vocabulary, readings)
     except InputError as error:  # a curated link that names no mention
         return partial, error.problems
-    del readings  # the scorer's profiles hold what the linker reads on
     problems.extend(linked.problems)
     with timings.stage("events"):
         events = events_from_clusters(linked.clusters, formats, texts={d.info.id: d.text for d in documents},

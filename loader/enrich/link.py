@@ -462,6 +462,10 @@ class Readings:
                 keep(reading.places, reading.places), keep(reading.names, reading.names)))
         self.lower |= readings.lower
 
+    def let_go(self) -> None:
+        """Hold nothing more (the scorer has made its profiles from them)."""
+        self.mentions, self.lower, self._kept = [], set(), {}
+
 
 def read_for_linking(mentions: list[Mention], vocabulary: Vocabulary) -> Readings:
     """What the linker reads of these mentions (one document's, or all) that needs no other mention."""
@@ -608,7 +612,7 @@ class Scorer:
         for i, reading in enumerate(readings.mentions):
             self.profiles.append(_Profile(self, reading, readings.lower))
             readings.mentions[i] = None
-        readings.mentions, readings.lower = [], set()
+        readings.let_go()
         self._compatible: dict[tuple[frozenset, frozenset], bool] = {}
 
     def profile(self, mention: Mention) -> "_Profile":
