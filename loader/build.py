@@ -19,7 +19,8 @@ from .enrich.curated_dates import CuratedDates, load_curated_dates
 from .enrich.dates import DocumentDates, back_references, curated_contradictions, date_document, date_events
 from .enrich.events import events_from_clusters
 from .enrich.mentionkeys import MentionIndex, resolve_all
-from .enrich.link import Curated, Scorer, Vocabulary, link_mentions, load_curated_links, same_event_but_the_date, load_vocabulary
+from .enrich.link import (Curated, Readings, Scorer, Vocabulary, link_mentions, load_curated_links, load_vocabulary,
+                          read_for_linking, same_event_but_the_date)
 from .enrich.names import report as name_report
 from .enrich.places import Gazetteer, load_places
 from .enrich.statements import StatementFinder, document_window
@@ -113,7 +114,12 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         else:
             errors.append(problem)
 
-    stages = DocumentStages(actors, curated_dates, gazetteer)
+    # The linker folds every gazetteer name of a place into one token: places shared are evidence.
+    places = {alias: place.id for place in gazetteer.places.values() for alias in place.aliases}
+    states = {actor.id for actor in actors.actors.values() if actor.type == "state"}
+    link_vocabulary = dataclasses.replace(vocabulary, places=places, states=states)
+    stages = DocumentStages(actors, curated_dates, gazetteer, link_vocabulary)
+    readings = Readings()  # what the linker read of each mention in its document's stages
     for item, reading in per_document(timings.iterate("read", _read_documents(seeds, errors)), read_document,
                                       stages, workers, timings):
         if isinstance(item, Problem):
@@ -138,6 +144,8 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         name_issues.extend(reading.name_issues)
         documents.append(document)
         mentions.extend(reading.mentions)
+        with timings.stage("link readings"):
+            readings.extend(reading.mentions, reading.linking, link_vocabulary)
         if progress:
             progress(document)
     loaded = {document.info.id for document in documents}
@@ -159,10 +167,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     formats = {d.info.id: d.info.format for d in documents}
     try:
         with timings.stage("links"):
-            # The linker folds every gazetteer name of a place into one token: places shared are evidence.
-            places = {alias: place.id for place in gazetteer.places.values() for alias in place.aliases}
-            states = {actor.id for actor in actors.actors.values() if actor.type == "state"}
-            linked = link_mentions(mentions, decisions, dataclasses.replace(vocabulary, places=places, states=states))
+            linked = link_mentions(mentions, decisions, link_vocabulary, readings)
     except InputError as error:  # a curated link that names no mention
         return partial, error.problems
     problems.extend(linked.problems)
@@ -197,6 +202,7 @@ class DocumentStages:
     actors: ActorDictionary
     curated_dates: CuratedDates
     gazetteer: Gazetteer
+    vocabulary: Vocabulary  # the linker's, with the gazetteer's places
 
 
 @dataclass
@@ -209,6 +215,7 @@ class DocumentReading:
     dated: Optional[DocumentDates] = None
     name_issues: list = field(default_factory=list)  # (mention, NameIssue) for the unmatched-names report
     learned: Optional[object] = None  # read in a worker: what settle() needs (workers.Learned)
+    linking: Optional[Readings] = None  # what the linker reads of each mention by itself
 
 
 def read_document(document: Document, stages: DocumentStages, timings: Timings, watch=None) -> DocumentReading:
@@ -230,7 +237,9 @@ def read_document(document: Document, stages: DocumentStages, timings: Timings, 
         dated = date_document(parsed.mentions, info, parsed.header, stages.curated_dates)
     with timings.stage("actors"):
         name_issues = read_actors(parsed.mentions, info, stages.actors, stages.gazetteer, watch)
-    return DocumentReading(info, parsed.problems, parsed.mentions, dated, name_issues)
+    with timings.stage("link readings"):
+        linking = read_for_linking(parsed.mentions, stages.vocabulary)
+    return DocumentReading(info, parsed.problems, parsed.mentions, dated, name_issues, linking=linking)
 
 
 def read_actors(mentions: list[Mention], info: SourceInfo, actors: ActorDictionary, gazetteer: Gazetteer,

@@ -52,7 +52,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from .. import schemas
 from ..model import InputError, Mention, Problem
@@ -219,7 +219,7 @@ def load_vocabulary(path: Path) -> Vocabulary:
                       place_words=list(data.place_words))
 
 
-@dataclass
+@dataclass(slots=True)  # no __dict__: the links and candidates are held until the write
 class PairScore:
     a: Mention
     b: Mention
@@ -366,8 +366,15 @@ def proper_names(mention: Mention, vocabulary: Vocabulary, lower: set[str], end:
                  places: Optional[list] = None) -> set[str]:
     """The proper names a report's first sentence gives that are neither an actor nor a gazetteer place:
     an exercise's, a forum's, a ship's, a deal's ("the Tanvo deal"). A word is a name when the corpus
-    never writes it in lower case; the sentence's first word (after a leading date) is not read.
+    (`lower`: every word it writes in lower case, `lower_words`) never writes it in lower case.
     Two reports that each give such names and share none are two events."""
+    return name_candidates(mention, vocabulary, end, places) - lower
+
+
+def name_candidates(mention: Mention, vocabulary: Vocabulary, end: Optional[int] = None,
+                    places: Optional[list] = None) -> set[str]:
+    """`proper_names` before the corpus's lower-case words are taken out: what one report gives, read
+    without the others. The sentence's first word (after a leading date) is not read."""
     text = mention.excerpt
     end = first_sentence_end(text) if end is None else end
     covered = [(m.start - mention.start, m.end - mention.start) for m in mention.actors]
@@ -385,12 +392,84 @@ def proper_names(mention: Mention, vocabulary: Vocabulary, lower: set[str], end:
             at = run.start() + match.start()
             word = match.group(0).rstrip("’'-")
             lowered = word.lower()
-            if at <= first or len(word) < 3 or lowered in lower or lowered in STOPWORDS or any(c.isdigit() for c in word):
+            if at <= first or len(word) < 3 or lowered in STOPWORDS or any(c.isdigit() for c in word):
                 continue  # a sentence's first word, a common word, a model ("Tu-95MC")
             if any(b <= at < e for b, e in covered):
                 continue
             names.add(lowered)
     return names
+
+
+def lower_words(mentions: Iterable[Mention]) -> set[str]:
+    """Every word the mentions' excerpts write in lower case: what makes a capitalized word not a name."""
+    lower: set[str] = set()
+    for m in mentions:
+        lower.update(LOWER_WORD.findall(m.excerpt))
+    return lower
+
+
+@dataclass(slots=True)
+class MentionReading:
+    """What the linker reads of one mention by itself, needing no other mention: read per document
+    (`read_for_linking`, in the document workers under --workers); `Scorer` adds what needs the whole
+    corpus (IDF weights; the names the corpus also writes in lower case)."""
+
+    words: list[str]  # `tokens`: content words, synonyms folded, actors and places as ids
+    kinds: frozenset[str]  # kinds of event the first sentence names (relative clauses, references aside)
+    means: frozenset[str]  # means (naval, air) it names
+    doers: frozenset[str]  # the actors who did it (DOER_ROLES), the two states aside
+    actors: frozenset[str]  # every actor named, the two states aside
+    places: frozenset[str]  # the gazetteer places the first sentence names, as #place-id words
+    names: frozenset[str]  # `name_candidates`
+    read_with: Optional[list] = None  # the mention's actors when read (`Readings.extend`)
+
+
+def mention_reading(mention: Mention, vocabulary: Vocabulary) -> MentionReading:
+    """The one rule for what the linker reads of a mention by itself (its actors already read)."""
+    end = first_sentence_end(mention.excerpt)
+    places = vocabulary.places_of(mention.excerpt[:end])
+    words = tokens(mention, vocabulary, end, places)
+    main = vocabulary.normalize(RELATIVE_CLAUSE.sub(",", REFERENCE.sub(" ", headline(mention, end=end))))
+    actors = mention.actors
+    return MentionReading(
+        words, frozenset(vocabulary.kinds_of(main)), frozenset(vocabulary.means_of(main)),
+        frozenset({a.actor_id for a in actors if a.role in DOER_ROLES} - UBIQUITOUS_ACTORS),
+        frozenset({a.actor_id for a in actors} - UBIQUITOUS_ACTORS), frozenset(w for w in words if w[0] == "#"),
+        frozenset(name_candidates(mention, vocabulary, end, places)), actors)
+
+
+@dataclass
+class Readings:
+    """The linker's readings of mentions (`mentions`, in their order), and every word their excerpts
+    write in lower case (`lower_words`)."""
+
+    mentions: list[MentionReading] = field(default_factory=list)
+    lower: set[str] = field(default_factory=set)
+    # Words and small sets many mentions share (most sets are empty), kept once each: a reading made in a
+    # worker process arrives with its own copies.
+    _kept: dict = field(default_factory=dict, repr=False)
+
+    def extend(self, mentions: list[Mention], readings: "Readings", vocabulary: Vocabulary) -> None:
+        """Add one document's readings, made for `mentions`. A reading made before its mention's actors
+        were settled (workers.settle read the mention again) is made again, by the same rule."""
+        keep = self._kept.setdefault
+        for mention, reading in zip(mentions, readings.mentions, strict=True):
+            if reading.read_with is not mention.actors and reading.read_with != mention.actors:
+                reading = mention_reading(mention, vocabulary)
+            self.mentions.append(MentionReading(
+                [keep(w, w) for w in reading.words], keep(reading.kinds, reading.kinds), keep(reading.means, reading.means),
+                keep(reading.doers, reading.doers), keep(reading.actors, reading.actors),
+                keep(reading.places, reading.places), keep(reading.names, reading.names)))
+        self.lower |= readings.lower
+
+    def let_go(self) -> None:
+        """Hold nothing more (the scorer has made its profiles from them)."""
+        self.mentions, self.lower, self._kept = [], set(), {}
+
+
+def read_for_linking(mentions: list[Mention], vocabulary: Vocabulary) -> Readings:
+    """What the linker reads of these mentions (one document's, or all) that needs no other mention."""
+    return Readings([mention_reading(m, vocabulary) for m in mentions], lower_words(mentions))
 
 
 @functools.lru_cache(maxsize=1 << 16)  # the same few thousand words, stemmed once each
@@ -513,65 +592,66 @@ def overlaps(a: Mention, b: Mention) -> bool:
 class Scorer:
     """TF-IDF over the mentions being linked, plus the date, actor, kind and place features."""
 
-    def __init__(self, mentions: list[Mention], vocabulary: Vocabulary):
+    def __init__(self, mentions: list[Mention], vocabulary: Vocabulary, readings: Optional[Readings] = None):
+        """`readings`: what `read_for_linking` read of `mentions` (in their order), when the caller has it;
+        used up: each reading is let go as its mention's profile is made."""
         self.vocabulary = vocabulary
-        # Each excerpt's first sentence, and the places it names, found once for the three readings below.
-        ends = {m.key: first_sentence_end(m.excerpt) for m in mentions}
-        places = {m.key: vocabulary.places_of(m.excerpt[:ends[m.key]]) for m in mentions}
-        self.words = {m.key: tokens(m, vocabulary, ends[m.key], places[m.key]) for m in mentions}
-        df = Counter(w for words in self.words.values() for w in set(words))
+        if readings is None:
+            readings = Readings()
+            readings.extend(mentions, read_for_linking(mentions, vocabulary), vocabulary)
+        if len(readings.mentions) != len(mentions):
+            raise ValueError(f"{len(readings.mentions)} readings for {len(mentions)} mentions")
+        self._index = {m.key: i for i, m in enumerate(mentions)}
+        df = Counter(w for reading in readings.mentions for w in set(reading.words))
         n = max(len(mentions), 1)
         self.idf = {w: math.log((1 + n) / (1 + c)) + 1 for w, c in df.items()}
         self.df = df
-        self.vectors = {key: self._vector(words) for key, words in self.words.items()}
-        # Small sets many mentions share (most are empty), kept once each: memory grows with the mentions.
         self._shared_sets: dict[frozenset, frozenset] = {}
-        share = self._share
-        self.kinds, self.means = {}, {}
-        self.doers = {m.key: share({a.actor_id for a in m.actors if a.role in DOER_ROLES} - UBIQUITOUS_ACTORS)
-                      for m in mentions}
-        lower = set()
-        for m in mentions:
-            lower.update(LOWER_WORD.findall(m.excerpt))
-        self.names = {m.key: share(proper_names(m, vocabulary, lower, ends[m.key], places[m.key])) for m in mentions}
-        for m in mentions:
-            main = vocabulary.normalize(RELATIVE_CLAUSE.sub(",", REFERENCE.sub(" ", headline(m, end=ends[m.key]))))
-            self.kinds[m.key] = share(vocabulary.kinds_of(main))
-            self.means[m.key] = share(vocabulary.means_of(main))
-        self.profiles = {m.key: _Profile(self, m) for m in mentions}
+        # One profile per mention, in their order (`profile`).
+        self.profiles = []
+        for i, reading in enumerate(readings.mentions):
+            self.profiles.append(_Profile(self, reading, readings.lower))
+            readings.mentions[i] = None
+        readings.let_go()
         self._compatible: dict[tuple[frozenset, frozenset], bool] = {}
+
+    def profile(self, mention: Mention) -> "_Profile":
+        return self.profiles[self._index[mention.key]]
 
     def _share(self, items: set) -> frozenset:
         frozen = frozenset(items)
         return self._shared_sets.setdefault(frozen, frozen)
 
-    def _vector(self, words: list[str]) -> dict[str, float]:
-        counts = Counter(words)
-        vector = {w: c * self.idf[w] for w, c in counts.items()}
-        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
-        return {w: v / norm for w, v in vector.items()}
+    def _norm(self, counts: dict[str, int]) -> float:
+        """The length of a mention's TF-IDF vector, whose weight for a word is count * IDF / norm
+        (`_Profile`): worked out at each pair from the counts, not held per word."""
+        idf = self.idf
+        return math.sqrt(sum(v * v for v in (c * idf[w] for w, c in counts.items()))) or 1.0
 
     def content(self, a: Mention, b: Mention) -> float:
         """Mean of the TF-IDF cosine and the containment of the shorter headline in the other."""
-        return self._content(self.profiles[a.key], self.profiles[b.key])
+        return self._content(self.profile(a), self.profile(b))
 
     def _content(self, pa: "_Profile", pb: "_Profile") -> float:
         credit = MEANS_SHARED if pa.means & pb.means else 0.0
-        va, vb = pa.vector, pb.vector
-        common = va.keys() & vb.keys()
+        ca, cb = pa.counts, pb.counts
+        common = ca.keys() & cb.keys()
         if not common:  # most pairs blocking proposes share an actor or a day, not a word
             return min(1.0, 0.0 + credit)
         # Summed over the words shared only (the others add nothing), in the order of the whole sum
         # (the shorter vector's words; the first mention's weights), so the figure is the same to the last bit.
+        # A word's weight is count * IDF / norm, worked out as it always was, so the same float.
         idf = self.idf
         if len(common) == 1:  # the usual case: one shared word, nothing to order
             (w,) = common
-            cosine, shared = va[w] * vb[w], idf[w] ** 2
+            cosine, shared = (ca[w] * idf[w] / pa.norm) * (cb[w] * idf[w] / pb.norm), idf[w] ** 2
         else:
-            if len(va) > len(vb):
-                va, vb = vb, va
-            cosine = sum(va[w] * vb[w] for w in va if w in common)
-            shared = sum(idf[w] ** 2 for w in set(pa.words) if w in common)
+            na, nb = pa.norm, pb.norm
+            if len(ca) > len(cb):
+                ca, cb, na, nb = cb, ca, nb, na
+            cosine = sum((ca[w] * idf[w] / na) * (cb[w] * idf[w] / nb) for w in ca if w in common)
+            # set(keys()) grows as set(words) does (the same first insertions): the same order of the sum
+            shared = sum(idf[w] ** 2 for w in set(pa.counts.keys()) if w in common)
         smaller = min(pa.weight_sum, pb.weight_sum)
         containment = shared / smaller if smaller else 0.0
         return min(1.0, (cosine + containment) / 2 + credit)
@@ -579,7 +659,7 @@ class Scorer:
     def score(self, a: Mention, b: Mention, at_least: Optional[float] = None) -> Optional[PairScore]:
         """The pair's features and score; None when `at_least` is given and the score falls below it
         (most pairs blocking proposes: no record of them is made)."""
-        return self._score(a, b, self.profiles[a.key], self.profiles[b.key], _facts_of(a), _facts_of(b), at_least)
+        return self._score(a, b, self.profile(a), self.profile(b), _facts_of(a), _facts_of(b), at_least)
 
     def _score(self, a: Mention, b: Mention, pa: "_Profile", pb: "_Profile", fa: tuple, fb: tuple,
                at_least: Optional[float]) -> Optional[PairScore]:
@@ -622,7 +702,7 @@ class Scorer:
                          total, place=place, names=names, gap=gap or None, named=named)
 
     def kind_score(self, a: Mention, b: Mention) -> Optional[float]:
-        return self._kind_score(self.profiles[a.key], self.profiles[b.key])
+        return self._kind_score(self.profile(a), self.profile(b))
 
     def _kind_score(self, pa: "_Profile", pb: "_Profile") -> Optional[float]:
         means_a, means_b = pa.means, pb.means
@@ -641,9 +721,10 @@ class Scorer:
         return None if compatible else -1.0
 
     def blocking_keys(self, mention: Mention) -> set[str]:
-        keys = {f"w:{w}" for w in set(self.words[mention.key]) if w[0] not in "@#"}
-        keys |= {f"p:{w[1:]}" for w in set(self.words[mention.key]) if w[0] == "#"}
-        keys |= {f"a:{m.actor_id}" for m in mention.actors if m.actor_id not in UBIQUITOUS_ACTORS}
+        profile = self.profile(mention)
+        keys = {f"w:{w}" for w in profile.counts if w[0] not in "@#"}
+        keys |= {f"p:{w[1:]}" for w in profile.places}
+        keys |= {f"a:{actor}" for actor in profile.actors}
         if days_of(mention) == 1:
             keys.add(f"d:{mention.date.earliest}")
         return keys
@@ -652,19 +733,21 @@ class Scorer:
 class _Profile:
     """What every pair reads of one mention, worked out once: a mention is met in hundreds of pairs."""
 
-    __slots__ = ("words", "vector", "weight_sum", "means", "kinds", "doers", "actors", "names", "places")
+    __slots__ = ("counts", "norm", "weight_sum", "means", "kinds", "doers", "actors", "names", "places")
 
-    def __init__(self, scorer: Scorer, mention: Mention):
-        key, idf = mention.key, scorer.idf
-        self.words = words = scorer.words[key]
-        self.vector = scorer.vectors[key]
+    def __init__(self, scorer: Scorer, reading: MentionReading, lower: set[str]):
+        idf = scorer.idf
+        words = reading.words
+        self.counts = counts = {}  # each distinct word (in the order of the words) and how often
+        for w in words:
+            counts[w] = counts.get(w, 0) + 1
+        self.norm = scorer._norm(self.counts)
         # The containment weighs each distinct word by its IDF squared, summed in the order of the set.
         self.weight_sum = sum(idf[w] ** 2 for w in set(words))
-        self.means, self.kinds = scorer.means[key], scorer.kinds[key]
-        self.doers, self.names = scorer.doers[key], scorer.names[key]
-        # every actor named, the two states aside
-        self.actors = scorer._share({a.actor_id for a in mention.actors} - UBIQUITOUS_ACTORS)
-        self.places = scorer._share({w for w in words if w.startswith("#")})
+        self.means, self.kinds, self.doers = reading.means, reading.kinds, reading.doers
+        self.actors, self.places = reading.actors, reading.places  # every actor named, the two states aside
+        names = reading.names
+        self.names = scorer._share(names - lower) if names and not names.isdisjoint(lower) else names
 
 
 # --- linking -------------------------------------------------------------------------------------
@@ -691,23 +774,35 @@ def _candidate_indices(mentions: list[Mention], scorer: Scorer) -> Iterable[tupl
     for i, mention in enumerate(mentions):
         for key in scorer.blocking_keys(mention):
             blocks[key].append(i)
-    # Compared when the spans overlap once each is widened by DATE_SLACK days at its start.
-    bounds = [span(m) for m in mentions]
-    spans = [(_shifted(first, -DATE_SLACK), last) for first, last in bounds]
+    # Compared when the spans overlap once each is widened by DATE_SLACK days at its start. Many
+    # mentions share their dates: each distinct span is made once and shared.
+    widened: dict[tuple, tuple[tuple[str, str], tuple[str, str]]] = {}
+    bounds, spans = [], []
+    for m in mentions:
+        facts = _facts_of(m)
+        found = widened.get(facts)
+        if found is None:
+            found = widened[facts] = (facts[:2], (_shifted(facts[0], -DATE_SLACK), facts[1]))
+        bounds.append(found[0])
+        spans.append(found[1])
+    del widened
     order = sorted(range(len(mentions)), key=lambda i: (spans[i][0], i))
     rank = [0] * len(mentions)
     for r, i in enumerate(order):
         rank[i] = r
-    sorted_blocks: list[tuple[list[int], list[str]]] = []  # members by rank, and their starts
+    start_of = [spans[i][0] for i in order].__getitem__  # a rank's widened span start: sorted
+    sorted_blocks: list[list[int]] = []  # each block's members by rank
     blocks_of: list[list[int]] = [[] for _ in mentions]
     for key in sorted(blocks):
-        members = blocks[key]
+        members = blocks.pop(key)  # let go of each block's keys and members as it is sorted
         if len(members) < 2:
             continue  # alone
         ranks = sorted(rank[i] for i in members)
-        sorted_blocks.append((ranks, [spans[order[r]][0] for r in ranks]))
+        block = len(sorted_blocks)  # one number, shared by every member's list
+        sorted_blocks.append(ranks)
         for i in members:
-            blocks_of[i].append(len(sorted_blocks) - 1)
+            blocks_of[i].append(block)
+    del blocks
     keys = [m.key for m in mentions]
     for i, a in enumerate(mentions):
         if not blocks_of[i]:
@@ -716,10 +811,10 @@ def _candidate_indices(mentions: list[Mention], scorer: Scorer) -> Iterable[tupl
         partners: set[int] = set()
         around = (_shifted(a0, -BLOCK_DAYS), max(a1, _shifted(a0, BLOCK_DAYS)))  # and all of its own span
         for b in blocks_of[i]:
-            ranks, starts = sorted_blocks[b]
-            if not block_serves(starts, around):
+            ranks = sorted_blocks[b]
+            if not block_serves(ranks, around, start_of):
                 continue  # too common in the months around this mention
-            partners.update(ranks[bisect.bisect_right(ranks, own) : bisect.bisect_right(starts, a1)])
+            partners.update(ranks[bisect.bisect_right(ranks, own) : bisect.bisect_right(ranks, a1, key=start_of)])
         for r in sorted(partners):
             j = order[r]
             other = mentions[j]
@@ -733,21 +828,25 @@ def _candidate_indices(mentions: list[Mention], scorer: Scorer) -> Iterable[tupl
                 yield (i, j) if key < keys[j] else (j, i)
 
 
-def block_serves(starts: list[str], around: tuple[str, str]) -> bool:
-    """Whether a block (its members' widened span starts, sorted) is rare enough to propose pairs for a
-    mention: at most MAX_BLOCK members start within `around` (from BLOCK_DAYS before its start to
-    BLOCK_DAYS after it or its span's end, whichever is later)."""
-    if len(starts) <= MAX_BLOCK:
+def block_serves(members: list, around: tuple[str, str], start: Optional[Callable] = None) -> bool:
+    """Whether a block is rare enough to propose pairs for a mention: at most MAX_BLOCK of its members
+    start within `around` (from BLOCK_DAYS before its start to BLOCK_DAYS after it or its span's end,
+    whichever is later). `members` are sorted by the start of their widened spans, which `start` gives
+    (without it, the members are those starts)."""
+    if len(members) <= MAX_BLOCK:
         return True
-    return bisect.bisect_right(starts, around[1]) - bisect.bisect_left(starts, around[0]) <= MAX_BLOCK
+    return bisect.bisect_right(members, around[1], key=start) - bisect.bisect_left(members, around[0], key=start) <= MAX_BLOCK
 
 
 class Clusters:
     """Union-find over mentions that refuses merges breaking a rule (same list twice, a curated 'different')."""
 
     def __init__(self, mentions: list[Mention], apart: list[tuple[Mention, Mention]]):
-        self.parent = {m.key: m.key for m in mentions}
-        self.members = {m.key: [m] for m in mentions}
+        self.parent, self.members = {}, {}
+        for m in mentions:
+            key = m.key  # one tuple for the two maps
+            self.parent[key] = key
+            self.members[key] = [m]
         self.apart = {(a.key, b.key) for a, b in apart} | {(b.key, a.key) for a, b in apart}
 
     def find(self, key):
@@ -818,23 +917,24 @@ def outcome_links(mentions: list[Mention], scorer: Scorer, clusters: Clusters) -
     when that is the only such meeting any other source reports in those days: two, and nothing says
     which; and nothing says they differ (kinds that exclude each other, places, names). Method 'outcome', scored as any pair; the reason says why. Joins `clusters` as it goes."""
     found = []
-    dated = [m for m in mentions if (days_of(m) or HIGH_DAYS) <= NARROW_DAYS + 1 and scorer.kinds[m.key]]
+    profile = scorer.profile
+    dated = [m for m in mentions if (days_of(m) or HIGH_DAYS) <= NARROW_DAYS + 1 and profile(m).kinds]
     by_day: dict[str, list[Mention]] = defaultdict(list)  # the meetings among them, by day
     for m in dated:
-        if MEETING in scorer.kinds[m.key]:
+        if MEETING in profile(m).kinds:
             by_day[m.date.earliest].append(m)
     for x in dated:
-        kinds_x = scorer.kinds[x.key]
+        kinds_x = profile(x).kinds
         if MEETING in kinds_x or not scorer.vocabulary.compatible_kinds(kinds_x, {MEETING}):
             continue
         if days_of(x) != 1 or not x.actors or {a.actor_id for a in x.actors} - UBIQUITOUS_ACTORS:
             continue
-        x_words = {w for w in scorer.words[x.key] if w[0] not in "@#"}  # words, not actors or places
+        x_words = {w for w in profile(x).counts if w[0] not in "@#"}  # words, not actors or places
         near = [y for shift in range(-DATE_SLACK - NARROW_DAYS, DATE_SLACK + 1)
                 for y in by_day.get(_shifted(x.date.earliest, shift), [])]
         meetings = [y for y in near if y.source_id != x.source_id and overlaps(x, y)
-                    and not kinds_x & scorer.kinds[y.key]
-                    and x_words & set(scorer.words[y.key])]
+                    and not kinds_x & profile(y).kinds
+                    and not x_words.isdisjoint(profile(y).counts)]
         if len({clusters.find(y.key) for y in meetings}) != 1:
             continue
         y = min(meetings, key=lambda m: m.key)
@@ -843,7 +943,7 @@ def outcome_links(mentions: list[Mention], scorer: Scorer, clusters: Clusters) -
         pair = scorer.score(*sorted((x, y), key=lambda m: m.key))
         if -1.0 in (pair.kind, pair.place, pair.names):
             continue  # the kinds exclude each other, or the places or the names differ
-        shared = sorted(x_words & set(scorer.words[y.key]))
+        shared = sorted(x_words & profile(y).counts.keys())
         pair.method = "outcome"
         pair.reason = (f"an outcome ({', '.join(sorted(kinds_x))}) reported with no one but the two states, and the "
                        f"only meeting another source reports within {DATE_SLACK} days that shares its words "
@@ -853,8 +953,10 @@ def outcome_links(mentions: list[Mention], scorer: Scorer, clusters: Clusters) -
     return found
 
 
-def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabulary) -> LinkResult:
-    """Group mentions into events. Pure: the same mentions and decisions give the same clusters."""
+def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabulary,
+                  readings: Optional[Readings] = None) -> LinkResult:
+    """Group mentions into events. Pure: the same mentions and decisions give the same clusters.
+    `readings`: what `read_for_linking` read of `mentions` (in their order), when the caller has it."""
     by_source: dict[str, list[Mention]] = defaultdict(list)
     for mention in mentions:
         by_source[mention.source_id].append(mention)
@@ -862,7 +964,7 @@ def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabul
     if errors:
         raise InputError(errors)
     apart = [(x, y) for found, _ in different for i, x in enumerate(found) for y in found[i + 1 :]]
-    scorer = Scorer(mentions, vocabulary)
+    scorer = Scorer(mentions, vocabulary, readings)
     clusters = Clusters(mentions, apart)
     links: list[PairScore] = []
     candidates: list[PairScore] = []
@@ -881,7 +983,7 @@ def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabul
             links.append(pair)
 
     # Scored as they come, keeping only those a curator or the linker will use.
-    profiles = [scorer.profiles[m.key] for m in mentions]
+    profiles = scorer.profiles
     facts = [_facts_of(m) for m in mentions]
     scored = [p for p in (scorer._score(mentions[i], mentions[j], profiles[i], profiles[j], facts[i], facts[j], CANDIDATE_AT)
                           for i, j in _candidate_indices(mentions, scorer)) if p is not None]
