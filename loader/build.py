@@ -1,7 +1,9 @@
 """The pipeline, end to end: seeds/ -> parse -> enrich (dates, actors, events) -> write.
 
-Everything before `write_database` reads files and works on dataclasses in memory: it writes nothing,
-so a failed build leaves the database as it was. The stages are not pure: several fill in the mentions
+`build` opens the database it writes, a temporary file, first: each document's `sources` row (with its
+text) goes in as soon as the document is read, and the text is read back by id where a later stage needs
+it; the other stages work on dataclasses in memory until `TemporaryDatabase.finish` writes the rest and
+renames the file into place. A failed build deletes the temporary file and leaves the database as it was. The stages are not pure: several fill in the mentions
 and events an earlier stage made (actors, dates, places), in the order `check` runs them.
 """
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from .database import APPLICATION_ID, BuildData, write_database
+from .database import APPLICATION_ID, BuildData, SourceStore, temporary_database
 from .enrich.actors import ActorDictionary, DocumentMemory, load_actors
 from .enrich.countries import alpha2_codes
 from .enrich.curated_dates import CuratedDates, load_curated_dates
@@ -69,14 +71,16 @@ class BuildReport:
 
 def collect(seeds: Path, curated: Path, keep_going: bool = False,
             progress: Optional[Callable[[Document], None]] = None,
-            timings: Optional[Timings] = None, workers: int = 1) -> BuildData:
+            timings: Optional[Timings] = None, workers: int = 1, sources: Optional[SourceStore] = None) -> BuildData:
     """Run the stages before the write. Raises InputError when the build cannot go on.
 
     With `keep_going`, a document that cannot be read or parsed is skipped with a warning instead.
     `timings`, when given, receives the wall time of each stage. `workers` > 1 runs the per-document
-    stages in that many processes (workers.py); the result is the same.
+    stages in that many processes (workers.py); the result is the same. `sources` keeps the documents'
+    texts (by default in memory; `build` gives one that writes them into the database being built).
     """
-    data, errors = check(seeds, curated, keep_going=keep_going, progress=progress, timings=timings, workers=workers)
+    data, errors = check(seeds, curated, keep_going=keep_going, progress=progress, timings=timings, workers=workers,
+                         sources=sources)
     if errors:
         raise InputError(errors)
     return data
@@ -84,10 +88,12 @@ def collect(seeds: Path, curated: Path, keep_going: bool = False,
 
 def check(seeds: Path, curated: Path, keep_going: bool = False,
           progress: Optional[Callable[[Document], None]] = None,
-          timings: Optional[Timings] = None, workers: int = 1) -> tuple[BuildData, list[Problem]]:
+          timings: Optional[Timings] = None, workers: int = 1,
+          sources: Optional[SourceStore] = None) -> tuple[BuildData, list[Problem]]:
     """The stages before the write, shared by `build` and `validate`: what they produced (warnings in
     `problems`) and every error found, curated files and documents alike. Never raises for bad input."""
     timings = timings or Timings()
+    sources = sources if sources is not None else SourceStore()
     curated_errors = check_curated_folder(curated)
     if curated_errors:
         return BuildData(documents=[], events=[], actors={}, problems=[]), curated_errors
@@ -137,6 +143,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
                 reading.name_issues = settle(reading, document.info, stages)
         name_issues.extend(reading.name_issues)
         documents.append(document)
+        sources.add(document)  # its text kept there, not in memory; read back by id (events, statements)
         mentions.extend(reading.mentions)
         if progress:
             progress(document)
@@ -167,7 +174,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         return partial, error.problems
     problems.extend(linked.problems)
     with timings.stage("events"):
-        events = events_from_clusters(linked.clusters, formats, texts={d.info.id: d.text for d in documents},
+        events = events_from_clusters(linked.clusters, formats, texts=sources,
                                       words=actors.role_words)
     with timings.stage("dates"):
         found = date_events(events, dating)
@@ -178,7 +185,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     # let them go before statements and taxonomy, whose own working memory would otherwise come on top.
     linked.scorer = linked.clusters = None
     with timings.stage("statements"):
-        statements = find_statements(documents, mentions, events, actors)
+        statements = find_statements(documents, mentions, events, actors, sources)
     event_of = {m.key: e.id for e in events for m in e.mentions}
     unmatched = name_report((event_of[mention.key], mention, issue) for mention, issue in name_issues)
     del event_of, name_issues  # one entry per report each, read by no later stage
@@ -376,7 +383,8 @@ def _read_documents(seeds: Path, errors: list[Problem]):
         errors.extend(error.problems)
 
 
-def find_statements(documents: list[Document], mentions: list[Mention], events: list, actors) -> list:
+def find_statements(documents: list[Document], mentions: list[Mention], events: list, actors,
+                    sources: SourceStore) -> list:
     event_of = {m.key: e for e in events for m in e.mentions}
     types = {a.id: a.type for a in actors.actors.values()}
     by_source: dict[str, list[Mention]] = {}  # grouped once: a scan per document is quadratic
@@ -390,7 +398,7 @@ def find_statements(documents: list[Document], mentions: list[Mention], events: 
         def match(span, source_id=info.id):
             return actors.match(Mention(source_id, 0, span.start, span.end, span.text, span.line))
 
-        finder = StatementFinder(info.id, document.text, own, event_of, types, match,
+        finder = StatementFinder(info.id, sources.get(info.id), own, event_of, types, match,
                                  document_window(info.coverage_start, info.published))
         found.extend(finder.find(prose=info.format == "article"))
     return found
@@ -407,8 +415,10 @@ def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool = False,
           progress: Optional[Callable[[Document], None]] = None,
           timings: Optional[Timings] = None, workers: int = 1) -> BuildReport:
     check_output(db_path)
-    data = collect(seeds, curated, keep_going=keep_going, progress=progress, timings=timings, workers=workers)
-    write_database(db_path, data, timings=timings)
+    with temporary_database(db_path) as building:  # removed unless the build completes
+        data = collect(seeds, curated, keep_going=keep_going, progress=progress, timings=timings, workers=workers,
+                       sources=SourceStore(building))
+        building.finish(data, timings=timings)
     return BuildReport(
         documents=len(data.documents),
         events=len(data.events),
