@@ -27,7 +27,7 @@ from .enrich.places import Gazetteer, load_places
 from .enrich.statements import StatementFinder, document_window
 from .enrich.taxonomy import FIELDS as TAXONOMY_FIELDS
 from .enrich.taxonomy import Taxonomy, classify, load_taxonomy, override_keys
-from .model import Document, InputError, Mention, Problem, SourceInfo
+from .model import Document, InputError, Mention, NameIssue, Problem, SourceInfo
 from .parse import parse_document
 from .sources import read_documents
 from .timings import Timings
@@ -99,7 +99,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         return BuildData(documents=[], events=[], actors={}, problems=[]), curated_errors
     documents: list[Document] = []
     mentions: list[Mention] = []
-    name_issues: list = []  # (mention, NameIssue) for the unmatched-names report
+    name_issues = NameIssues()  # for the unmatched-names report
     problems: list[Problem] = []
     errors: list[Problem] = []
     actors = _curated(errors, curated / ACTORS_FILE, load_actors, ActorDictionary({}, {}, None))
@@ -187,7 +187,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     with timings.stage("statements"):
         statements = find_statements(documents, mentions, events, actors, sources)
     event_of = {m.key: e.id for e in events for m in e.mentions}
-    unmatched = name_report((event_of[mention.key], mention, issue) for mention, issue in name_issues)
+    unmatched = name_report(name_issues.occurrences(event_of))
     del event_of, name_issues  # one entry per report each, read by no later stage
     with timings.stage("taxonomy"):
         place_links, classes = describe_events(events, taxonomy, gazetteer)
@@ -195,6 +195,34 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
                      links=linked.links, candidates=linked.candidates, statements=statements, dates=dating,
                      unmatched=unmatched, taxonomy=taxonomy, classes=classes, gazetteer=gazetteer,
                      place_links=place_links, metadata=metadata), errors
+
+
+class NameIssues:
+    """The (mention, NameIssue) pairs of the corpus, held compactly until the events are known: per name
+    and kind, its first pair, the candidates of all its pairs (in the order met), and a reference to the
+    mention of each later pair. `occurrences` gives enrich.names.report what the pairs themselves would:
+    the same rows, from one entry per name rather than one object per report."""
+
+    def __init__(self):
+        self.groups: dict[tuple[str, str], tuple[Mention, NameIssue, list[str], list[Mention]]] = {}
+
+    def extend(self, pairs) -> None:
+        for mention, issue in pairs:
+            group = self.groups.get((issue.name, issue.kind))
+            if group is None:
+                self.groups[(issue.name, issue.kind)] = (mention, issue, list(issue.candidates), [])
+                continue
+            group[3].append(mention)
+            group[2].extend(c for c in issue.candidates if c not in group[2])
+
+    def occurrences(self, event_of: dict):
+        """(event id, mention, issue) per pair: the first of a name with every candidate its pairs gave, the
+        later ones with none (the report takes the example and the candidates from the first it sees)."""
+        for mention, issue, candidates, later in self.groups.values():
+            yield event_of[mention.key], mention, dataclasses.replace(issue, candidates=candidates)
+            again = NameIssue(issue.name, issue.kind, issue.start, issue.end, reason=issue.reason)
+            for other in later:
+                yield event_of[other.key], other, again
 
 
 @dataclass
