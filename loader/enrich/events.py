@@ -201,7 +201,6 @@ def events_from_clusters(clusters: list[list[Mention]], formats: dict[str, str],
                 date=first.date,  # until enrich.dates.date_events combines the sources' bounds
                 mentions=ordered,
                 categories=categories,
-                actors=[(m, match) for m in ordered for match in m.actors],
             )
         )
     return events
