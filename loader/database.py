@@ -16,7 +16,7 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 import sqlite_utils
 
@@ -132,16 +132,16 @@ def event_rows(events: list[Event]) -> Iterable[dict]:
         }
 
 
-def mention_rows(events: list[Event], links: list[PairScore], own: Optional[dict] = None) -> Iterable[dict]:
-    """One row per report. `own`: (source id, position) -> the report's own bounds and role
+def mention_rows(events: list[Event], links: list[PairScore], own: Optional[Callable] = None) -> Iterable[dict]:
+    """One row per report. `own(event)`: (source id, position) -> the report's own bounds and role
     (enrich.dates.own_bounds); a report it lacks (data without the dating stage's documents) keeps the
     bounds its document gave it."""
-    own = own or {}
     joined: dict[tuple, PairScore] = {}  # mention -> the strongest link that joined it to its event
     for pair in sorted(links, key=lambda p: (p.method != "curated", -p.score)):
         for mention in (pair.a, pair.b):
             joined.setdefault(mention.key, pair)
     for event in events:
+        bounds = own(event) if own is not None else {}
         for index, m in enumerate(event.mentions):
             pair = joined.get(m.key) if index else None
             yield {
@@ -152,7 +152,7 @@ def mention_rows(events: list[Event], links: list[PairScore], own: Optional[dict
                 "link_method": (pair.method if pair else "joined") if index else "first",
                 "link_score": pair.score if pair else None,
                 "reference_of": m.reference_of,
-                **own_columns(*(own.get(m.key) or (m.date, "start"))),
+                **own_columns(*(bounds.get(m.key) or (m.date, "start"))),
             }
 
 
@@ -257,7 +257,7 @@ def write_rows(db: sqlite_utils.Database, data: BuildData) -> None:
         insert_rows(db, "cameo_roots", cameo_root_rows(data))
         insert_rows(db, "events", with_site_columns(event_rows(events), data))
         event_of = {m.key: e.id for e in events for m in e.mentions}
-        insert_rows(db, "event_sources", mention_rows(events, data.links, own_bounds(events, data.dates)))
+        insert_rows(db, "event_sources", mention_rows(events, data.links, own_bounds(data.dates)))
         insert_rows(db, "event_links", link_rows(data.links, event_of))
         insert_rows(db, "link_candidates", candidate_rows(data.candidates, event_of))
         insert_rows(db, "statements", statement_rows(data.statements))
