@@ -1,9 +1,11 @@
 """Write: the one module that touches SQLite; the schema it writes is declared in `loader/tables.py`.
 
-`write_database` builds into a temporary file next to the target and renames it into place only when
-complete, so a failed or killed build leaves an existing database untouched. Rows are inserted first,
-each table's in one `executemany` over its declared columns (`insert_rows`); indexes, full-text search
-and views are made last by `ensure_db_shape`. A freshly written file has nothing to compact: no VACUUM.
+A build writes into a temporary file next to the target (`TemporaryDatabase`, opened by `build` before
+the first document is read) and renames it into place only when complete (`finish`), so a failed or
+killed build leaves an existing database untouched; `write_database` does the same from a BuildData.
+Rows are inserted first: each source's as its document is read (`SourceStore`), every other table's in
+one `executemany` over its declared columns (`insert_rows`) when the stages are done; indexes,
+full-text search and views are made last by `ensure_db_shape`. A freshly written file has nothing to compact: no VACUUM.
 """
 from __future__ import annotations
 
