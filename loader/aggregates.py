@@ -2,7 +2,7 @@
 tables on every request, written once, by SQL over the tables the build has just written.
 
 Each aggregate is a table declared in `loader/tables.py` (see AGGREGATES there); this module only fills
-them, after the rows, indexes and full-text search are written (`database.write_database`). It reads
+them, after the rows, indexes and full-text search are written (`database.TemporaryDatabase.finish`). It reads
 nothing but the database, so it does not care how the rows got there. The canned queries in
 metadata.yml read these tables through their indexes; `tests/test_aggregates.py` checks, on the seed
 database, that each returns exactly the rows the whole-table SQL it replaces returned.

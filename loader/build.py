@@ -1,7 +1,9 @@
 """The pipeline, end to end: seeds/ -> parse -> enrich (dates, actors, events) -> write.
 
-Everything before `write_database` reads files and works on dataclasses in memory: it writes nothing,
-so a failed build leaves the database as it was. The stages are not pure: several fill in the mentions
+`build` opens the database it writes, a temporary file, first: each document's `sources` row (with its
+text) goes in as soon as the document is read, and the text is read back by id where a later stage needs
+it; the other stages work on dataclasses in memory until `TemporaryDatabase.finish` writes the rest and
+renames the file into place. A failed build deletes the temporary file and leaves the database as it was. The stages are not pure: several fill in the mentions
 and events an earlier stage made (actors, dates, places), in the order `check` runs them.
 """
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from .database import APPLICATION_ID, BuildData, write_database
+from .database import APPLICATION_ID, BuildData, SourceStore, temporary_database
 from .enrich.actors import ActorDictionary, DocumentMemory, load_actors
 from .enrich.countries import alpha2_codes
 from .enrich.curated_dates import CuratedDates, load_curated_dates
@@ -26,7 +28,7 @@ from .enrich.places import Gazetteer, load_places
 from .enrich.statements import StatementFinder, document_window
 from .enrich.taxonomy import FIELDS as TAXONOMY_FIELDS
 from .enrich.taxonomy import Taxonomy, classify, load_taxonomy, override_keys
-from .model import Document, InputError, Mention, Problem, SourceInfo
+from .model import Document, InputError, Mention, NameIssue, Problem, SourceInfo
 from .parse import parse_document
 from .sources import read_documents
 from .timings import Timings
@@ -70,14 +72,16 @@ class BuildReport:
 
 def collect(seeds: Path, curated: Path, keep_going: bool = False,
             progress: Optional[Callable[[Document], None]] = None,
-            timings: Optional[Timings] = None, workers: int = 1) -> BuildData:
+            timings: Optional[Timings] = None, workers: int = 1, sources: Optional[SourceStore] = None) -> BuildData:
     """Run the stages before the write. Raises InputError when the build cannot go on.
 
     With `keep_going`, a document that cannot be read or parsed is skipped with a warning instead.
     `timings`, when given, receives the wall time of each stage. `workers` > 1 runs the per-document
-    stages in that many processes (workers.py); the result is the same.
+    stages in that many processes (workers.py); the result is the same. `sources` keeps the documents'
+    texts (by default in memory; `build` gives one that writes them into the database being built).
     """
-    data, errors = check(seeds, curated, keep_going=keep_going, progress=progress, timings=timings, workers=workers)
+    data, errors = check(seeds, curated, keep_going=keep_going, progress=progress, timings=timings, workers=workers,
+                         sources=sources)
     if errors:
         raise InputError(errors)
     return data
@@ -85,16 +89,18 @@ def collect(seeds: Path, curated: Path, keep_going: bool = False,
 
 def check(seeds: Path, curated: Path, keep_going: bool = False,
           progress: Optional[Callable[[Document], None]] = None,
-          timings: Optional[Timings] = None, workers: int = 1) -> tuple[BuildData, list[Problem]]:
+          timings: Optional[Timings] = None, workers: int = 1,
+          sources: Optional[SourceStore] = None) -> tuple[BuildData, list[Problem]]:
     """The stages before the write, shared by `build` and `validate`: what they produced (warnings in
     `problems`) and every error found, curated files and documents alike. Never raises for bad input."""
     timings = timings or Timings()
+    sources = sources if sources is not None else SourceStore()
     curated_errors = check_curated_folder(curated)
     if curated_errors:
         return BuildData(documents=[], events=[], actors={}, problems=[]), curated_errors
     documents: list[Document] = []
     mentions: list[Mention] = []
-    name_issues: list = []  # (mention, NameIssue) for the unmatched-names report
+    name_issues = NameIssues()  # for the unmatched-names report
     problems: list[Problem] = []
     errors: list[Problem] = []
     actors = _curated(errors, curated / ACTORS_FILE, load_actors, ActorDictionary({}, {}, None))
@@ -143,6 +149,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
                 reading.name_issues = settle(reading, document.info, stages)
         name_issues.extend(reading.name_issues)
         documents.append(document)
+        sources.add(document)  # its text kept there, not in memory; read back by id (events, statements)
         mentions.extend(reading.mentions)
         with timings.stage("link readings"):
             readings.extend(reading.mentions, reading.linking, link_vocabulary)
@@ -172,7 +179,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         return partial, error.problems
     problems.extend(linked.problems)
     with timings.stage("events"):
-        events = events_from_clusters(linked.clusters, formats, texts={d.info.id: d.text for d in documents},
+        events = events_from_clusters(linked.clusters, formats, texts=sources,
                                       words=actors.role_words)
     with timings.stage("dates"):
         found = date_events(events, dating)
@@ -183,9 +190,9 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     # let them go before statements and taxonomy, whose own working memory would otherwise come on top.
     linked.scorer = linked.clusters = None
     with timings.stage("statements"):
-        statements = find_statements(documents, mentions, events, actors)
+        statements = find_statements(documents, mentions, events, actors, sources)
     event_of = {m.key: e.id for e in events for m in e.mentions}
-    unmatched = name_report((event_of[mention.key], mention, issue) for mention, issue in name_issues)
+    unmatched = name_report(name_issues.occurrences(event_of))
     del event_of, name_issues  # one entry per report each, read by no later stage
     with timings.stage("taxonomy"):
         place_links, classes = describe_events(events, taxonomy, gazetteer)
@@ -193,6 +200,34 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
                      links=linked.links, candidates=linked.candidates, statements=statements, dates=dating,
                      unmatched=unmatched, taxonomy=taxonomy, classes=classes, gazetteer=gazetteer,
                      place_links=place_links, metadata=metadata), errors
+
+
+class NameIssues:
+    """The (mention, NameIssue) pairs of the corpus, held compactly until the events are known: per name
+    and kind, its first pair, the candidates of all its pairs (in the order met), and a reference to the
+    mention of each later pair. `occurrences` gives enrich.names.report what the pairs themselves would:
+    the same rows, from one entry per name rather than one object per report."""
+
+    def __init__(self):
+        self.groups: dict[tuple[str, str], tuple[Mention, NameIssue, list[str], list[Mention]]] = {}
+
+    def extend(self, pairs) -> None:
+        for mention, issue in pairs:
+            group = self.groups.get((issue.name, issue.kind))
+            if group is None:
+                self.groups[(issue.name, issue.kind)] = (mention, issue, list(issue.candidates), [])
+                continue
+            group[3].append(mention)
+            group[2].extend(c for c in issue.candidates if c not in group[2])
+
+    def occurrences(self, event_of: dict):
+        """(event id, mention, issue) per pair: the first of a name with every candidate its pairs gave, the
+        later ones with none (the report takes the example and the candidates from the first it sees)."""
+        for mention, issue, candidates, later in self.groups.values():
+            yield event_of[mention.key], mention, dataclasses.replace(issue, candidates=candidates)
+            again = NameIssue(issue.name, issue.kind, issue.start, issue.end, reason=issue.reason)
+            for other in later:
+                yield event_of[other.key], other, again
 
 
 @dataclass
@@ -385,7 +420,8 @@ def _read_documents(seeds: Path, errors: list[Problem]):
         errors.extend(error.problems)
 
 
-def find_statements(documents: list[Document], mentions: list[Mention], events: list, actors) -> list:
+def find_statements(documents: list[Document], mentions: list[Mention], events: list, actors,
+                    sources: SourceStore) -> list:
     event_of = {m.key: e for e in events for m in e.mentions}
     types = {a.id: a.type for a in actors.actors.values()}
     by_source: dict[str, list[Mention]] = {}  # grouped once: a scan per document is quadratic
@@ -399,7 +435,7 @@ def find_statements(documents: list[Document], mentions: list[Mention], events: 
         def match(span, source_id=info.id):
             return actors.match(Mention(source_id, 0, span.start, span.end, span.text, span.line))
 
-        finder = StatementFinder(info.id, document.text, own, event_of, types, match,
+        finder = StatementFinder(info.id, sources.get(info.id), own, event_of, types, match,
                                  document_window(info.coverage_start, info.published))
         found.extend(finder.find(prose=info.format == "article"))
     return found
@@ -416,8 +452,10 @@ def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool = False,
           progress: Optional[Callable[[Document], None]] = None,
           timings: Optional[Timings] = None, workers: int = 1) -> BuildReport:
     check_output(db_path)
-    data = collect(seeds, curated, keep_going=keep_going, progress=progress, timings=timings, workers=workers)
-    write_database(db_path, data, timings=timings)
+    with temporary_database(db_path) as building:  # removed unless the build completes
+        data = collect(seeds, curated, keep_going=keep_going, progress=progress, timings=timings, workers=workers,
+                       sources=SourceStore(building))
+        building.finish(data, timings=timings)
     return BuildReport(
         documents=len(data.documents),
         events=len(data.events),

@@ -1,9 +1,11 @@
 """Write: the one module that touches SQLite; the schema it writes is declared in `loader/tables.py`.
 
-`write_database` builds into a temporary file next to the target and renames it into place only when
-complete, so a failed or killed build leaves an existing database untouched. Rows are inserted first,
-each table's in one `executemany` over its declared columns (`insert_rows`); indexes, full-text search
-and views are made last by `ensure_db_shape`. A freshly written file has nothing to compact: no VACUUM.
+A build writes into a temporary file next to the target (`TemporaryDatabase`, opened by `build` before
+the first document is read) and renames it into place only when complete (`finish`), so a failed or
+killed build leaves an existing database untouched; `write_database` does the same from a BuildData.
+Rows are inserted first: each source's as its document is read (`SourceStore`), every other table's in
+one `executemany` over its declared columns (`insert_rows`) when the stages are done; indexes,
+full-text search and views are made last by `ensure_db_shape`. A freshly written file has nothing to compact: no VACUUM.
 """
 from __future__ import annotations
 
@@ -13,9 +15,10 @@ import json
 import os
 import stat
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 import sqlite_utils
 
@@ -131,16 +134,16 @@ def event_rows(events: list[Event]) -> Iterable[dict]:
         }
 
 
-def mention_rows(events: list[Event], links: list[PairScore], own: Optional[dict] = None) -> Iterable[dict]:
-    """One row per report. `own`: (source id, position) -> the report's own bounds and role
+def mention_rows(events: list[Event], links: list[PairScore], own: Optional[Callable] = None) -> Iterable[dict]:
+    """One row per report. `own(event)`: (source id, position) -> the report's own bounds and role
     (enrich.dates.own_bounds); a report it lacks (data without the dating stage's documents) keeps the
     bounds its document gave it."""
-    own = own or {}
     joined: dict[tuple, PairScore] = {}  # mention -> the strongest link that joined it to its event
     for pair in sorted(links, key=lambda p: (p.method != "curated", -p.score)):
         for mention in (pair.a, pair.b):
             joined.setdefault(mention.key, pair)
     for event in events:
+        bounds = own(event) if own is not None else {}
         for index, m in enumerate(event.mentions):
             pair = joined.get(m.key) if index else None
             yield {
@@ -151,7 +154,7 @@ def mention_rows(events: list[Event], links: list[PairScore], own: Optional[dict
                 "link_method": (pair.method if pair else "joined") if index else "first",
                 "link_score": pair.score if pair else None,
                 "reference_of": m.reference_of,
-                **own_columns(*(own.get(m.key) or (m.date, "start"))),
+                **own_columns(*(bounds.get(m.key) or (m.date, "start"))),
             }
 
 
@@ -247,12 +250,16 @@ def write_rows(db: sqlite_utils.Database, data: BuildData) -> None:
         for _, match, _ in event_actor_links(event):
             actor_counts[match.actor_id] = actor_counts.get(match.actor_id, 0) + 1
     with db.conn:
-        insert_rows(db, "sources", source_rows(data.documents, event_counts))
+        # A source the build stored as it read it (SourceStore: no text here) takes its event count now.
+        insert_rows(db, "sources", source_rows([d for d in data.documents if d.text is not None], event_counts))
+        db.conn.executemany("update sources set event_count = ? where id = ?",
+                            [(event_counts[d.info.id], d.info.id) for d in data.documents
+                             if d.text is None and d.info.id in event_counts])
         insert_rows(db, "actors", actor_rows(data.actors, actor_counts))
         insert_rows(db, "cameo_roots", cameo_root_rows(data))
         insert_rows(db, "events", with_site_columns(event_rows(events), data))
         event_of = {m.key: e.id for e in events for m in e.mentions}
-        insert_rows(db, "event_sources", mention_rows(events, data.links, own_bounds(events, data.dates)))
+        insert_rows(db, "event_sources", mention_rows(events, data.links, own_bounds(data.dates)))
         insert_rows(db, "event_links", link_rows(data.links, event_of))
         insert_rows(db, "link_candidates", candidate_rows(data.candidates, event_of))
         insert_rows(db, "statements", statement_rows(data.statements))
@@ -310,36 +317,92 @@ def write_site_rows(db: sqlite_utils.Database, data: BuildData) -> None:
                                        "value": json.dumps(data.metadata, ensure_ascii=False, sort_keys=True)}])
 
 
-def write_database(path: Path, data: BuildData, timings: Optional[Timings] = None) -> None:
-    """Build the whole database in a temporary file beside `path`, then rename it into place."""
-    timings = timings or Timings()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    try:
-        db = sqlite_utils.Database(temporary)
-        db.conn.execute("pragma foreign_keys = on")
-        # A temporary file nobody reads until it is complete: a failed build deletes it, so a rollback
-        # journal and a sync per cache spill buy nothing. One fsync below makes the result durable.
-        db.conn.execute("pragma journal_mode = off")
-        db.conn.execute("pragma synchronous = off")
-        with timings.stage("write"):
+class TemporaryDatabase:
+    """The database being built: a temporary file beside `path`, with every table created, renamed into
+    place by `finish` only when complete. Rows go in as soon as they are final (`SourceStore` writes each
+    source as it is read), so what the build holds in memory is what a later stage still needs."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        os.close(handle)
+        self.temporary = Path(temporary)
+        try:
+            self.db = sqlite_utils.Database(temporary)
+            self.db.conn.execute("pragma foreign_keys = on")
+            # A temporary file nobody reads until it is complete: a failed build deletes it, so a rollback
+            # journal and a sync per cache spill buy nothing. One fsync in `finish` makes the result durable.
+            self.db.conn.execute("pragma journal_mode = off")
+            self.db.conn.execute("pragma synchronous = off")
             for table in TABLES:
-                create_table(db, table)
+                create_table(self.db, table)
+        except BaseException:
+            self.discard()
+            raise
+
+    def finish(self, data: BuildData, timings: Optional[Timings] = None) -> None:
+        """The rest of the rows, then indexes, full-text search and aggregates; rename into place."""
+        timings = timings or Timings()
+        db = self.db
+        with timings.stage("write"):
             write_rows(db, data)
         ensure_db_shape(db, timings)
         write_aggregates(db.conn, timings)  # loader/aggregates.py: what canned queries read
         db.conn.execute(f"pragma user_version = {SCHEMA_VERSION}")
         db.conn.execute(f"pragma application_id = {APPLICATION_ID}")
         db.close()
-        with open(temporary, "rb") as handle:
+        with open(self.temporary, "rb") as handle:
             os.fsync(handle.fileno())
-        os.chmod(temporary, _mode_for(path))  # mkstemp made it 0600
-        os.replace(temporary, path)
+        os.chmod(self.temporary, _mode_for(self.path))  # mkstemp made it 0600
+        os.replace(self.temporary, self.path)
+
+    def discard(self) -> None:
+        db = getattr(self, "db", None)
+        if db is not None:
+            db.close()
+        self.temporary.unlink(missing_ok=True)
+
+
+@contextmanager
+def temporary_database(path: Path) -> Iterator[TemporaryDatabase]:
+    """A TemporaryDatabase for `path`, deleted when the block fails or is interrupted (an existing
+    database at `path` is then left as it was)."""
+    building = TemporaryDatabase(path)
+    try:
+        yield building
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        building.discard()
         raise
+
+
+def write_database(path: Path, data: BuildData, timings: Optional[Timings] = None) -> None:
+    """Build the whole database from `data` in a temporary file beside `path`, then rename it into place."""
+    with temporary_database(path) as building:
+        building.finish(data, timings)
+
+
+class SourceStore:
+    """Where the build keeps each document's text once it is read: in memory (`database` None: validate
+    and the commands that only report), or as the document's `sources` row in the database being built,
+    written at once; the Document then carries no text (None) and a later stage reads it back by id."""
+
+    def __init__(self, database: Optional[TemporaryDatabase] = None):
+        self.db = database.db if database is not None else None
+        self.texts: dict[str, str] = {}
+
+    def add(self, document: Document) -> None:
+        if self.db is None:
+            self.texts[document.info.id] = document.text
+            return
+        insert_rows(self.db, "sources", source_rows([document], {}))
+        document.text = None
+
+    def get(self, source_id: str) -> Optional[str]:
+        if self.db is None:
+            return self.texts.get(source_id)
+        row = self.db.conn.execute("select text from sources where id = ?", (source_id,)).fetchone()
+        return row[0] if row else None
 
 
 def _mode_for(path: Path) -> int:

@@ -153,9 +153,14 @@ class Event:
     date: DateBounds
     mentions: list[Mention]
     categories: list[str] = field(default_factory=list)
-    actors: list[tuple[Mention, ActorMatch]] = field(default_factory=list)
     summary_method: str = "excerpt"  # excerpt (a verbatim piece of it) or derived (loader/enrich/events.py)
     summary_evidence: Optional[str] = None  # how the summary was made from the excerpt, in words
+
+    @property
+    def actors(self) -> list[tuple[Mention, ActorMatch]]:
+        """(mention, actor) for each actor its mentions name, in the mentions' order: read from the mentions
+        when asked, not held (one tuple per actor of every report would be held from linking to the write)."""
+        return [(mention, match) for mention in self.mentions for match in mention.actors]
 
     @property
     def category(self) -> Optional[str]:

@@ -135,6 +135,9 @@ def test_an_internal_error_is_one_line_exit_2_and_leaves_the_database(previous, 
     assert "internal error: RuntimeError: a bug (set LOADER_DEBUG=1 for a traceback)" in result.output
     assert "Traceback" not in result.output
     assert sha256(previous) == before
+    # The temporary database is open from the first document on (sources are written as they are read):
+    # a failure in any later stage removes it too.
+    assert temporaries(previous.parent) == []
 
 
 def test_two_builds_of_the_same_inputs_are_byte_identical_files(seed_db, tmp_path):

@@ -159,7 +159,7 @@ def mention_ids(mentions: list[Mention]) -> dict[tuple[str, int], str]:
     return ids
 
 
-def clause_before(mentions: list[Mention], texts: dict[str, str]) -> dict[tuple[str, int], Mention]:
+def clause_before(mentions: list[Mention], texts) -> dict[tuple[str, int], Mention]:
     """For each mention cut from the same sentence as the mention before it (the text between them is
     only the punctuation the cut removed), that mention."""
     found = {}
@@ -178,11 +178,11 @@ def clause_before(mentions: list[Mention], texts: dict[str, str]) -> dict[tuple[
 
 
 def events_from_clusters(clusters: list[list[Mention]], formats: dict[str, str],
-                         texts: Optional[dict[str, str]] = None, words=None) -> list[Event]:
+                         texts=None, words=None) -> list[Event]:
     """One event per cluster of linked mentions. The most trusted mention gives the id and summary.
 
-    `texts` (source id -> document text) lets a clause cut from a longer sentence borrow its
-    sentence's subject; `words` are curated/words.yml's lists (determiners, titles, stop words)."""
+    `texts` (`texts.get(source id)` -> document text: a dict, or the build's SourceStore) lets a clause
+    cut from a longer sentence borrow its sentence's subject; `words` are curated/words.yml's lists (determiners, titles, stop words)."""
     ids = mention_ids([m for cluster in clusters for m in cluster])
     before = clause_before([m for cluster in clusters for m in cluster], texts or {})
     events = []
@@ -201,7 +201,6 @@ def events_from_clusters(clusters: list[list[Mention]], formats: dict[str, str],
                 date=first.date,  # until enrich.dates.date_events combines the sources' bounds
                 mentions=ordered,
                 categories=categories,
-                actors=[(m, match) for m in ordered for match in m.actors],
             )
         )
     return events

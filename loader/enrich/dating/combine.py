@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ...model import DateBounds, Event, Problem
 from ...parse.datetext import HIGH, LOW, gap_days, precision_of
@@ -109,9 +109,11 @@ def date_events(events: list[Event], documents: list[DocumentDates]) -> list[Pro
 START, UNDER_WAY = "start", "under way"
 
 
-def own_bounds(events: list[Event], documents: list[DocumentDates]) -> dict[tuple[str, int], tuple[DateBounds, str]]:
-    """Each report's own bounds once dating is done, before any cross-source hull, and its role:
-    (source id, position) -> (bounds with method and evidence, "start" or "under way"); event_sources.own_*.
+def own_bounds(documents: list[DocumentDates]) -> Callable[[Event], dict[tuple[str, int], tuple[DateBounds, str]]]:
+    """Each report's own bounds once dating is done, before any cross-source hull, and its role: a function
+    that gives, for one event, (source id, position) -> (bounds with method and evidence, "start" or
+    "under way") for each of its reports; event_sources.own_*. Made per event as its rows are written, not
+    held for the whole corpus.
 
     The bounds are what the report's document gives its entry: a date printed for it or in its text, a
     cue, a curated date with its citation, the order of its list, its coverage window, and days the
@@ -128,12 +130,12 @@ def own_bounds(events: list[Event], documents: list[DocumentDates]) -> dict[tupl
     is therefore the one record of a disagreement (the table date_disagreements is read from it).
     """
     where = {entry.key: (doc, entry) for doc in documents for entry in doc.entries}
-    result = {key: (doc.bounds(entry), START) for key, (doc, entry) in where.items()}
-    for event in events:
+
+    def of(event: Event) -> dict[tuple[str, int], tuple[DateBounds, str]]:
         members = [where[m.key] for m in event.mentions if m.key in where]
-        for _, entry in _roles(members)[1]:
-            result[entry.key] = (result[entry.key][0], UNDER_WAY)
-    return result
+        under_way = {entry.key for _, entry in _roles(members)[1]}
+        return {entry.key: (doc.bounds(entry), UNDER_WAY if entry.key in under_way else START) for doc, entry in members}
+    return of
 
 
 def _roles(members: list[tuple[DocumentDates, Entry]]) -> tuple[list, list]:

@@ -25,7 +25,7 @@ def coverage(info: SourceInfo, header: dict) -> tuple[Optional[str], Optional[st
     return start, end
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # no __dict__: two or more per report, held until the write
 class Anchor:
     """One bound and where it comes from.
 
@@ -40,7 +40,7 @@ class Anchor:
     short: str = ""  # the same in a few words, when a neighbour quotes it ("curated", "dated by overwatch-2020-2022")
 
 
-@dataclass
+@dataclass(slots=True)  # no __dict__: one per report, held until the write
 class Entry:
     """One mention inside its document, with its own evidence and its bounds after propagation."""
 
@@ -59,12 +59,14 @@ class Entry:
     document_only: Optional[DateBounds] = None  # what its own document alone supports
     text_note: str = ""  # dates printed in its text that do not bound it (another thing's date, a back-reference)
 
-    key: tuple[str, int] = (None, 0)  # (source id, position): set from the mention
-
     def __post_init__(self):
         self.lo = self.lo or self.own_lo
         self.hi = self.hi or self.own_hi
-        self.key = (self.mention.source_id, self.mention.position)
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """(source id, position): its mention's key, made when asked rather than held per entry."""
+        return self.mention.key
 
 
 @dataclass
