@@ -50,6 +50,25 @@ def test_the_seeds_build_the_same_database_on_one_worker_and_on_two(tmp_path):
     assert_same(one, two)
 
 
+def test_the_linker_reads_a_report_with_the_actors_the_main_process_settled(tmp_path):
+    """Two chronologies report one event; the second spells the person the first discovers another way.
+    A worker reads the second against its starting dictionary (a new person), the main process settles
+    it (the first's person, fuzzy): the linker must see the settled actors, so the link between the
+    two reports scores its actors as on one worker. (Constructed lines, to test the rule: the name is
+    real, the visit is not claimed as an event.)"""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for name, spelling in (("kz-a", "Bektenov"), ("kz-b", "Bektenof")):
+        (seeds / f"{name}.txt").write_text(
+            "China - Russia\n\nChronology from Jan 2025 to Feb 2025\n\n"
+            f": Kazakh Prime Minister Olzhas {spelling} visits Beijing for talks on rail freight with Li Qiang.\n",
+            encoding="utf-8")
+    one = built(seeds, tmp_path / "one.db", 1)
+    pairs = [row for table in ("event_links", "link_candidates") for row in one[table]]
+    assert pairs, "the two reports are compared"
+    assert_same(one, built(seeds, tmp_path / "two.db", 2))
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     """A generated corpus of many small documents, where persons named after a title and in no curated
