@@ -3,8 +3,9 @@
 `build` opens the database it writes, a temporary file, first: each document's `sources` row (with its
 text) goes in as soon as the document is read, and the text is read back by id where a later stage needs
 it; the other stages work on dataclasses in memory until `TemporaryDatabase.finish` writes the rest and
-renames the file into place. A failed build deletes the temporary file and leaves the database as it was. The stages are not pure: several fill in the mentions
-and events an earlier stage made (actors, dates, places), in the order `check` runs them.
+renames the file into place. A failed build deletes the temporary file and leaves the database as it
+was. The stages are not pure: several fill in the mentions and events an earlier stage made (actors,
+dates, places), in the order `check` runs them.
 """
 from __future__ import annotations
 

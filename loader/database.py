@@ -5,7 +5,8 @@ the first document is read) and renames it into place only when complete (`finis
 killed build leaves an existing database untouched; `write_database` does the same from a BuildData.
 Rows are inserted first: each source's as its document is read (`SourceStore`), every other table's in
 one `executemany` over its declared columns (`insert_rows`) when the stages are done; indexes,
-full-text search and views are made last by `ensure_db_shape`. A freshly written file has nothing to compact: no VACUUM.
+full-text search and views are made last by `ensure_db_shape`. A freshly written file has nothing to
+compact: no VACUUM.
 """
 from __future__ import annotations
 
