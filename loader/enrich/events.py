@@ -182,7 +182,8 @@ def events_from_clusters(clusters: list[list[Mention]], formats: dict[str, str],
     """One event per cluster of linked mentions. The most trusted mention gives the id and summary.
 
     `texts` (`texts.get(source id)` -> document text: a dict, or the build's SourceStore) lets a clause
-    cut from a longer sentence borrow its sentence's subject; `words` are curated/words.yml's lists (determiners, titles, stop words)."""
+    cut from a longer sentence borrow its sentence's subject; `words` are curated/words.yml's lists
+    (determiners, titles, stop words)."""
     ids = mention_ids([m for cluster in clusters for m in cluster])
     before = clause_before([m for cluster in clusters for m in cluster], texts or {})
     events = []

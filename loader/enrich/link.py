@@ -362,19 +362,13 @@ CAPITALIZED_RUN = re.compile(r"(?<![\w’'-])[A-Z][\w’'-]*(?:\s+(?:(?:of|the|a
 LEADING_DATE = re.compile(r"^(?:On|In|By)\s[^,]{3,30},\s*")
 
 
-def proper_names(mention: Mention, vocabulary: Vocabulary, lower: set[str], end: Optional[int] = None,
-                 places: Optional[list] = None) -> set[str]:
-    """The proper names a report's first sentence gives that are neither an actor nor a gazetteer place:
-    an exercise's, a forum's, a ship's, a deal's ("the Tanvo deal"). A word is a name when the corpus
-    (`lower`: every word it writes in lower case, `lower_words`) never writes it in lower case.
-    Two reports that each give such names and share none are two events."""
-    return name_candidates(mention, vocabulary, end, places) - lower
-
-
 def name_candidates(mention: Mention, vocabulary: Vocabulary, end: Optional[int] = None,
                     places: Optional[list] = None) -> set[str]:
-    """`proper_names` before the corpus's lower-case words are taken out: what one report gives, read
-    without the others. The sentence's first word (after a leading date) is not read."""
+    """The proper names a report's first sentence may give that are neither an actor nor a gazetteer
+    place: an exercise's, a forum's, a ship's, a deal's ("the Tanvo deal"); read without the other
+    reports. The sentence's first word (after a leading date) is not read. A candidate is a name when
+    the corpus never writes it in lower case (`lower_words`; `_Profile` takes those out). Two reports
+    that each give such names and share none are two events."""
     text = mention.excerpt
     end = first_sentence_end(text) if end is None else end
     covered = [(m.start - mention.start, m.end - mention.start) for m in mention.actors]
