@@ -310,7 +310,8 @@ def write_site_rows(db: sqlite_utils.Database, data: BuildData) -> None:
          "match_count": link.match_count, "method": link.method, "evidence": link.evidence, "route": link.route}
         for link in sorted(data.place_links, key=lambda link: (link.event_id, link.place_id))
     ))
-    written = db.conn.execute("select event_id, actor_id, role from event_actors order by rowid")
+    # By event (SQLite sorts on disk past its cache): event_countries holds one event's countries at a time.
+    written = db.conn.execute("select event_id, actor_id, role from event_actors order by event_id, rowid")
     participants = ({"event_id": event_id, "actor_id": actor_id, "role": role} for event_id, actor_id, role in written)
     insert_rows(db, "event_countries", event_countries(participants, data.actors))
     if data.metadata is not None:

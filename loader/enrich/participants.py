@@ -12,6 +12,7 @@ Two domain rules, kept here rather than in the writer (loader/database.py only s
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 
 from ..model import ActorMatch, Event, Mention
@@ -38,19 +39,25 @@ def event_actor_links(event: Event) -> list[tuple[Mention, ActorMatch, int]]:
 
 def event_countries(event_actors: Iterable[dict], actors: dict) -> Iterator[dict]:
     """One row per event and state taking part in it, with `via`: the actors that put it there
-    (comma-separated, by id). `event_actors`: rows with event_id, actor_id and role; `actors`: id -> an
+    (comma-separated, by id). `event_actors`: rows with event_id, actor_id and role, grouped by event
+    (in event_id order: one event's countries are held at a time, not the corpus's); `actors`: id -> an
     actor with `type` and `country`. Rows come in (event_id, country_id) order."""
-    via: dict[tuple[str, str], list[str]] = {}
-    for row in event_actors:
-        actor = actors.get(row["actor_id"])
-        if actor is None or row["role"] in NOT_TAKING_PART:
-            continue
-        if actor.type == "state":
-            country = actor.id
-        elif actor.type != "media" and actor.country is not None:
-            country = actor.country
-        else:
-            continue
-        via.setdefault((row["event_id"], country), []).append(row["actor_id"])
-    for (event_id, country_id), actor_ids in sorted(via.items()):
-        yield {"event_id": event_id, "country_id": country_id, "via": ", ".join(sorted(actor_ids))}
+    last = None
+    for event_id, rows in itertools.groupby(event_actors, key=lambda row: row["event_id"]):
+        if last is not None and event_id <= last:
+            raise ValueError(f"event_actors rows out of event_id order: {event_id!r} after {last!r}")
+        last = event_id
+        via: dict[str, list[str]] = {}
+        for row in rows:
+            actor = actors.get(row["actor_id"])
+            if actor is None or row["role"] in NOT_TAKING_PART:
+                continue
+            if actor.type == "state":
+                country = actor.id
+            elif actor.type != "media" and actor.country is not None:
+                country = actor.country
+            else:
+                continue
+            via.setdefault(country, []).append(row["actor_id"])
+        for country_id, actor_ids in sorted(via.items()):
+            yield {"event_id": event_id, "country_id": country_id, "via": ", ".join(sorted(actor_ids))}
