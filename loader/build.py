@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
@@ -19,7 +20,7 @@ from .database import APPLICATION_ID, BuildData, SourceStore, temporary_database
 from .enrich.actors import ActorDictionary, DocumentMemory, load_actors
 from .enrich.countries import alpha2_codes
 from .enrich.curated_dates import CuratedDates, load_curated_dates
-from .enrich.dates import DocumentDates, back_references, curated_contradictions, date_document, date_events
+from .enrich.dates import Anchor, DocumentDates, Entry, back_references, curated_contradictions, date_document, date_events
 from .enrich.events import events_from_clusters
 from .enrich.mentionkeys import MentionIndex, resolve_all
 from .enrich.link import (Curated, Readings, Scorer, Vocabulary, link_mentions, load_curated_links, load_vocabulary,
@@ -29,7 +30,7 @@ from .enrich.places import Gazetteer, load_places
 from .enrich.statements import StatementFinder, document_window
 from .enrich.taxonomy import FIELDS as TAXONOMY_FIELDS
 from .enrich.taxonomy import Taxonomy, classify, load_taxonomy, override_keys
-from .model import Document, InputError, Mention, NameIssue, Problem, SourceInfo
+from .model import ActorMatch, DateBounds, Document, Event, InputError, Mention, NameIssue, Problem, SourceInfo
 from .parse import parse_document
 from .sources import read_documents
 from .timings import Timings
@@ -149,6 +150,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
             with timings.stage("settle"):  # the main process's share of the actors stage
                 reading.name_issues = settle(reading, document.info, stages)
         name_issues.extend(reading.name_issues)
+        share_strings(reading.mentions, dated)
         documents.append(document)
         sources.add(document)  # its text kept there, not in memory; read back by id (events, statements)
         mentions.extend(reading.mentions)
@@ -184,6 +186,9 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
                                       words=actors.role_words)
     with timings.stage("dates"):
         found = date_events(events, dating)
+        for event in events:  # made in the main process, held to the write too
+            _share(event)
+            _share(event.date)
         found += curated_contradictions(dating, events, same_event_judge(linked.scorer))
         for problem in dict.fromkeys(found):  # a pair found twice is reported once
             (errors if problem.severity == "error" else problems).append(problem)
@@ -201,6 +206,45 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
                      links=linked.links, candidates=linked.candidates, statements=statements, dates=dating,
                      unmatched=unmatched, taxonomy=taxonomy, classes=classes, gazetteer=gazetteer,
                      place_links=place_links, metadata=metadata), errors
+
+
+# String fields whose values repeat across a corpus's records: ISO days, roles, methods, the words of a
+# rule, names as written, a document's coverage note. `share_strings` holds each equal value once
+# (sys.intern), not once per record: a document read in a worker process arrives with its own copies,
+# and a day or a note written with an f-string is a new string each time. At corpus-10000 the copies
+# came to about 8 MB, more than half of what these fields held.
+SHARED_FIELDS: dict[type, tuple[str, ...]] = {
+    Mention: ("source_id", "reported_date"),
+    DateBounds: ("earliest", "latest", "end", "precision", "method", "evidence"),
+    ActorMatch: ("actor_id", "role", "matched", "method", "evidence", "role_evidence", "via"),
+    Entry: ("own_kind", "own_evidence", "own_precision", "end", "order_note", "text_note"),
+    Anchor: ("day", "kind", "note", "short"),
+    Event: ("summary_method", "summary_evidence"),
+}
+
+
+def share_strings(mentions: list[Mention], dated: DocumentDates) -> None:
+    """Replace each repeated string of one document's records (mentions, their dates and actors, its
+    dating entries) by the one held for that value. Values are unchanged: only who holds them."""
+    for mention in mentions:
+        _share(mention)
+        _share(mention.date)
+        for match in mention.actors:
+            _share(match)
+    for entry in dated.entries:
+        _share(entry)
+        _share(entry.document_only)
+        for anchor in {id(a): a for a in (entry.own_lo, entry.own_hi, entry.lo, entry.hi) if a is not None}.values():
+            _share(anchor)
+
+
+def _share(record) -> None:
+    if record is None:
+        return
+    for name in SHARED_FIELDS[type(record)]:
+        value = getattr(record, name)
+        if type(value) is str:
+            object.__setattr__(record, name, sys.intern(value))  # Anchor is frozen: the value stays the same
 
 
 class NameIssues:
