@@ -185,15 +185,19 @@ class _Sentence:
         self.material = self._material()
         self.core = self._core(lead) if first else None
         self.content = self._reported_content()
+        # The cues around a group, by its first and last token: every name of a group reads the same ones.
+        self._cues_before: dict[int, dict] = {}
+        self._cue_after: dict[int, Optional[dict]] = {}
 
     # --- reading the sentence ----------------------------------------------------------------
 
     def _tokenize(self) -> list[tuple]:
         """Every token (see START...LOWER), and (as `_kinds`) each one's (lower, nameish, named,
-        material) before the title-link rule of `_material`; (as `token_of`) each name's token."""
-        tokens, kinds, token_of, position, s = [], [], {}, self.start, 0
+        material) before the title-link rule of `_material`; (as `token_of`) each name's token; (as
+        `_verbs`) the words that are speech verbs (`_reported_content` reads from them)."""
+        tokens, kinds, token_of, verbs, position, s = [], [], {}, [], self.start, 0
         spans, names, text, end = self.inside, self.names, self.text, self.end
-        known, kind = self.words._kinds, self.words.kind
+        known, kind, speech = self.words._kinds, self.words.kind, self.words.speech
         while position < end:
             if s < len(spans) and names[spans[s]].start <= position:
                 name = names[spans[s]]
@@ -213,10 +217,12 @@ class _Sentence:
                 start = offset + len(skipped)
                 offset = start + len(word)
                 found = known.get(word) or kind(word)
+                if found[0] in speech:
+                    verbs.append(len(tokens))
                 tokens.append((start, offset, word, None, found[0]))
                 kinds.append(found)
             position = stop
-        self._kinds, self.token_of = kinds, token_of
+        self._kinds, self.token_of, self._verbs = kinds, token_of, verbs
         return tokens
 
     def _material(self) -> list[bool]:
@@ -256,9 +262,10 @@ class _Sentence:
         after the person told; "says in a press briefing in Beijing that ..." and "says, for the first
         time, that ..." at the "that" (a comma with no "that" after it: at the comma, as in
         'said, "..."'); "says at a meeting with Putin." reports nothing."""
-        tokens, speech = self.tokens, self.words.speech
-        for i, (start, _, verb, span, lower) in enumerate(tokens):
-            if lower not in speech or span is not None or self._in_quotes(start):
+        tokens = self.tokens
+        for i in self._verbs:  # the tokens that are speech verbs and not names, in order
+            start, _, verb, _, lower = tokens[i]
+            if self._in_quotes(start):
                 continue
             j = i + 1
             if j < len(tokens) and lower in self.words.addressee_before:  # "tells CNN that"
@@ -354,12 +361,15 @@ class _Sentence:
             return "mentioned", f"inside a title ('{tokens[back][TEXT]} {written}')"
         first, last = self._group(index)
         first, last = min(first, index), max(last, index)
-        before = self._before(tokens[first][START])
         in_opening = self.core is not None and start < self.core
-        cues_before = self.words.cues_before(before)  # one pass for the five lists of cues
+        cues_before = self._cues_before.get(first)
+        if cues_before is None:  # one pass for the five lists of cues
+            cues_before = self._cues_before[first] = self.words.cues_before(self._before(tokens[first][START]))
         for role, pattern in self.words._before:
             if role == "addressee" and not in_opening and self.words._after is not None:
-                host_after = self._host_after(last)
+                if last not in self._cue_after:
+                    self._cue_after[last] = self._host_after(last)
+                host_after = self._cue_after[last]
                 if host_after:  # "Moscow hosts", "Uzbekistan's chairmanship"
                     return "host", f"before '{host_after['cue']}'"
             if pattern is None or (in_opening and role in ("host", "addressee")):
