@@ -221,10 +221,10 @@ class PhraseMatcher:
         begin = max(0, len(text) - self._reach)
         if begin > 0:  # the character before the window decides the boundary: keep it, then drop hits on it
             begin -= 1
-            if not _ODD_SPACE.search(text, begin):
-                # No whitespace to squeeze in the window: such a hit is at most the longest phrase, and
-                # the two characters before it decide its boundary (`_boundary_before`).
-                begin = max(begin, len(text) - self._longest - 2)
+        if not _ODD_SPACE.search(text, begin):
+            # No whitespace to squeeze in the window: such a hit is at most the longest phrase, and the two
+            # characters before it decide its boundary (`_boundary_before`).
+            begin = max(begin, len(text) - self._longest - 2)
         return self._find_all(text[begin:], shift=begin, ending=True)
 
     def _may_end(self, tail: str) -> bool:

@@ -25,6 +25,7 @@ Everything here is linear in the excerpt.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import NamedTuple, Optional
 
@@ -332,8 +333,8 @@ class _Sentence:
         token_of, tokens = self.token_of, self.tokens
         subject_end = None
         if self.core is not None:
-            first = next((i for i, t in enumerate(tokens) if t[START] >= self.core), None)
-            if first is not None and self.material[first]:
+            first = bisect_left(tokens, (self.core,))  # the first token from the core on (tokens in text order)
+            if first < len(tokens) and self.material[first]:
                 end = first
                 while end + 1 < len(tokens) and self.material[end + 1]:
                     end += 1
