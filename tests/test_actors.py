@@ -286,6 +286,18 @@ def test_a_name_with_no_title_and_no_entry_is_reported_unknown(seeds_copy, tmp_p
     assert conn.execute("select count(*) from actors where name = 'John Kerry'").fetchone()[0] == 0
 
 
+ACCENTED_NAMES_DOC = NEW_NAME_DOC.replace("US Special Envoy John Kerry in Geneva",
+                                          "Émile Zérkov at the Élysée Palace, über-secret, with Ōtsu-Zérkov’s aide")
+
+
+def test_a_name_that_starts_with_a_letter_outside_ascii_is_reported_like_any_other(seeds_copy, tmp_path):
+    """A capital letter outside A-Z starts a name ("Émile", "Élysée"); a lower-case one does not ("über")."""
+    (seeds_copy / "new-chronology.txt").write_text(ACCENTED_NAMES_DOC, encoding="utf-8")
+    conn = built(seeds_copy, tmp_path / "e.db")
+    names = {r[0]: r[1] for r in conn.execute("select name, kind from unmatched_names where example_source_id = 'new-chronology'")}
+    assert names == {"Émile Zérkov": "unknown", "Élysée Palace": "unknown", "Ōtsu-Zérkov": "unknown"}
+
+
 def test_a_curator_adds_an_alias_rebuilds_and_the_event_is_linked(seeds_copy, curated_copy, tmp_path):
     """A name after a title is discovered (linked, listed for review); the curated entry then wins."""
     (seeds_copy / "new-chronology.txt").write_text(NEW_NAME_DOC, encoding="utf-8")

@@ -206,6 +206,8 @@ class ActorDictionary:
         """(start, end, spelling, where the name before it ends) of each parenthesized name in a
         non-Latin script right after a word: an alternate spelling of that name, never a name of its own."""
         result = []
+        if "(" not in text:
+            return result
         for match in OTHER_SCRIPT.finditer(text):
             spelling = match.group("name").strip()
             if not any(ch.isalpha() for ch in spelling) or any("LATIN" in unicodedata.name(ch, "") for ch in spelling if ch.isalpha()):

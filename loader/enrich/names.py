@@ -14,6 +14,10 @@ from typing import Iterable, Optional
 from ..model import Mention, NameIssue
 
 WORD = re.compile(r"[^\W_][\w’'\-.]*")
+# A word that may start a name: WORD never starts inside a run of the characters it continues with,
+# so it starts at the first letter or digit of such a run; a name word starts with a capital letter
+# (A-Z, or any letter outside ASCII: `NameWords.kind` decides).
+CAPITALIZED_WORD = re.compile(r"(?<![\w’'\-.])[_’'\-.]*((?=[^\W_])[^\x00-\x40\x5b-\x7f][\w’'\-.]*)")
 POSSESSIVE = re.compile(r"(?:[’']s|[’'])$")
 
 
@@ -53,33 +57,44 @@ def unknown_names(text: str, covered: list[tuple[int, int]], words: NameWords) -
     found: list[tuple[int, int, str]] = []
     run: Optional[list[int]] = None  # [start, end] of the name being read
     c = 0
-    kind = words.kind
-
-    def close():
-        nonlocal run
-        if run is not None:
-            found.append((run[0], run[1], text[run[0]:run[1]]))
-        run = None
-
-    for match in WORD.finditer(text):
-        start = match.start()
-        raw_length, core_length, name, joiner = kind(match.group(0))
+    known, kind = words._kinds, words.kind
+    position = 0
+    while True:
+        if run is None:  # only a capitalized word can start a name: skip to the next one
+            match = CAPITALIZED_WORD.search(text, position)
+            if match is None:
+                break
+            start, word = match.start(1), match.group(1)
+        else:  # every word counts: it continues the name (or joins it to the next word) or ends it
+            match = WORD.search(text, position)
+            if match is None:
+                break
+            start, word = match.start(), match.group()
+        position = start + len(word)
+        raw_length, core_length, name, joiner = known.get(word) or kind(word)
+        if run is None and not name:
+            continue  # nothing to close, nothing to start (`c` catches up at the next name word)
         while c < len(covered) and covered[c][1] <= start:
             c += 1
         if c < len(covered) and covered[c][0] < start + raw_length:  # part of a name already known
-            close()
+            if run is not None:
+                found.append((run[0], run[1], text[run[0]:run[1]]))
+                run = None
             continue
         if not name:
             if not joiner:
-                close()
+                found.append((run[0], run[1], text[run[0]:run[1]]))
+                run = None
             continue
         gap = text[run[1]:start] if run else ""
         if run is not None and (gap.isspace() or (len(gap.split()) == 1 and gap.strip().lower() in words.name_joiners)):
             run[1] = start + core_length
         else:
-            close()
+            if run is not None:
+                found.append((run[0], run[1], text[run[0]:run[1]]))
             run = [start, start + core_length]
-    close()
+    if run is not None:
+        found.append((run[0], run[1], text[run[0]:run[1]]))
     return found
 
 

@@ -33,6 +33,7 @@ from .countries import slug
 
 FUZZY_AT = 90  # rapidfuzz fuzz.ratio (0-100) a spelling variant must reach to join a person
 TOKEN = re.compile(r"[’']s(?!\w)|[^\W_](?:[\w’'\-]*[^\W_])?|,")
+NON_SPACE = re.compile(r"\S+")
 OFFICE_WORDS = {
     "fund", "bank", "council", "committee", "commission", "ministry", "agency", "service", "corporation",
     "company", "party", "army", "navy", "forces", "force", "office", "administration", "government",
@@ -83,6 +84,11 @@ class Discovery:
         begin = max(0, start - WINDOW)
         window = text[begin:start]
         if window and not window[-1].isspace():
+            return None
+        # Most names have neither an office nor "to <state>" right before them: the last two words say
+        # so, read alone first (no word spans whitespace: the window's last two chunks hold them).
+        tail = TOKEN.findall(" ".join(window.rsplit(None, 2)[-2:]))
+        if len(tail) > 1 and not self._office(tail[-1]) and tail[-2].lower() not in self.title_links:
             return None
         words = TOKEN.findall(window)  # the words alone first: most names have no title before them
         if begin > 0 and words:
@@ -221,7 +227,7 @@ class Discovery:
         return remaining
 
     def _person(self, dictionary, text, start, end, run, memory):
-        words = [(m.start() + start, m.end() + start, m.group(0)) for m in re.finditer(r"\S+", run)]
+        words = [(m.start() + start, m.end() + start, m.group(0)) for m in NON_SPACE.finditer(run)]
         offices = [i for i, (_, _, w) in enumerate(words) if w.lower().strip(",") in OFFICE_WORDS]
         if offices:
             words = words[offices[-1] + 1:]

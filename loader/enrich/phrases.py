@@ -131,7 +131,8 @@ class PhraseMatcher:
                 values[key] = (*listed, value)
         self._automaton = None
         self._count = len(values)
-        self._reach = 4 * max((len(key) for key in values), default=0) + 8  # see ending / opening
+        self._longest = max((len(key) for key in values), default=0)
+        self._reach = 4 * self._longest + 8  # see ending / opening
         # The automaton holds the phrases alone (their length is all a hit needs: the phrase is the text
         # it matched); each distinct tuple of values is kept once, and not at all per phrase when every
         # phrase has the same values (the gazetteer's names: a hundred thousand of them).
@@ -179,6 +180,8 @@ class PhraseMatcher:
         same, values = self._same, self._values
         for last, length in self._automaton.iter(haystack):
             start, end = last + 1 - length, last + 1
+            if ending and origin is None and end != size:
+                continue  # the text as given: a hit that does not end where it ends is not kept below
             # A space on either side is a boundary: ask the rules only of other characters.
             if start and haystack[start - 1] != " " and not _boundary_before(haystack, start):
                 continue
@@ -218,6 +221,10 @@ class PhraseMatcher:
         begin = max(0, len(text) - self._reach)
         if begin > 0:  # the character before the window decides the boundary: keep it, then drop hits on it
             begin -= 1
+        if not _ODD_SPACE.search(text, begin):
+            # No whitespace to squeeze in the window: such a hit is at most the longest phrase, and the two
+            # characters before it decide its boundary (`_boundary_before`).
+            begin = max(begin, len(text) - self._longest - 2)
         return self._find_all(text[begin:], shift=begin, ending=True)
 
     def _may_end(self, tail: str) -> bool:

@@ -25,9 +25,9 @@ Everything here is linear in the excerpt.
 from __future__ import annotations
 
 import re
-from operator import itemgetter
+from bisect import bisect_left
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from ..parse.text import Span, sentences
 from .names import KINDS_KEPT
@@ -128,21 +128,18 @@ def _opening(cues: list[str]) -> Optional[_Cues]:
     return _Cues(cues, after=True) if cues else None
 
 
-class Token(tuple):
-    """A word, a mark or a name of a sentence: (start, end, text, span, lower): offsets into the
-    excerpt, the text, for a name the index of its span (else None), and the text in lower case (the
-    rules read it often). A tuple: a sentence makes one per word."""
-
-    __slots__ = ()
-    start = property(itemgetter(0))
-    end = property(itemgetter(1))
-    text = property(itemgetter(2))
-    span = property(itemgetter(3))
-    lower = property(itemgetter(4))
+# A token (a word, a mark or a name of a sentence) is a plain tuple (start, end, text, span, lower):
+# offsets into the excerpt, the text, for a name the index of its span (else None), and the text in
+# lower case (the rules read it often). A sentence makes one per word: a plain tuple is the cheapest
+# to make, and the rules unpack it or read it by these indices.
+START, END, TEXT, SPAN, LOWER = range(5)
+# What TOKEN skips (whitespace and "_": no alternative of TOKEN starts there) before each token, then the
+# token: one findall gives (skipped, token) pairs, the offsets follow from their lengths. The token is
+# optional so that what trails the last token is read once (an empty token: the end), not once per character.
+SKIPPED_AND_TOKEN = re.compile(r"([\s_]*)(" + TOKEN.pattern + ")?")
 
 
-@dataclass(frozen=True)
-class NameSpan:
+class NameSpan(NamedTuple):
     """A name found in the excerpt: offsets relative to the excerpt, and the actor's type."""
 
     start: int
@@ -157,8 +154,8 @@ def assign_roles(text: str, lead: int, names: list[NameSpan], words: RoleWords) 
     quoted = quoted_spans(text)
     position = 0
     for index, sentence in enumerate(sentences(Span(text, 0, 1)) or [Span(text, 0, 1)]):
-        inside = []
-        while position < len(order) and names[order[position]].start < sentence.end:
+        inside, end = [], sentence.end
+        while position < len(order) and names[order[position]].start < end:
             inside.append(order[position])
             position += 1
         if inside:
@@ -172,7 +169,7 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     """Spans inside quotation marks. Straight double quotes pair in order; an opening quote with no
     partner at the very start (a quoted article's paragraph) is left out; an unclosed curly quote
     runs to the end of the excerpt."""
-    spans = [m.span() for m in QUOTED.finditer(text)] if any(c in text for c in "“‘'") else []
+    spans = [m.span() for m in QUOTED.finditer(text)] if ("“" in text or "‘" in text or "'" in text) else []
     straight = [i for i, c in enumerate(text) if c == '"'] if '"' in text else []
     if len(straight) % 2 and straight and not text[: straight[0]].strip():
         straight = straight[1:]
@@ -183,74 +180,79 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
 class _Sentence:
     def __init__(self, text, sentence: Span, first: bool, lead: int, names, inside, words: RoleWords, quoted):
         self.text, self.sentence, self.words, self.names, self.inside = text, sentence, words, names, inside
-        self.quoted = [q for q in quoted if q[0] < sentence.end and q[1] > sentence.start]
+        self.start, self.end = sentence.start, sentence.end
+        self.quoted = [q for q in quoted if q[0] < self.end and q[1] > self.start]
         self.tokens = self._tokenize()
         self.material = self._material()
         self.core = self._core(lead) if first else None
         self.content = self._reported_content()
+        # The cues around a group, by its first and last token: every name of a group reads the same ones.
+        self._cues_before: dict[int, dict] = {}
+        self._cue_after: dict[int, Optional[dict]] = {}
 
     # --- reading the sentence ----------------------------------------------------------------
 
-    def _tokenize(self) -> list[Token]:
-        """Every token, and (as `_kinds`) each one's (lower, nameish, named, material) before the
-        title-link rule of `_material`."""
-        tokens, kinds, position, s = [], [], self.sentence.start, 0
-        spans, text, kind = self.inside, self.text, self.words.kind
-        while position < self.sentence.end:
-            if s < len(spans) and self.names[spans[s]].start <= position:
-                name = self.names[spans[s]]
+    def _tokenize(self) -> list[tuple]:
+        """Every token (see START...LOWER), and (as `_kinds`) each one's (lower, nameish, named,
+        material) before the title-link rule of `_material`; (as `token_of`) each name's token; (as
+        `_verbs`) the words that are speech verbs (`_reported_content` reads from them)."""
+        tokens, kinds, token_of, verbs, position, s = [], [], {}, [], self.start, 0
+        spans, names, text, end = self.inside, self.names, self.text, self.end
+        known, kind, speech = self.words._kinds, self.words.kind, self.words.speech
+        while position < end:
+            if s < len(spans) and names[spans[s]].start <= position:
+                name = names[spans[s]]
                 written = text[name.start:name.end]
                 lower = written.lower()
-                tokens.append(Token((name.start, name.end, written, spans[s], lower)))
+                token_of[spans[s]] = len(tokens)
+                tokens.append((name.start, name.end, written, spans[s], lower))
                 kinds.append((lower, True, True, True))  # a name is material, nameish and named
                 position, s = name.end, s + 1
                 continue
-            stop = self.names[spans[s]].start if s < len(spans) else self.sentence.end
+            stop = names[spans[s]].start if s < len(spans) else end
             # Every token up to the next name (or the sentence's end), in one scan.
-            words = [(match.start(), match.end(), match.group(0)) for match in TOKEN.finditer(text, position, stop)]
-            found = [kind(word) for _, _, word in words]
-            tokens.extend(Token((start, end, word, None, lower)) for (start, end, word), (lower, *_) in zip(words, found))
-            kinds.extend(found)
+            offset = position
+            for skipped, word in SKIPPED_AND_TOKEN.findall(text, position, stop):
+                if not word:
+                    break  # the end of the stretch
+                start = offset + len(skipped)
+                offset = start + len(word)
+                found = known.get(word) or kind(word)
+                if found[0] in speech:
+                    verbs.append(len(tokens))
+                tokens.append((start, offset, word, None, found[0]))
+                kinds.append(found)
             position = stop
-        self._kinds = kinds
+        self._kinds, self.token_of, self._verbs = kinds, token_of, verbs
         return tokens
-
-    def _nameish(self, index: int) -> bool:
-        """A name, a title word or a capitalized word that is not a stop word (a month, a weekday)."""
-        return self._kinds[index][1]
-
-    def _named(self, index: int) -> bool:
-        """A name or a capitalized word that may be part of one: what a group starts and ends with."""
-        return self._kinds[index][2]
 
     def _material(self) -> list[bool]:
         """Whether each token can belong to a group of names and titles."""
         flags = []
         title_links = self.words.title_links
-        for i, (lower, _, _, material) in enumerate(self._kinds):
-            if material:
-                flags.append(True)
-            elif lower in title_links:  # "Ambassador to", "Envoy for": part of the title
-                flags.append(i > 0 and self._kinds[i - 1][1])
-            else:
-                flags.append(False)
+        after_nameish = False
+        for lower, nameish, _, material in self._kinds:
+            # "Ambassador to", "Envoy for": a title link after a title word is part of the title
+            flags.append(material or (after_nameish and lower in title_links))
+            after_nameish = nameish
         return flags
 
     def _core(self, lead: int) -> int:
         """Where the first sentence's subject starts: after the date lead and any opening phrases."""
-        core = max(self.sentence.start, lead)
-        while core < self.sentence.end and self.text[core] in QUOTE_CHARS:
+        text, end = self.text, self.end
+        core = max(self.start, lead)
+        while core < end and text[core] in QUOTE_CHARS:
             core += 1
         for _ in range(4):
-            while core < self.sentence.end and self.text[core] in QUOTE_CHARS:
+            while core < end and text[core] in QUOTE_CHARS:
                 core += 1
-            first = TOKEN.match(self.text, core)
-            comma = self.text.find(",", core, self.sentence.end)
+            first = TOKEN.match(text, core)
+            comma = text.find(",", core, end)
             # An opener, or the year of a date the opener began ("On December 31, 2021, ...").
             if not first or comma < 0 or not (first.group(0).lower() in self.words.openers or first.group(0).isdigit()):
                 break
             core = comma + 1
-        while core < self.sentence.end and self.text[core] in QUOTE_CHARS:
+        while core < end and text[core] in QUOTE_CHARS:
             core += 1
         return core
 
@@ -262,95 +264,115 @@ class _Sentence:
         time, that ..." at the "that" (a comma with no "that" after it: at the comma, as in
         'said, "..."'); "says at a meeting with Putin." reports nothing."""
         tokens = self.tokens
-        for i, token in enumerate(tokens):
-            if token.lower not in self.words.speech or token.span is not None or self._in_quotes(token.start):
+        for i in self._verbs:  # the tokens that are speech verbs and not names, in order
+            start, _, verb, _, lower = tokens[i]
+            if self._in_quotes(start):
                 continue
             j = i + 1
-            if j < len(tokens) and token.lower in self.words.addressee_before:  # "tells CNN that"
-                while j < len(tokens) and self.material[j] and tokens[j].text != ",":
+            if j < len(tokens) and lower in self.words.addressee_before:  # "tells CNN that"
+                while j < len(tokens) and self.material[j] and tokens[j][TEXT] != ",":
                     j += 1
             if j >= len(tokens):
                 return None
-            following = tokens[j]
-            if following.lower in self.words.not_content or following.text == ",":
-                that = next((t for t in tokens[j:] if t.lower == "that" and not self._in_quotes(t.start)), None)
+            following_start, following_end, following, _, following_lower = tokens[j]
+            if following_lower in self.words.not_content or following == ",":
+                that = next((t for t in tokens[j:] if t[LOWER] == "that" and not self._in_quotes(t[START])), None)
                 if that is not None:
-                    return that.start, token.text
-                return (following.end, token.text) if following.text == "," else None
-            return following.start, token.text
+                    return that[START], verb
+                return (following_end, verb) if following == "," else None
+            return following_start, verb
         return None
 
     def _in_quotes(self, offset: int) -> bool:
-        return any(a <= offset < b for a, b in self.quoted)
+        for a, b in self.quoted:
+            if a <= offset < b:
+                return True
+        return False
 
     def _group(self, index: int) -> tuple[int, int]:
         """The first and last token of the group of a material token (the consecutive material tokens
         around it, trimmed to names and capitalized words at both ends); asked only of a name's token,
         so only the tokens around names are read."""
-        material = self.material
+        material, kinds = self.material, self._kinds
         first = last = index
         while first > 0 and material[first - 1]:
             first -= 1
         while last + 1 < len(material) and material[last + 1]:
             last += 1
-        named = [k for k in range(first, last + 1) if self._named(k)]
-        return (named[0], named[-1]) if named else (index, index)
+        while first <= last and not kinds[first][2]:  # kinds[k][2]: a name or a capitalized word
+            first += 1
+        if first > last:
+            return index, index
+        while not kinds[last][2]:
+            last -= 1
+        return first, last
 
-    def _before(self, token: Token) -> str:
-        """The words just before a group, lower case, without trailing determiners. A cue is a few
-        words long, so a short window is enough (and keeps this linear)."""
-        begin = max(self.sentence.start, token.start - WINDOW)
-        words = self.text[begin:token.start].lower().split()
-        if begin > self.sentence.start and words:
+    def _before(self, start: int) -> str:
+        """The words just before a group that starts at `start`, lower case, without trailing
+        determiners. A cue is a few words long, so a short window is enough (and keeps this linear)."""
+        begin = max(self.start, start - WINDOW)
+        words = self.text[begin:start].lower().split()
+        if begin > self.start and words:
             words = words[1:]  # the window may cut the first word
         while words and (words[-1] in self.words.determiners or words[-1].isdigit()):
             words.pop()
         return " ".join(words)
 
+    def _host_after(self, last: int) -> Optional[dict]:
+        """A host cue right after the group whose last token is `last` ("Moscow hosts",
+        "Uzbekistan's chairmanship")."""
+        end = self.tokens[last][END]
+        after = self.text[end:min(self.end, end + WINDOW)].lstrip()
+        if after.startswith(("’", "'")):
+            after = POSSESSIVE_AFTER.sub("", after)
+        return self.words._after.match(after.lower())
+
     # --- the rules ---------------------------------------------------------------------------
 
     def assign(self, result: list) -> None:
-        token_of = {t.span: i for i, t in enumerate(self.tokens) if t.span is not None}
+        token_of, tokens = self.token_of, self.tokens
         subject_end = None
         if self.core is not None:
-            first = next((i for i, t in enumerate(self.tokens) if t.start >= self.core), None)
-            if first is not None and self.material[first]:
+            first = bisect_left(tokens, (self.core,))  # the first token from the core on (tokens in text order)
+            if first < len(tokens) and self.material[first]:
                 end = first
-                while end + 1 < len(self.tokens) and self.material[end + 1]:
+                while end + 1 < len(tokens) and self.material[end + 1]:
                     end += 1
-                subject_end = self.tokens[end].end
+                subject_end = tokens[end][END]
         for span in self.inside:
             if span in token_of:
                 result[span] = self._role(token_of[span], subject_end)
 
     def _role(self, index: int, subject_end: Optional[int]) -> tuple[str, str]:
-        token = self.tokens[index]
-        name = self.names[token.span]
-        if self._in_quotes(token.start):
+        tokens = self.tokens
+        start, end, written, span, _ = tokens[index]
+        name = self.names[span]
+        if self.quoted and self._in_quotes(start):
             return "mentioned", "inside quotation marks"
-        modifier = self._modifier(token)
+        modifier = self._modifier(start, end)
         if modifier:
             return "mentioned", f"'{modifier}': the name only qualifies a word"
-        if self.content and token.start >= self.content[0]:
+        if self.content and start >= self.content[0]:
             return "mentioned", f"in what '{self.content[1]}' reports"
         back = index - 1
-        if back >= 0 and self.tokens[back].lower == "the":
+        if back >= 0 and tokens[back][LOWER] == "the":
             back -= 1
-        if back >= 0 and self.tokens[back].lower in self.words.title_links and self.material[back] \
+        if back >= 0 and tokens[back][LOWER] in self.words.title_links and self.material[back] \
                 and name.actor_type == "state":
-            return "mentioned", f"inside a title ('{self.tokens[back].text} {token.text}')"
+            return "mentioned", f"inside a title ('{tokens[back][TEXT]} {written}')"
         first, last = self._group(index)
         first, last = min(first, index), max(last, index)
-        before = self._before(self.tokens[first])
-        in_opening = self.core is not None and token.start < self.core
-        host_after = None
-        if not in_opening and self.words._after is not None:
-            after = self.text[self.tokens[last].end:min(self.sentence.end, self.tokens[last].end + WINDOW)].lstrip()
-            host_after = self.words._after.match(POSSESSIVE_AFTER.sub("", after).lower())
-        cues_before = self.words.cues_before(before)  # one pass for the five lists of cues
+        in_opening = self.core is not None and start < self.core
+        cues_before = self._cues_before.get(first)
+        if cues_before is None:  # one pass for the five lists of cues
+            cues_before = self._cues_before[first] = self.words.cues_before(self._before(tokens[first][START]))
         for role, pattern in self.words._before:
-            if role == "addressee" and host_after:  # "Moscow hosts", "Uzbekistan's chairmanship"
-                return "host", f"before '{host_after['cue']}'"
+            if role == "addressee" and not in_opening and self.words._after is not None:
+                if last not in self._cue_after:
+                    self._cue_after[last] = self._host_after(last)
+                host_after = self._cue_after[last]
+                if host_after:  # "Moscow hosts", "Uzbekistan's chairmanship"
+                    return "host", f"before '{host_after['cue']}'"
             if pattern is None or (in_opening and role in ("host", "addressee")):
                 continue
             if role in ("location", "topic") and name.actor_type != "state":
@@ -362,19 +384,19 @@ class _Sentence:
                 if role == "topic":
                     return "mentioned", f"after '{found['cue']}' (a topic)"
                 return role, f"after '{found['cue']}'"
-        if subject_end is not None and self.core <= token.start < subject_end:
+        if subject_end is not None and self.core <= start < subject_end:
             return "subject", "opens the first sentence"
         return "participant", "named in the excerpt"
 
-    def _modifier(self, token: Token) -> Optional[str]:
-        """The hyphenated word when the name only qualifies it: "US-led", "anti-Chinese"."""
+    def _modifier(self, start: int, end: int) -> Optional[str]:
+        """The hyphenated word when the name at start..end only qualifies it: "US-led", "anti-Chinese"."""
         text = self.text
-        if text[token.end:token.end + 1] == "-" and text[token.end + 1:token.end + 2].islower():
-            return re.match(r"\S*", text[token.start:]).group(0).rstrip(".,;:”’\"')")
-        if token.start >= 2 and text[token.start - 1] == "-":
-            begin = token.start - 1
+        if text[end:end + 1] == "-" and text[end + 1:end + 2].islower():
+            return re.match(r"\S*", text[start:]).group(0).rstrip(".,;:”’\"')")
+        if start >= 2 and text[start - 1] == "-":
+            begin = start - 1
             while begin > 0 and not text[begin - 1].isspace():
                 begin -= 1
             if text[begin:begin + 1].islower():  # "anti-Chinese", not "Russian-Chinese"
-                return text[begin:token.end]
+                return text[begin:end]
         return None
