@@ -984,9 +984,8 @@ def outcome_links(mentions: list[Mention], scorer: Scorer, clusters: Clusters) -
         x_words = {w for w in profile(x).counts if w[0] not in "@#"}  # words, not actors or places
         near = [y for shift in range(-DATE_SLACK - NARROW_DAYS, DATE_SLACK + 1)
                 for y in by_day.get(_shifted(x.date.earliest, shift), [])]
-        meetings = [y for y in near if y.source_id != x.source_id and overlaps(x, y)
-                    and not kinds_x & profile(y).kinds
-                    and not x_words.isdisjoint(profile(y).counts)]
+        meetings = [y for y in near if y.source_id != x.source_id and not kinds_x & (py := profile(y)).kinds
+                    and not x_words.isdisjoint(py.counts) and overlaps(x, y)]
         if len({clusters.find(y.key) for y in meetings}) != 1:
             continue
         y = min(meetings, key=lambda m: m.key)
