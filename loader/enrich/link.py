@@ -533,7 +533,6 @@ def _gap(fa: tuple, fb: tuple) -> int:
     return 10**6 if later is None or first is None else later - first
 
 
-@functools.lru_cache(maxsize=1 << 16)  # the same few thousand days, shifted by the same few counts
 def _shifted(day: str, days: int) -> str:
     if day in (LOW, HIGH):
         return day
