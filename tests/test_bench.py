@@ -108,3 +108,22 @@ def test_pair_enumeration_without_a_seen_set_gives_the_same_pairs_each_once(whic
     assert len(found) == len(set(found))
     assert sorted(found) == sorted(expected)
     assert [(a.key, b.key) for a, b in candidate_pairs(mentions, scorer)] == found
+
+
+@pytest.mark.parametrize("which", ["seeds", "generated"])
+def test_a_pair_scored_against_a_threshold_is_dropped_only_when_its_full_score_falls_below_it(which, corpus):
+    # The linker scores the pairs blocking proposes against CANDIDATE_AT and skips comparing the texts of
+    # a pair that no text could lift to it. Against any threshold, and against each pair's own score (the
+    # closest call: a total just below a figure that rounds up to it), a pair scored with the threshold is
+    # the pair scored in full, every figure the same, or nothing when its full score falls below it.
+    out, _ = corpus
+    seeds, curated = (SEEDS, ROOT / "curated") if which == "seeds" else (out / "seeds", out / "curated")
+    data = collect(seeds, curated)
+    mentions = sorted((m for e in data.events for m in e.mentions), key=lambda m: m.key)
+    scorer = Scorer(mentions, load_vocabulary(curated / "linking.yml"))
+    full = [scorer.score(a, b) for a, b in candidate_pairs(mentions, scorer)]
+    assert any(p.score >= link.LINK_AT for p in full) and any(p.score < link.CANDIDATE_AT for p in full)
+    for pair in full:
+        for at_least in (pair.score, round(pair.score + 0.0001, 4), link.CANDIDATE_AT, link.LINK_AT):
+            found = scorer.score(pair.a, pair.b, at_least=at_least)
+            assert found == (pair if pair.score >= at_least else None), (pair, at_least)

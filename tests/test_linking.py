@@ -286,6 +286,18 @@ def test_a_pair_without_date_evidence_is_judged_on_its_other_features_alone():
     assert pair.score >= linker.LINK_AT  # the text and the kind carry it
 
 
+def test_two_reports_that_share_only_their_means_keep_that_content_against_a_threshold():
+    # No word in common, but both name a naval means: the content is the means' credit alone, and a
+    # threshold at the pair's own score keeps the pair as scored in full.
+    a = mention("a", 1, "The frigate departed at dawn.", "2021-10-18")
+    b = mention("b", 1, "Two destroyers returned.", "2021-10-18")
+    scorer = linker.Scorer([a, b], VOCAB)
+    pair = scorer.score(a, b)
+    assert pair.text == linker.MEANS_SHARED and pair.date == 1.0
+    assert scorer.score(a, b, at_least=pair.score) == pair
+    assert scorer.score(a, b, at_least=round(pair.score + 0.0001, 4)) is None
+
+
 def test_date_evidence_falls_with_the_days_between_and_the_width_of_the_bounds():
     day = mention("a", 1, "x", "2019-04-11")
     assert linker.date_score(day, mention("b", 1, "x", "2019-04-11")) == 1.0

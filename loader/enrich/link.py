@@ -52,7 +52,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import Iterable, Optional
 
 from .. import schemas
 from ..model import InputError, Mention, Problem
@@ -579,8 +579,42 @@ def overlaps(a: Mention, b: Mention) -> bool:
     """Whether the pair is compared at all: the spans overlap, or one is a single printed day at most
     DATE_SLACK days off the other's bounds. Two windows that do not meet are different events, however
     close (a year's chronology and the next year's: the annual forum of each year)."""
-    gap = gap_days(a, b)
-    return gap == 0 or (gap <= DATE_SLACK and 1 in (days_of(a), days_of(b)))
+    return _near(_facts_of(a), _facts_of(b))
+
+
+def _near(fa: tuple, fb: tuple) -> bool:
+    """`overlaps`, given the facts of the two dates (`_facts_of`)."""
+    gap = _gap(fa, fb)
+    return gap == 0 or (gap <= DATE_SLACK and 1 in (_width(fa), _width(fb)))
+
+
+W_TEXT, W_DATE, W_ACTORS, W_KIND, W_PLACE, W_NAMES = (WEIGHTS[f] for f in ("text", "date", "actors", "kind", "place", "names"))
+
+
+def _total(text: float, date: Optional[float], actor: Optional[float], kind: Optional[float],
+           place: Optional[float], names: Optional[float]) -> float:
+    """A pair's score: the weighted mean of its features that have evidence (None: none), their WEIGHTS
+    rescaled to sum to 1, summed in the order of WEIGHTS, rounded to 4 places."""
+    weighted, weights = _weigh(W_TEXT * text, date, actor, kind, place, names)
+    return round(weighted / weights, 4)
+
+
+def _weigh(weighted: float, date: Optional[float], actor: Optional[float], kind: Optional[float],
+           place: Optional[float], names: Optional[float]) -> tuple[float, float]:
+    """`weighted` (the text's share) plus the weighted evidence of the other features that have it, in the
+    order of WEIGHTS, and the weights that apply (the text's always)."""
+    weights = W_TEXT
+    if date is not None:
+        weighted, weights = weighted + W_DATE * date, weights + W_DATE
+    if actor is not None:
+        weighted, weights = weighted + W_ACTORS * actor, weights + W_ACTORS
+    if kind is not None:
+        weighted, weights = weighted + W_KIND * kind, weights + W_KIND
+    if place is not None:
+        weighted, weights = weighted + W_PLACE * place, weights + W_PLACE
+    if names is not None:
+        weighted, weights = weighted + W_NAMES * names, weights + W_NAMES
+    return weighted, weights
 
 
 class Scorer:
@@ -627,11 +661,12 @@ class Scorer:
         return self._content(self.profile(a), self.profile(b))
 
     def _content(self, pa: "_Profile", pb: "_Profile") -> float:
-        credit = MEANS_SHARED if pa.means & pb.means else 0.0
+        means_a, means_b = pa.means, pb.means
+        credit = MEANS_SHARED if means_a and means_b and not means_a.isdisjoint(means_b) else 0.0
         ca, cb = pa.counts, pb.counts
-        common = ca.keys() & cb.keys()
-        if not common:  # most pairs blocking proposes share an actor or a day, not a word
+        if ca.keys().isdisjoint(cb.keys()):  # most pairs blocking proposes share an actor or a day, not a word
             return min(1.0, 0.0 + credit)
+        common = ca.keys() & cb.keys()
         # Summed over the words shared only (the others add nothing), in the order of the whole sum
         # (the shorter vector's words; the first mention's weights), so the figure is the same to the last bit.
         # A word's weight is count * IDF / norm, worked out as it always was, so the same float.
@@ -657,39 +692,53 @@ class Scorer:
 
     def _score(self, a: Mention, b: Mention, pa: "_Profile", pb: "_Profile", fa: tuple, fb: tuple,
                at_least: Optional[float]) -> Optional[PairScore]:
-        """`score`, given the two profiles and the facts of the two dates (`_facts_of`)."""
-        text = self._content(pa, pb)
+        """`score`, given the two profiles and the facts of the two dates (`_facts_of`). The features
+        other than the text come first: when even the most a text could say would leave the total below
+        `at_least`, the texts are never compared (`need` below: no pair that reaches it is dropped), and a
+        pair is worked out in full only when its text could bring it there."""
         doers_a, doers_b = pa.doers, pb.doers
-        actors_a, actors_b = doers_a, doers_b
-        if not actors_a or not actors_b:  # who did it, where both say; else every actor named
+        if doers_a and doers_b:  # who did it, where both say; else every actor named
+            actors_a, actors_b = doers_a, doers_b
+        else:
             actors_a, actors_b = pa.actors, pb.actors
-        actor = len(actors_a & actors_b) / len(actors_a | actors_b) if actors_a and actors_b else None
+        if actors_a and actors_b:  # Jaccard: |A & B| / |A | B|, the union counted, not made
+            shared = len(actors_a & actors_b)
+            actor = shared / (len(actors_a) + len(actors_b) - shared)
+        else:
+            actor = None
         names_a, names_b = pa.names, pb.names
         # Each gives a name the other does not (the Tanvo deal, the Zhentro deal): two events. A name one
         # gives and the other leaves out says nothing: the text counts names shared.
-        names = -1.0 if names_a - names_b and names_b - names_a else None
+        names = -1.0 if names_a and names_b and not names_a <= names_b and not names_b <= names_a else None
         # The same two or more named people (not states) did it in both: as telling as a shared name.
-        named = len(doers_a & doers_b - self.vocabulary.states) >= 2
+        named = len(doers_a) > 1 and len(doers_b) > 1 and len(doers_a & doers_b - self.vocabulary.states) >= 2
         if named and names is None:
             names = 1.0
-        kind = self._kind_score(pa, pb)
+        kind = self._kind_score(pa, pb) if (pa.means and pb.means) or (pa.kinds and pb.kinds) else None
         places_a, places_b = pa.places, pb.places
-        place = (1.0 if places_a & places_b else -1.0) if places_a and places_b else None
+        place = (-1.0 if places_a.isdisjoint(places_b) else 1.0) if places_a and places_b else None
         gap, date = _pair_dates(fa, fb)
-        # Features without evidence drop out and the weights of the rest are rescaled to sum to 1 (summed
-        # in the order of WEIGHTS).
-        weighted, weights = WEIGHTS["text"] * text, WEIGHTS["text"]
-        if date is not None:
-            weighted, weights = weighted + WEIGHTS["date"] * date, weights + WEIGHTS["date"]
-        if actor is not None:
-            weighted, weights = weighted + WEIGHTS["actors"] * actor, weights + WEIGHTS["actors"]
-        if kind is not None:
-            weighted, weights = weighted + WEIGHTS["kind"] * kind, weights + WEIGHTS["kind"]
-        if place is not None:
-            weighted, weights = weighted + WEIGHTS["place"] * place, weights + WEIGHTS["place"]
-        if names is not None:
-            weighted, weights = weighted + WEIGHTS["names"] * names, weights + WEIGHTS["names"]
-        total = round(weighted / weights, 4)
+        if at_least is None:
+            text = self._content(pa, pb)
+        else:
+            # The least text that could bring the total to `at_least`: the total is W_TEXT * text plus the
+            # other features' weighted evidence (`rest`), over the weights that apply, rounded to 4 places
+            # (`_total`). A total that rounds to `at_least` or more is at least `at_least` - 0.00005 before
+            # rounding; `need` is worked out against `at_least` - 0.0001, whose extra 0.00005 is far more
+            # than the floating-point error of either side (about 1e-15: every feature lies within -1..1):
+            # a pair whose text falls short of `need` falls short of `at_least`, and the texts of one that
+            # cannot reach it (`need` above 1, the most a text says) are never compared. The figures of a
+            # pair that can are worked out in full, by `_total`, as when no threshold is given.
+            rest, weights = _weigh(0.0, date, actor, kind, place, names)
+            need = ((at_least - 0.0001) * weights - rest) / W_TEXT
+            if need > 1.0:
+                return None
+            if need > MEANS_SHARED and pa.counts.keys().isdisjoint(pb.counts.keys()):
+                return None  # no word shared: the text says MEANS_SHARED at most (`_content`)
+            text = self._content(pa, pb)
+            if text < need:
+                return None
+        total = _total(text, date, actor, kind, place, names)  # the kept pairs' figures, worked out in full
         if at_least is not None and total < at_least:
             return None
         return PairScore(a, b, round(text, 4), date, None if actor is None else round(actor, 4), kind,
@@ -772,8 +821,8 @@ def _candidate_indices(mentions: list[Mention], scorer: Scorer) -> Iterable[tupl
     # mentions share their dates: each distinct span is made once and shared.
     widened: dict[tuple, tuple[tuple[str, str], tuple[str, str]]] = {}
     bounds, spans = [], []
-    for m in mentions:
-        facts = _facts_of(m)
+    facts_of = [_facts_of(m) for m in mentions]
+    for facts in facts_of:
         found = widened.get(facts)
         if found is None:
             found = widened[facts] = (facts[:2], (_shifted(facts[0], -DATE_SLACK), facts[1]))
@@ -784,7 +833,7 @@ def _candidate_indices(mentions: list[Mention], scorer: Scorer) -> Iterable[tupl
     rank = [0] * len(mentions)
     for r, i in enumerate(order):
         rank[i] = r
-    start_of = [spans[i][0] for i in order].__getitem__  # a rank's widened span start: sorted
+    starts = [spans[i][0] for i in order]  # each rank's widened span start: sorted
     sorted_blocks: list[list[int]] = []  # each block's members by rank
     blocks_of: list[list[int]] = [[] for _ in mentions]
     for key in sorted(blocks):
@@ -797,39 +846,47 @@ def _candidate_indices(mentions: list[Mention], scorer: Scorer) -> Iterable[tupl
         for i in members:
             blocks_of[i].append(block)
     del blocks
-    keys = [m.key for m in mentions]
-    for i, a in enumerate(mentions):
+    # What a pair reads of its partner, by rank: a mention's partners are near it in that order.
+    sources = [mentions[j].source_id for j in order]
+    keys = [mentions[j].key for j in order]
+    ends = [spans[j][1] for j in order]
+    bounds = [bounds[j] for j in order]
+    facts_of = [facts_of[j] for j in order]
+    for i, own in enumerate(rank):
         if not blocks_of[i]:
             continue
-        own, (a0, a1), (r0, r1), source, key = rank[i], spans[i], bounds[i], a.source_id, keys[i]
+        a0, a1 = spans[i]
+        (r0, r1), source, key, fa = bounds[own], sources[own], keys[own], facts_of[own]
+        # The ranks that start within BLOCK_DAYS of this mention's start or inside its span, [low, high),
+        # and those that start no later than it ends, [0, last): `starts` is sorted.
+        low = bisect.bisect_left(starts, _shifted(a0, -BLOCK_DAYS))
+        high = bisect.bisect_right(starts, max(a1, _shifted(a0, BLOCK_DAYS)))
+        last = bisect.bisect_right(starts, a1)
         partners: set[int] = set()
-        around = (_shifted(a0, -BLOCK_DAYS), max(a1, _shifted(a0, BLOCK_DAYS)))  # and all of its own span
         for b in blocks_of[i]:
             ranks = sorted_blocks[b]
-            if not block_serves(ranks, around, start_of):
+            if not block_serves(ranks, low, high):
                 continue  # too common in the months around this mention
-            partners.update(ranks[bisect.bisect_right(ranks, own) : bisect.bisect_right(ranks, a1, key=start_of)])
+            partners.update(ranks[bisect.bisect_right(ranks, own) : bisect.bisect_left(ranks, last)])
         for r in sorted(partners):
-            j = order[r]
-            other = mentions[j]
-            if source == other.source_id:  # a document reports each event once; later mentions recall others
+            if source == sources[r]:  # a document reports each event once; later mentions recall others
                 continue
-            b0, b1 = spans[j]
-            if not (a0 <= b1 and b0 <= a1):
+            if a0 > ends[r]:  # (and it starts no later than this one ends: r < last)
                 continue
-            s0, s1 = bounds[j]
-            if (r0 <= s1 and s0 <= r1) or overlaps(a, other):  # the dates overlap, or nearly (DATE_SLACK)
-                yield (i, j) if key < keys[j] else (j, i)
+            s0, s1 = bounds[r]
+            if (r0 <= s1 and s0 <= r1) or _near(fa, facts_of[r]):  # the dates overlap, or nearly (DATE_SLACK)
+                j = order[r]
+                yield (i, j) if key < keys[r] else (j, i)
 
 
-def block_serves(members: list, around: tuple[str, str], start: Optional[Callable] = None) -> bool:
+def block_serves(members: list[int], low: int, high: int) -> bool:
     """Whether a block is rare enough to propose pairs for a mention: at most MAX_BLOCK of its members
-    start within `around` (from BLOCK_DAYS before its start to BLOCK_DAYS after it or its span's end,
-    whichever is later). `members` are sorted by the start of their widened spans, which `start` gives
-    (without it, the members are those starts)."""
+    start within BLOCK_DAYS before its start to BLOCK_DAYS after it or its span's end, whichever is
+    later. `members` are ranks in the order of the start of their widened spans, and those that start
+    in that window are the ranks from `low` up to, not including, `high`."""
     if len(members) <= MAX_BLOCK:
         return True
-    return bisect.bisect_right(members, around[1], key=start) - bisect.bisect_left(members, around[0], key=start) <= MAX_BLOCK
+    return bisect.bisect_left(members, high) - bisect.bisect_left(members, low) <= MAX_BLOCK
 
 
 class Clusters:
@@ -926,9 +983,8 @@ def outcome_links(mentions: list[Mention], scorer: Scorer, clusters: Clusters) -
         x_words = {w for w in profile(x).counts if w[0] not in "@#"}  # words, not actors or places
         near = [y for shift in range(-DATE_SLACK - NARROW_DAYS, DATE_SLACK + 1)
                 for y in by_day.get(_shifted(x.date.earliest, shift), [])]
-        meetings = [y for y in near if y.source_id != x.source_id and overlaps(x, y)
-                    and not kinds_x & profile(y).kinds
-                    and not x_words.isdisjoint(profile(y).counts)]
+        meetings = [y for y in near if y.source_id != x.source_id and not kinds_x & (py := profile(y)).kinds
+                    and not x_words.isdisjoint(py.counts) and overlaps(x, y)]
         if len({clusters.find(y.key) for y in meetings}) != 1:
             continue
         y = min(meetings, key=lambda m: m.key)
@@ -979,8 +1035,12 @@ def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabul
     # Scored as they come, keeping only those a curator or the linker will use.
     profiles = scorer.profiles
     facts = [_facts_of(m) for m in mentions]
-    scored = [p for p in (scorer._score(mentions[i], mentions[j], profiles[i], profiles[j], facts[i], facts[j], CANDIDATE_AT)
-                          for i, j in _candidate_indices(mentions, scorer)) if p is not None]
+    score = scorer._score
+    scored = []
+    for i, j in _candidate_indices(mentions, scorer):
+        pair = score(mentions[i], mentions[j], profiles[i], profiles[j], facts[i], facts[j], CANDIDATE_AT)
+        if pair is not None:
+            scored.append(pair)
     scored.sort(key=lambda p: (-p.score, p.a.key, p.b.key))
     best_to_source: dict[tuple, PairScore] = {}
     for pair in scored:  # each mention keeps only its best link to any one other source, of those that could link
