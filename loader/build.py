@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
@@ -26,7 +27,7 @@ from .enrich.link import (Curated, Readings, Scorer, Vocabulary, link_mentions, 
                           read_for_linking, same_event_but_the_date)
 from .enrich.names import report as name_report
 from .enrich.places import Gazetteer, load_places
-from .enrich.statements import StatementFinder, document_window
+from .enrich.statements import Attribution, StatementFinder, document_window
 from .enrich.taxonomy import FIELDS as TAXONOMY_FIELDS
 from .enrich.taxonomy import Taxonomy, classify, load_taxonomy, override_keys
 from .model import Document, InputError, Mention, NameIssue, Problem, SourceInfo
@@ -127,6 +128,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     link_vocabulary = dataclasses.replace(vocabulary, places=places, states=states)
     stages = DocumentStages(actors, curated_dates, gazetteer, link_vocabulary)
     readings = Readings()  # what the linker read of each mention in its document's stages
+    drafts: dict[str, array] = {}  # source id -> the statements read_document found in its text
     for item, reading in per_document(timings.iterate("read", _read_documents(seeds, errors)), read_document,
                                       stages, workers, timings):
         if isinstance(item, Problem):
@@ -150,6 +152,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
                 reading.name_issues = settle(reading, document.info, stages)
         name_issues.extend(reading.name_issues)
         documents.append(document)
+        drafts[document.info.id] = reading.statements
         sources.add(document)  # its text kept there, not in memory; read back by id (events, statements)
         mentions.extend(reading.mentions)
         with timings.stage("link readings"):
@@ -191,7 +194,8 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     # let them go before statements and taxonomy, whose own working memory would otherwise come on top.
     linked.scorer = linked.clusters = None
     with timings.stage("statements"):
-        statements = find_statements(documents, mentions, events, actors, sources)
+        statements = find_statements(documents, mentions, events, actors, sources, drafts)
+    del drafts
     event_of = {m.key: e.id for e in events for m in e.mentions}
     unmatched = name_report(name_issues.occurrences(event_of))
     del event_of, name_issues  # one entry per report each, read by no later stage
@@ -252,6 +256,7 @@ class DocumentReading:
     name_issues: list = field(default_factory=list)  # (mention, NameIssue) for the unmatched-names report
     learned: Optional[object] = None  # read in a worker: what settle() needs (workers.Learned)
     linking: Optional[Readings] = None  # what the linker reads of each mention by itself
+    statements: Optional[array] = None  # the statements found in its text (enrich.statements.DRAFT ints each)
 
 
 def read_document(document: Document, stages: DocumentStages, timings: Timings, watch=None) -> DocumentReading:
@@ -275,7 +280,11 @@ def read_document(document: Document, stages: DocumentStages, timings: Timings, 
         name_issues = read_actors(parsed.mentions, info, stages.actors, stages.gazetteer, watch)
     with timings.stage("link readings"):
         linking = read_for_linking(parsed.mentions, stages.vocabulary)
-    return DocumentReading(info, parsed.problems, parsed.mentions, dated, name_issues, linking=linking)
+    with timings.stage("find statements"):  # their speakers and dates wait for the events (find_statements)
+        own = [m for m in parsed.mentions if m.reference_of is None]  # a back-reference lies inside its entry
+        statements = StatementFinder(document.text, own).drafts(prose=info.format == "article")
+    return DocumentReading(info, parsed.problems, parsed.mentions, dated, name_issues, linking=linking,
+                           statements=statements)
 
 
 def read_actors(mentions: list[Mention], info: SourceInfo, actors: ActorDictionary, gazetteer: Gazetteer,
@@ -422,7 +431,9 @@ def _read_documents(seeds: Path, errors: list[Problem]):
 
 
 def find_statements(documents: list[Document], mentions: list[Mention], events: list, actors,
-                    sources: SourceStore) -> list:
+                    sources: SourceStore, drafts: dict[str, array]) -> list:
+    """Each document's statements (`drafts`: what read_document found in its text, by source id) with
+    their speakers, dates and events, in document order."""
     event_of = {m.key: e for e in events for m in e.mentions}
     types = {a.id: a.type for a in actors.actors.values()}
     by_source: dict[str, list[Mention]] = {}  # grouped once: a scan per document is quadratic
@@ -431,14 +442,16 @@ def find_statements(documents: list[Document], mentions: list[Mention], events: 
     found = []
     for document in documents:
         info = document.info
+        if not drafts.get(info.id):
+            continue
         own = [m for m in by_source.get(info.id, []) if m.reference_of is None]  # a back-reference lies inside its entry
 
         def match(span, source_id=info.id):
             return actors.match(Mention(source_id, 0, span.start, span.end, span.text, span.line))
 
-        finder = StatementFinder(info.id, sources.get(info.id), own, event_of, types, match,
-                                 document_window(info.coverage_start, info.published))
-        found.extend(finder.find(prose=info.format == "article"))
+        attribution = Attribution(info.id, sources.get(info.id), own, event_of, types, match,
+                                  document_window(info.coverage_start, info.published))
+        found.extend(attribution.complete(drafts[info.id]))
     return found
 
 
