@@ -293,7 +293,7 @@ class DocumentStages:
 
 @dataclass
 class DocumentReading:
-    """What the per-document stages (parse, dates, actors) made of one document."""
+    """What the per-document stages (parse, dates, actors, link readings, statements) made of one document."""
 
     info: SourceInfo
     parse_problems: list[Problem]  # an error among them: the document is not loaded
@@ -306,7 +306,8 @@ class DocumentReading:
 
 
 def read_document(document: Document, stages: DocumentStages, timings: Timings, watch=None) -> DocumentReading:
-    """Parse one document, date its entries and read its actors: the stages that need no other document."""
+    """Parse one document, date its entries, read its actors and find its statements: the stages that need
+    no other document."""
     with timings.stage("parse"):
         parsed = parse_document(document)
     if any(p.severity == "error" for p in parsed.problems):
