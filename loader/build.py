@@ -10,8 +10,12 @@ dates, places), in the order `check` runs them.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import gc
 import sqlite3
 import sys
+from array import array
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
@@ -27,7 +31,7 @@ from .enrich.link import (Curated, Readings, Scorer, Vocabulary, link_mentions, 
                           read_for_linking, same_event_but_the_date)
 from .enrich.names import report as name_report
 from .enrich.places import Gazetteer, load_places
-from .enrich.statements import StatementFinder, document_window
+from .enrich.statements import Attribution, StatementFinder, document_window
 from .enrich.taxonomy import FIELDS as TAXONOMY_FIELDS
 from .enrich.taxonomy import Taxonomy, classify, load_taxonomy, override_keys
 from .model import ActorMatch, DateBounds, Document, Event, InputError, Mention, NameIssue, Problem, SourceInfo
@@ -72,6 +76,41 @@ class BuildReport:
         return [p for p in self.problems if p.severity == "warning"]
 
 
+_keeping = 0  # how many `keeping` blocks are open
+
+
+@contextmanager
+def keeping():
+    """A build: what it has made at each `keep()` stays to its end, and is kept out of the garbage
+    collector's full passes (gc.freeze), which otherwise walk everything held again and again as it grows
+    (at 100,000 reports, some 27 passes and 10 s of the main process while the documents are read).
+    Frozen objects still go as soon as nothing refers to them; only cycles among them wait for the end
+    of the block, where gc.unfreeze() hands them back to the collector."""
+    global _keeping
+    _keeping += 1
+    try:
+        yield
+    finally:
+        _keeping -= 1
+        if not _keeping:
+            gc.unfreeze()
+
+
+def keep() -> None:
+    """Inside `keeping`: everything made so far is kept to the end of the build (see there)."""
+    if _keeping:
+        gc.freeze()
+
+
+def keeps(function):
+    """Run `function` inside `keeping`."""
+    @functools.wraps(function)
+    def run(*args, **kwargs):
+        with keeping():
+            return function(*args, **kwargs)
+    return run
+
+
 def collect(seeds: Path, curated: Path, keep_going: bool = False,
             progress: Optional[Callable[[Document], None]] = None,
             timings: Optional[Timings] = None, workers: int = 1, sources: Optional[SourceStore] = None) -> BuildData:
@@ -89,6 +128,7 @@ def collect(seeds: Path, curated: Path, keep_going: bool = False,
     return data
 
 
+@keeps
 def check(seeds: Path, curated: Path, keep_going: bool = False,
           progress: Optional[Callable[[Document], None]] = None,
           timings: Optional[Timings] = None, workers: int = 1,
@@ -115,6 +155,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     metadata_path = seeds.parent / METADATA_FILE
     metadata = _curated(errors, metadata_path, load_yaml, None) if metadata_path.exists() else None
     dating: list[DocumentDates] = []
+    keep()  # the curated dictionaries stay to the end
 
     def fail(problem: Problem) -> None:
         if keep_going:
@@ -128,6 +169,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     link_vocabulary = dataclasses.replace(vocabulary, places=places, states=states)
     stages = DocumentStages(actors, curated_dates, gazetteer, link_vocabulary)
     readings = Readings()  # what the linker read of each mention in its document's stages
+    drafts: dict[str, array] = {}  # source id -> the statements read_document found in its text
     for item, reading in per_document(timings.iterate("read", _read_documents(seeds, errors)), read_document,
                                       stages, workers, timings):
         if isinstance(item, Problem):
@@ -152,12 +194,14 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         name_issues.extend(reading.name_issues)
         share_strings(reading.mentions, dated)
         documents.append(document)
+        drafts[document.info.id] = reading.statements
         sources.add(document)  # its text kept there, not in memory; read back by id (events, statements)
         mentions.extend(reading.mentions)
         with timings.stage("link readings"):
             readings.extend(reading.mentions, reading.linking, link_vocabulary)
         if progress:
             progress(document)
+        keep()  # the document's mentions and readings stay to the end
     loaded = {document.info.id for document in documents}
     for item in curated_dates.dates.values():
         if item.source not in loaded:
@@ -181,9 +225,11 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     except InputError as error:  # a curated link that names no mention
         return partial, error.problems
     problems.extend(linked.problems)
+    keep()
     with timings.stage("events"):
         events = events_from_clusters(linked.clusters, formats, texts=sources,
                                       words=actors.role_words)
+    keep()
     with timings.stage("dates"):
         found = date_events(events, dating)
         for event in events:  # made in the main process, held to the write too
@@ -195,13 +241,17 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     # The scorer (words, vectors, profiles of every mention) and the clusters are read by no later stage:
     # let them go before statements and taxonomy, whose own working memory would otherwise come on top.
     linked.scorer = linked.clusters = None
+    keep()
     with timings.stage("statements"):
-        statements = find_statements(documents, mentions, events, actors, sources)
+        statements = find_statements(documents, mentions, events, actors, sources, drafts)
+    del drafts
     event_of = {m.key: e.id for e in events for m in e.mentions}
     unmatched = name_report(name_issues.occurrences(event_of))
     del event_of, name_issues  # one entry per report each, read by no later stage
+    keep()
     with timings.stage("taxonomy"):
         place_links, classes = describe_events(events, taxonomy, gazetteer)
+    keep()
     return BuildData(documents=documents, events=events, actors=actors.actors, problems=problems,
                      links=linked.links, candidates=linked.candidates, statements=statements, dates=dating,
                      unmatched=unmatched, taxonomy=taxonomy, classes=classes, gazetteer=gazetteer,
@@ -287,7 +337,7 @@ class DocumentStages:
 
 @dataclass
 class DocumentReading:
-    """What the per-document stages (parse, dates, actors) made of one document."""
+    """What the per-document stages (parse, dates, actors, link readings, statements) made of one document."""
 
     info: SourceInfo
     parse_problems: list[Problem]  # an error among them: the document is not loaded
@@ -296,10 +346,12 @@ class DocumentReading:
     name_issues: list = field(default_factory=list)  # (mention, NameIssue) for the unmatched-names report
     learned: Optional[object] = None  # read in a worker: what settle() needs (workers.Learned)
     linking: Optional[Readings] = None  # what the linker reads of each mention by itself
+    statements: Optional[array] = None  # the statements found in its text (enrich.statements.DRAFT ints each)
 
 
 def read_document(document: Document, stages: DocumentStages, timings: Timings, watch=None) -> DocumentReading:
-    """Parse one document, date its entries and read its actors: the stages that need no other document."""
+    """Parse one document, date its entries, read its actors and find its statements: the stages that need
+    no other document."""
     with timings.stage("parse"):
         parsed = parse_document(document)
     if any(p.severity == "error" for p in parsed.problems):
@@ -319,7 +371,11 @@ def read_document(document: Document, stages: DocumentStages, timings: Timings, 
         name_issues = read_actors(parsed.mentions, info, stages.actors, stages.gazetteer, watch)
     with timings.stage("link readings"):
         linking = read_for_linking(parsed.mentions, stages.vocabulary)
-    return DocumentReading(info, parsed.problems, parsed.mentions, dated, name_issues, linking=linking)
+    with timings.stage("find statements"):  # their speakers and dates wait for the events (find_statements)
+        own = [m for m in parsed.mentions if m.reference_of is None]  # a back-reference lies inside its entry
+        statements = StatementFinder(document.text, own).drafts(prose=info.format == "article")
+    return DocumentReading(info, parsed.problems, parsed.mentions, dated, name_issues, linking=linking,
+                           statements=statements)
 
 
 def read_actors(mentions: list[Mention], info: SourceInfo, actors: ActorDictionary, gazetteer: Gazetteer,
@@ -466,7 +522,9 @@ def _read_documents(seeds: Path, errors: list[Problem]):
 
 
 def find_statements(documents: list[Document], mentions: list[Mention], events: list, actors,
-                    sources: SourceStore) -> list:
+                    sources: SourceStore, drafts: dict[str, array]) -> list:
+    """Each document's statements (`drafts`: what read_document found in its text, by source id) with
+    their speakers, dates and events, in document order."""
     event_of = {m.key: e for e in events for m in e.mentions}
     types = {a.id: a.type for a in actors.actors.values()}
     by_source: dict[str, list[Mention]] = {}  # grouped once: a scan per document is quadratic
@@ -475,14 +533,16 @@ def find_statements(documents: list[Document], mentions: list[Mention], events: 
     found = []
     for document in documents:
         info = document.info
+        if not drafts.get(info.id):
+            continue
         own = [m for m in by_source.get(info.id, []) if m.reference_of is None]  # a back-reference lies inside its entry
 
         def match(span, source_id=info.id):
             return actors.match(Mention(source_id, 0, span.start, span.end, span.text, span.line))
 
-        finder = StatementFinder(info.id, sources.get(info.id), own, event_of, types, match,
-                                 document_window(info.coverage_start, info.published))
-        found.extend(finder.find(prose=info.format == "article"))
+        attribution = Attribution(info.id, sources.get(info.id), own, event_of, types, match,
+                                  document_window(info.coverage_start, info.published))
+        found.extend(attribution.complete(drafts[info.id]))
     return found
 
 
@@ -493,6 +553,7 @@ def first_line(text: str) -> Optional[str]:
     return None
 
 
+@keeps
 def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool = False,
           progress: Optional[Callable[[Document], None]] = None,
           timings: Optional[Timings] = None, workers: int = 1) -> BuildReport:

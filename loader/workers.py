@@ -1,4 +1,4 @@
-"""The per-document stages (parse, dates, actors) on several cores, with the same result as on one.
+"""The per-document stages (build.read_document) on several cores, with the same result as on one.
 
 `per_document` pairs each item of the document stream (a Document, or a Problem from reading) with
 what `build.read_document` made of it, in the stream's order whatever the number of workers. With

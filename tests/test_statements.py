@@ -1,4 +1,7 @@
 """Statements: who said what, verbatim, when, and the event it belongs to."""
+from contextlib import closing
+
+from conftest import build_documents, connect
 
 
 def statement(conn, source_id, text):
@@ -66,3 +69,19 @@ def test_statements_are_searchable_in_datasette(served):
     assert "**martial**" in data["rows"][0]["snippet"]
     table = served("/events/statements.json?_search=Taiwan&_shape=objects").json()
     assert table["rows"]
+
+
+def test_a_quotation_inside_a_paragraph_that_quotes_an_article_is_attributed_by_the_words_before_it(tmp_path):
+    """A paragraph that opens a quotation and never closes it (a quoted article's paragraph) is not a
+    statement itself; a quotation inside it is, with the speaker named before it from the paragraph's start."""
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    (documents / "quoted-article-2024.txt").write_text(
+        "September 2, 2024 Talks in Moscow\n\n"
+        "Written for the project's tests.\n\n"
+        "\"Foreign Minister Sergey Lavrov told reporters on July 9, 2024, ‘our partnership with China has never "
+        "been stronger’ during the talks in Moscow.\n", encoding="utf-8")
+    with closing(connect(build_documents(documents, tmp_path / "build"))) as conn:
+        row = statement(conn, "quoted-article-2024", "our partnership with China")
+    assert row["text"] == "our partnership with China has never been stronger"
+    assert row["kind"] == "quotation" and row["speaker_id"] == "sergey-lavrov"

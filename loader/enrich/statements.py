@@ -14,10 +14,16 @@ The speaker is the actor named nearest the attribution verb outside the quotatio
 `speaker_text` keeps the words used, so a speaker missing from the dictionary is still visible.
 The date is, in order: the date of the event mention that contains the statement; the day of a
 footnote ("[2]") the statement cites; the document's window up to its publication date.
+
+Two steps. `StatementFinder` reads a document's text where the document is read (the per-document
+stages, on the workers) and keeps a few offsets per statement found; `Attribution` reads each one's
+speaker and date in the main process once the events are known, with the actors dictionary as it
+stands after every document (it learns persons as documents are read).
 """
 from __future__ import annotations
 
 import re
+from array import array
 from dataclasses import dataclass
 from typing import Optional
 
@@ -93,24 +99,34 @@ def footnote_dates(text: str) -> dict[str, str]:
     return dates
 
 
-class StatementFinder:
-    """Finds statements in one document. Pure over the document text, its mentions and actor matches."""
+KINDS = ("quotation", "claim", "block")
+# A statement found in a document's text, before its speaker and date are read: offsets into the text.
+#   kind (an index into KINDS), start, end, line: the statement itself;
+#   the attribution: start, end, line, and 1 when its text opens with a space where the document has
+#     the quotation mark of a quotation left open (`_paragraph`), else 0;
+#   the context a mention holding the statement is looked for in: start, end;
+#   the footnote number the statement cites: start, end (-1, -1 for none).
+DRAFT = 12  # ints per statement found
 
-    def __init__(self, source_id: str, text: str, mentions: list[Mention], events: dict[tuple, Event],
-                 actor_types: dict[str, str], match_actors, window: DateBounds):
-        self.source_id = source_id
+
+class StatementFinder:
+    """Finds the statements in one document's text. Pure over the text and the document's own mentions
+    (their spans): the per-document stages run it (`drafts`), and `Attribution.complete` reads each
+    statement's speaker and date once the events are known."""
+
+    def __init__(self, text: str, mentions: list[Mention]):
         self.text = text
         self.mentions = sorted(mentions, key=lambda m: m.start)
-        self.events = events
-        self.actor_types = actor_types
-        self.match_actors = match_actors  # (Span) -> list[ActorMatch]
-        self.window = window
-        self.footnotes = footnote_dates(text)
 
-    def find(self, prose: bool = True) -> list[Statement]:
-        """Statements of the document. `prose` reads every paragraph (articles); otherwise only the
-        entries' own excerpts (chronologies, timelines), so labels and dates around them stay out."""
-        found: list[Statement] = []
+    def drafts(self, prose: bool = True) -> array:
+        """The statements found (see DRAFT), DRAFT ints each, in order."""
+        return array("q", (value for draft in self.find(prose) for value in draft))
+
+    def find(self, prose: bool = True) -> list[tuple]:
+        """Statements of the document, one tuple of DRAFT ints each. `prose` reads every paragraph
+        (articles); otherwise only the entries' own excerpts (chronologies, timelines), so labels and
+        dates around them stay out."""
+        found: list[tuple] = []
         if prose:
             paras = paragraphs(self.text)
         else:
@@ -129,9 +145,15 @@ class StatementFinder:
                 continue
             found.extend(self._paragraph(para))
             index += 1
-        for position, statement in enumerate(found, 1):
-            statement.position = position
         return found
+
+    def _draft(self, kind: str, start: int, end: int, line: int, attribution: Span, context: Span,
+               footnote: Optional[re.Match], shift: int = 0) -> tuple:
+        """The DRAFT ints of a statement; `footnote` a match of FOOTNOTE_MARK `shift` characters into the text."""
+        blanked = int(attribution.text[:1] != self.text[attribution.start:attribution.start + 1])
+        note = (shift + footnote.start(1), shift + footnote.end(1)) if footnote else (-1, -1)
+        return (KINDS.index(kind), start, end, line, attribution.start, attribution.end, attribution.line, blanked,
+                context.start, context.end, *note)
 
     # -- block quotations ---------------------------------------------------------------------
 
@@ -154,7 +176,7 @@ class StatementFinder:
                 break
         return end
 
-    def _block_statement(self, paras: list[Span], intro: int, last: int) -> Statement:
+    def _block_statement(self, paras: list[Span], intro: int, last: int) -> tuple:
         opener = OPEN_QUOTE.search(paras[intro].text)
         if opener and not paras[intro].text.rstrip().endswith(":"):
             start = paras[intro].start + opener.end()  # the quotation opens inside the intro paragraph
@@ -173,15 +195,11 @@ class StatementFinder:
         end = final.start + end_in_final
         while end > start and self.text[end - 1] in "\"”'’ ,":
             end -= 1
-        speaker, said = self._speaker(attribution, (start, end), _last(ATTRIBUTION.finditer(attribution.text)))
-        note = footnote[1] if footnote else None
-        statement = Statement(self.source_id, start, end, self.text[start:end], first_line, speaker, said,
-                              "block", self.window)
-        return self._dated(statement, paras[intro], note)
+        return self._draft("block", start, end, first_line, attribution, paras[intro], footnote, final.start)
 
     # -- quotations and claims inside one sentence ------------------------------------------------
 
-    def _paragraph(self, para: Span) -> list[Statement]:
+    def _paragraph(self, para: Span) -> list[tuple]:
         """Quotations attributed next to them, then claims in sentences with no quotation."""
         text = para.text
         left_open = (text[:1] == '"' and text.count('"') % 2 == 1) or (
@@ -206,12 +224,9 @@ class StatementFinder:
             start = para.start + begin
             attribution = (Span(after, para.start + quote.end(), para.line) if ATTRIBUTION.search(after)
                            else Span(before, para.start + quote.start() - len(before), para.line))
-            speaker, said = self._speaker(attribution, (start, para.start + end),
-                                          ATTRIBUTION.search(attribution.text))
             footnote = FOOTNOTE_MARK.search(text[quote.end() : after_to])
-            statement = Statement(self.source_id, start, para.start + end, text[begin:end],
-                                  para.line + text.count("\n", 0, begin), speaker, said, "quotation", self.window)
-            found.append(self._dated(statement, attribution, footnote[1] if footnote else None))
+            found.append(self._draft("quotation", start, para.start + end, para.line + text.count("\n", 0, begin),
+                                     attribution, attribution, footnote, para.start + quote.end()))
         quoted = [(para.start + q.start(), para.start + q.end()) for q in quotes]
         for sentence in sentences(para):
             if any(a < sentence.end and sentence.start < b for a, b in quoted):
@@ -221,7 +236,7 @@ class StatementFinder:
                 found.append(statement)
         return found
 
-    def _claim_statement(self, sentence: Span) -> Optional[Statement]:
+    def _claim_statement(self, sentence: Span) -> Optional[tuple]:
         verb = ATTRIBUTION.search(sentence.text)
         if verb is None:
             return None
@@ -233,10 +248,8 @@ class StatementFinder:
             return None
         offset = sentence.text.index(text, begin)
         start = sentence.start + offset
-        speaker, said = self._speaker(sentence, (start, start + len(text)), verb)
-        statement = Statement(self.source_id, start, start + len(text), text,
-                              sentence.line + sentence.text.count("\n", 0, offset), speaker, said, kind, self.window)
-        return self._dated(statement, sentence, None)
+        return self._draft(kind, start, start + len(text), sentence.line + sentence.text.count("\n", 0, offset),
+                           sentence, sentence, None)
 
     @staticmethod
     def _claim(text: str, verb: re.Match) -> tuple[Optional[int], int, str]:
@@ -260,6 +273,43 @@ class StatementFinder:
         if len(after.split()) >= 4 and verb.group(0) in {"says", "said", "tells", "told"}:
             return verb.end(), len(text), "claim"
         return None, 0, "claim"
+
+
+class Attribution:
+    """Completes one document's statements (`StatementFinder.drafts`) once its events are known: the
+    speaker, read with the actors dictionary as it stands after every document was read, and the date
+    and event. The speakers are read in the order the statements were found (the dictionary can learn)."""
+
+    def __init__(self, source_id: str, text: str, mentions: list[Mention], events: dict[tuple, Event],
+                 actor_types: dict[str, str], match_actors, window: DateBounds):
+        self.source_id = source_id
+        self.text = text
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.events = events
+        self.actor_types = actor_types
+        self.match_actors = match_actors  # (Span) -> list[ActorMatch]
+        self.window = window
+        self._footnotes: Optional[dict[str, str]] = None
+
+    @property
+    def footnotes(self) -> dict[str, str]:
+        if self._footnotes is None:  # read only where a statement is dated by its footnote
+            self._footnotes = footnote_dates(self.text)
+        return self._footnotes
+
+    def complete(self, drafts) -> list[Statement]:
+        found = []
+        for position, at in enumerate(range(0, len(drafts), DRAFT), 1):
+            kind, start, end, line, a_start, a_end, a_line, blanked, c_start, c_end, n_start, n_end = drafts[at:at + DRAFT]
+            said = self.text[a_start:a_end]
+            attribution = Span(" " + said[1:] if blanked else said, a_start, a_line)
+            verb = (_last(ATTRIBUTION.finditer(attribution.text)) if KINDS[kind] == "block"
+                    else ATTRIBUTION.search(attribution.text))
+            speaker, words = self._speaker(attribution, (start, end), verb)
+            statement = Statement(self.source_id, start, end, self.text[start:end], line, speaker, words,
+                                  KINDS[kind], self.window, position=position)
+            found.append(self._dated(statement, (c_start, c_end), self.text[n_start:n_end] if n_start >= 0 else None))
+        return found
 
     def _speaker(self, sentence: Span, said: tuple[int, int], verb: Optional[re.Match] = None):
         """(actor id, words) of whoever the sentence says is speaking.
@@ -312,11 +362,11 @@ class StatementFinder:
 
     # -- dates and events ---------------------------------------------------------------------
 
-    def _dated(self, statement: Statement, context: Span, footnote: Optional[str]) -> Statement:
+    def _dated(self, statement: Statement, context: tuple[int, int], footnote: Optional[str]) -> Statement:
         # The event mention that holds the statement, else one in the statement's own sentence or
         # (for a block quotation) the paragraph that introduces it.
         holder = next((m for m in self.mentions if m.start <= statement.start and statement.end <= m.end), None)
-        holder = holder or next((m for m in self.mentions if m.start < context.end and context.start < m.end), None)
+        holder = holder or next((m for m in self.mentions if m.start < context[1] and context[0] < m.end), None)
         if holder is not None:
             event = self.events.get(holder.key)
             statement.date = event.date if event else holder.date

@@ -42,14 +42,15 @@ class Rule:
     line: Optional[int] = None
     _any: object = field(default=None, repr=False, compare=False)  # `_any_of(patterns)`, made when first needed
     _needs: object = field(default=None, repr=False, compare=False)  # `needs`, worked out when first asked
+    _each: object = field(default=None, repr=False, compare=False)  # per pattern, its `needed_words` as a set
 
     @property
     def needs(self):
         """The words (lower case) of which any match of any of the rule's patterns holds one
         (`needed_words`), or False when one of its patterns shows none."""
         if self._needs is None:
-            found = [needed_words(pattern) for pattern in self.patterns]
-            self._needs = False if any(words is None for words in found) else frozenset(w for words in found for w in words)
+            self._each = [None if words is None else frozenset(words) for words in map(needed_words, self.patterns)]
+            self._needs = False if None in self._each else frozenset().union(*self._each)
         return self._needs
 
     def applies(self, summary: str, cameo: Optional[str], precisions: set[str],
@@ -64,7 +65,14 @@ class Rule:
             return None
         if not self.patterns:
             return "a place of precision " + "/".join(sorted(self.when_place_precision or ()))
-        if present is not None and self.needs is not False and self.needs.isdisjoint(present):
+        if present is not None and self.needs is not False:
+            if self.needs.isdisjoint(present):
+                return None
+            for pattern, words in zip(self.patterns, self._each):  # every pattern shows its words: search
+                if not words.isdisjoint(present):  # only those the summary may match, in order
+                    found = pattern.search(summary)
+                    if found:
+                        return found.group(0)
             return None
         if self._any is None:
             self._any = _any_of(self.patterns)
@@ -159,6 +167,28 @@ class Taxonomy:
     rules: dict[str, list[Rule]]
     overrides: list[Override]
     _finder: object = field(default=None, repr=False, compare=False)  # every rule's needed words (Aho-Corasick)
+    _by_word: object = field(default=None, repr=False, compare=False)  # see `rules_for`
+
+    def rules_for(self, section: str, present: Optional[set[str]]) -> list[Rule]:
+        """The section's rules in file order, less those that need words of which the summary holds
+        none (`present`, from `words_in`): they cannot match, and are not tried."""
+        rules = self.rules.get(section, [])
+        if present is None:
+            return rules
+        if self._by_word is None:  # section -> (rules always tried, needed word -> rules that need it), by index
+            self._by_word = {}
+            for name, listed in self.rules.items():
+                always, by_word = set(), {}
+                for index, rule in enumerate(listed):
+                    if not rule.patterns or rule.needs is False:
+                        always.add(index)
+                    else:
+                        for word in rule.needs:
+                            by_word.setdefault(word, set()).add(index)
+                self._by_word[name] = (always, by_word)
+        always, by_word = self._by_word.get(section, (set(), {}))
+        tried = always.union(*(by_word[word] for word in present if word in by_word))
+        return [rules[index] for index in sorted(tried)]
 
     def words_in(self, summary: str) -> Optional[set[str]]:
         """The rules' needed words that the summary holds, in one pass over it; None when they cannot
@@ -247,7 +277,7 @@ def classify(event: Event, taxonomy: Taxonomy, place_precisions: Iterable[str] =
             setattr(result, _attribute(section), value)
             result.evidence.append(f"{section} {_show(section, value, taxonomy)}: curated override ({override.why})")
             continue
-        for rule in taxonomy.rules.get(section, []):
+        for rule in taxonomy.rules_for(section, present):
             found = rule.applies(summary, result.cameo_root, precisions, present)
             if found is not None:
                 setattr(result, _attribute(section), rule.value)
