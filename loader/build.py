@@ -284,7 +284,7 @@ def share_strings(mentions: list[Mention], dated: DocumentDates) -> None:
     for entry in dated.entries:
         _share(entry)
         _share(entry.document_only)
-        for anchor in {id(a): a for a in (entry.own_lo, entry.own_hi, entry.lo, entry.hi) if a is not None}.values():
+        for anchor in (entry.own_lo, entry.own_hi, entry.lo, entry.hi):  # often one anchor twice: sharing is idempotent
             _share(anchor)
 
 
