@@ -14,13 +14,14 @@ import functools
 import gc
 import sqlite3
 import sys
+import time
 from array import array
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from .database import APPLICATION_ID, BuildData, SourceStore, temporary_database
+from .database import APPLICATION_ID, BuildData, EventDescription, SourceStore, temporary_database
 from .enrich.actors import ActorDictionary, DocumentMemory, load_actors
 from .enrich.countries import alpha2_codes
 from .enrich.curated_dates import CuratedDates, load_curated_dates
@@ -250,12 +251,12 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     del event_of, name_issues  # one entry per report each, read by no later stage
     keep()
     with timings.stage("taxonomy"):
-        place_links, classes = describe_events(events, taxonomy, gazetteer)
+        describe = describe_events(events, taxonomy, gazetteer, timings)
     keep()
     return BuildData(documents=documents, events=events, actors=actors.actors, problems=problems,
                      links=linked.links, candidates=linked.candidates, statements=statements, dates=dating,
-                     unmatched=unmatched, taxonomy=taxonomy, classes=classes, gazetteer=gazetteer,
-                     place_links=place_links, metadata=metadata), errors
+                     unmatched=unmatched, taxonomy=taxonomy, gazetteer=gazetteer, describe=describe,
+                     metadata=metadata), errors
 
 
 # String fields whose values repeat across a corpus's records: ISO days, roles, methods, the words of a
@@ -492,16 +493,24 @@ def _not_ours(db_path: Path) -> Optional[str]:
     return f"application_id {application_id}, not the loader's {APPLICATION_ID}"
 
 
-def describe_events(events: list, taxonomy, gazetteer) -> tuple[list, dict]:
-    """Places first (a format rule may ask for the precision of an event's place), then the taxonomy."""
-    place_links, classes = [], {}
+def describe_events(events: list, taxonomy, gazetteer, timings: Optional[Timings] = None):
+    """The function that gives one event its places and taxonomy (`EventDescription`), made once every
+    event is known: which city a homonym means is learned from each document's events first. The write
+    calls it event by event as it writes the event's row, so no corpus-wide list of place links or
+    classifications is ever held; its seconds count under the "taxonomy" stage."""
     gazetteer.learn(events)  # which city a homonym means in each document
-    for event in events:
+    timings = timings or Timings()
+
+    def describe(event: Event) -> EventDescription:
+        """Places first (a format rule may ask for the precision of an event's place), then the taxonomy."""
+        start = time.perf_counter()
         links = gazetteer.links(event)
-        place_links.extend(links)
         precisions = {gazetteer.places[link.place_id].precision for link in links}
-        classes[event.id] = classify(event, taxonomy, precisions)
-    return place_links, classes
+        found = EventDescription(links, classify(event, taxonomy, precisions))
+        seconds = time.perf_counter() - start
+        timings.add({"taxonomy": seconds, "write": -seconds})  # the write calls it: counted here, not twice
+        return found
+    return describe
 
 
 def _curated(errors: list[Problem], path: Path, load, empty):

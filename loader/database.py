@@ -53,10 +53,19 @@ class BuildData:
     dates: list = field(default_factory=list)  # enrich.dates.DocumentDates per document, for `loader dates`
     unmatched: list[UnmatchedName] = field(default_factory=list)
     taxonomy: Optional[Taxonomy] = None
-    classes: dict[str, Classification] = field(default_factory=dict)  # event id -> taxonomy
     gazetteer: Optional[Gazetteer] = None
-    place_links: list[PlaceLink] = field(default_factory=list)
+    # An event's places and taxonomy, asked for as its row is written (build.describe_events): neither is
+    # held for the whole corpus. None: no places, no taxonomy.
+    describe: Optional[Callable[[Event], "EventDescription"]] = None
     metadata: Optional[dict] = None  # metadata.yml, embedded in the _metadata table
+
+
+@dataclass
+class EventDescription:
+    """What the places and taxonomy stages give one event."""
+
+    place_links: list[PlaceLink] = field(default_factory=list)
+    classification: Classification = field(default_factory=Classification)
 
 
 def ensure_db_shape(db: sqlite_utils.Database, timings: Optional[Timings] = None) -> None:
@@ -85,11 +94,12 @@ def create_table(db: sqlite_utils.Database, table: Table) -> None:
 TABLE_OF = {table.name: table for table in TABLES}
 
 
-def insert_rows(db: sqlite_utils.Database, name: str, rows: Iterable[dict]) -> None:
+def insert_rows(db: sqlite_utils.Database, name: str, rows: Iterable[dict], into: Optional[str] = None) -> None:
     """Insert `rows` (dicts keyed by column name) into table `name`, streamed through one prepared
     statement over the columns tables.py declares: no per-row SQL, no batch held in memory. A key the
     table does not declare is an error (a row would lose it), checked on the first row: every row of a
-    table comes from one function and has its keys."""
+    table comes from one function and has its keys. `into`: where they go when not `name` itself (a
+    temporary table of its columns)."""
     columns = [column.name for column in TABLE_OF[name].columns]
     iterator = iter(rows)
     first = next(iterator, None)
@@ -98,7 +108,7 @@ def insert_rows(db: sqlite_utils.Database, name: str, rows: Iterable[dict]) -> N
     unknown = set(first) - set(columns)
     if unknown:
         raise ValueError(f"table {name}: rows carry columns it does not declare: {sorted(unknown)}")
-    sql = (f"insert into [{name}] ({', '.join(f'[{c}]' for c in columns)}) "
+    sql = (f"insert into {into or f'[{name}]'} ({', '.join(f'[{c}]' for c in columns)}) "
            f"values ({', '.join('?' for _ in columns)})")
     db.conn.executemany(sql, (tuple(map(row.get, columns)) for row in itertools.chain((first,), iterator)))
 
@@ -257,8 +267,10 @@ def write_rows(db: sqlite_utils.Database, data: BuildData) -> None:
                             [(event_counts[d.info.id], d.info.id) for d in data.documents
                              if d.text is None and d.info.id in event_counts])
         insert_rows(db, "actors", actor_rows(data.actors, actor_counts))
-        insert_rows(db, "cameo_roots", cameo_root_rows(data))
-        insert_rows(db, "events", with_site_columns(event_rows(events), data))
+        described = Described(db)  # each event's places and taxonomy, asked for as its row is written
+        insert_rows(db, "cameo_roots", cameo_root_rows(data.taxonomy))
+        insert_rows(db, "events", described.rows(event_rows(events), events, data.describe))
+        described.count_roots()
         event_of = {m.key: e.id for e in events for m in e.mentions}
         insert_rows(db, "event_sources", mention_rows(events, data.links, own_bounds(data.dates)))
         insert_rows(db, "event_links", link_rows(data.links, event_of))
@@ -266,50 +278,72 @@ def write_rows(db: sqlite_utils.Database, data: BuildData) -> None:
         insert_rows(db, "statements", statement_rows(data.statements))
         insert_rows(db, "event_actors", event_actor_rows(events, data.actors))  # streamed, never held
         insert_rows(db, "unmatched_names", unmatched_rows(data.unmatched))
-        write_site_rows(db, data)
+        write_site_rows(db, data, described)
         insert_rows(db, "build_problems", ({"file": p.file, "line": p.line, "severity": p.severity,
                                             "message": p.message} for p in data.problems))
 
 
-def cameo_root_rows(data: BuildData) -> Iterable[dict]:
-    counts: dict[str, int] = {}
-    for found in data.classes.values():
-        if found.cameo_root:
-            counts[found.cameo_root] = counts.get(found.cameo_root, 0) + 1
-    for code, root in sorted((data.taxonomy.roots if data.taxonomy else {}).items()):
-        yield {"code": code, "label": root["label"], "description": root.get("description"),
-               "event_count": counts.get(code, 0)}
+class Described:
+    """The events' places and taxonomy as the event rows are written: each event's place links go to a
+    temporary table (the event_places rows, in event id order, are made from it once the places table
+    is written), and only counts are held: events per CAMEO root and per place."""
+
+    def __init__(self, db: sqlite_utils.Database):
+        self.db = db
+        self.root_counts: dict[str, int] = {}
+        self.place_counts: dict[str, int] = {}
+        columns = ", ".join(f"[{c.name}]" for c in TABLE_OF["event_places"].columns)
+        db.conn.execute(f"create temp table [_event_places] ({columns})")
+
+    def rows(self, rows: Iterable[dict], events: list[Event], describe: Optional[Callable]) -> Iterable[dict]:
+        """Event rows (made from `events`, in their order) with their taxonomy and place count."""
+        for row, event in zip(rows, events, strict=True):
+            found = describe(event) if describe is not None else EventDescription()
+            classes = found.classification
+            if classes.cameo_root:
+                self.root_counts[classes.cameo_root] = self.root_counts.get(classes.cameo_root, 0) + 1
+            for link in found.place_links:
+                self.place_counts[link.place_id] = self.place_counts.get(link.place_id, 0) + 1
+            insert_rows(self.db, "event_places", (place_link_row(link) for link in found.place_links),
+                        into="temp._event_places")
+            yield {**row, "cameo_root": classes.cameo_root, "format": classes.format, "forum": classes.forum,
+                   "taxonomy_evidence": classes.evidence_text, "place_count": len(found.place_links)}
+
+    def count_roots(self) -> None:
+        self.db.conn.executemany("update cameo_roots set event_count = ? where code = ?",
+                                 [(count, code) for code, count in self.root_counts.items()])
+
+    def write_event_places(self) -> None:
+        """The held links as event_places rows, in (event id, place id) order: the places exist now."""
+        columns = ", ".join(f"[{c.name}]" for c in TABLE_OF["event_places"].columns)
+        self.db.conn.execute(f"insert into [event_places] ({columns}) select {columns} from temp.[_event_places] "
+                             "order by event_id, place_id")
+        self.db.conn.execute("drop table temp.[_event_places]")
 
 
-def with_site_columns(rows: Iterable[dict], data: BuildData) -> Iterable[dict]:
-    """Event rows with their taxonomy and place count."""
-    places: dict[str, int] = {}
-    for link in data.place_links:
-        places[link.event_id] = places.get(link.event_id, 0) + 1
-    for row in rows:
-        found = data.classes.get(row["id"]) or Classification()
-        yield {**row, "cameo_root": found.cameo_root, "format": found.format, "forum": found.forum,
-               "taxonomy_evidence": found.evidence_text, "place_count": places.get(row["id"], 0)}
+def cameo_root_rows(taxonomy: Optional[Taxonomy]) -> Iterable[dict]:
+    """The roots, each with no event yet: `Described.count_roots` counts them once the events are written."""
+    for code, root in sorted((taxonomy.roots if taxonomy else {}).items()):
+        yield {"code": code, "label": root["label"], "description": root.get("description"), "event_count": 0}
 
 
-def write_site_rows(db: sqlite_utils.Database, data: BuildData) -> None:
+def place_link_row(link: PlaceLink) -> dict:
+    return {"event_id": link.event_id, "place_id": link.place_id, "source_id": link.source_id,
+            "start_offset": link.start_offset, "end_offset": link.end_offset, "matched_text": link.matched_text,
+            "match_count": link.match_count, "method": link.method, "evidence": link.evidence, "route": link.route}
+
+
+def write_site_rows(db: sqlite_utils.Database, data: BuildData, described: Described) -> None:
     """Places and their links, the countries taking part in each event, and the embedded metadata."""
-    counts: dict[str, int] = {}
-    for link in data.place_links:
-        counts[link.place_id] = counts.get(link.place_id, 0) + 1
     places = data.gazetteer.places.values() if data.gazetteer else []
+    counts = described.place_counts
     insert_rows(db, "places", (
         {"id": p.id, "name": p.name, "country": p.country, "latitude": p.latitude, "longitude": p.longitude,
          "precision": p.precision, "aliases": json.dumps(p.aliases, ensure_ascii=False), "evidence": p.evidence,
          "event_count": counts.get(p.id, 0), "route": p.route}
         for p in sorted(places, key=lambda p: p.id)
     ))
-    insert_rows(db, "event_places", (
-        {"event_id": link.event_id, "place_id": link.place_id, "source_id": link.source_id,
-         "start_offset": link.start_offset, "end_offset": link.end_offset, "matched_text": link.matched_text,
-         "match_count": link.match_count, "method": link.method, "evidence": link.evidence, "route": link.route}
-        for link in sorted(data.place_links, key=lambda link: (link.event_id, link.place_id))
-    ))
+    described.write_event_places()
     # By event (SQLite sorts on disk past its cache): event_countries holds one event's countries at a time.
     written = db.conn.execute("select event_id, actor_id, role from event_actors order by event_id, rowid")
     participants = ({"event_id": event_id, "actor_id": actor_id, "role": role} for event_id, actor_id, role in written)

@@ -198,7 +198,6 @@ class Gazetteer:
         self._gazetteer_cue = PhraseMatcher(((w, w) for w in GAZETTEER_WORDS), case_sensitive=False)
         self._curated = [place for place in self.places.values() if place.also_in]
         self._senses: dict[tuple[str, str], int] = {}  # (source id, name) -> geonameid (see learn)
-        self._cache: dict[str, list] = {}  # excerpt -> gazetteer hits
 
     def links(self, event: Event) -> list[PlaceLink]:
         """Every place the event's excerpts name (first mention kept, with a count), plus curated links."""
@@ -266,7 +265,7 @@ class Gazetteer:
         """Before linking: which city each homonym means in each document, where an event of that
         document involves the country of one of its cities ("the Samarkand summit" after "the SCO
         summit in Samarkand, hosted by Uzbek President ..."). One sense per name per document."""
-        self._senses, self._cache = {}, {}
+        self._senses = {}
         if self.geonames is None:
             return
         for event in events:
@@ -285,11 +284,9 @@ class Gazetteer:
                         self._senses.setdefault((mention.source_id, hit.phrase), chosen.geonameid)
 
     def _city_hits(self, text: str) -> list:
-        """Gazetteer names in an excerpt, read once (learn and links both need them)."""
-        hits = self._cache.get(text)
-        if hits is None:
-            hits = self._cache[text] = self.geonames.matcher.find(text)
-        return hits
+        """Gazetteer names in an excerpt. Read again by `links` after `learn`: held for every excerpt in
+        between, they took more memory (some 55 MB at 100,000 reports) than reading twice takes time."""
+        return self.geonames.matcher.find(text)
 
     def as_place(self, issue, mention=None):
         """An unknown name that the gazetteer knows, used as a place ("visits Pretoria"), is a place,
