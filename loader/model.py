@@ -8,7 +8,7 @@ from UTF-8 exactly as stored, so `text[start:end] == excerpt` always holds.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Optional, Sequence
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ class Mention:
     line: int  # 1-based line where the excerpt starts
     reported_date: Optional[str] = None  # the date as printed ("Dec. 15, 2021", "On Monday"), verbatim
     date: Optional[DateBounds] = None  # what the text itself says about the date, if anything
-    categories: list[str] = field(default_factory=list)  # the source's own categories
+    categories: Sequence[str] = ()  # the source's own categories (a tuple once its document is read: build.Shared)
     lead: int = 0  # characters at the start of the excerpt that only carry the date ("On May 19, 2021, ")
     actors: list["ActorMatch"] = field(default_factory=list)  # filled by the actors stage
     # A back-reference: a dated earlier event read inside another entry ("On July 23, 2019, bombers ...
