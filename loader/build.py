@@ -267,7 +267,6 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
 SHARED_FIELDS: dict[type, tuple[str, ...]] = {
     Mention: ("source_id", "reported_date"),
     DateBounds: ("earliest", "latest", "end", "precision", "method", "evidence"),
-    ActorMatch: ("actor_id", "role", "matched", "method", "evidence", "role_evidence", "via"),
     Entry: ("own_kind", "own_evidence", "own_precision", "end", "order_note", "text_note"),
     Anchor: ("day", "kind", "note", "short"),
     Event: ("summary_method", "summary_evidence"),
@@ -287,25 +286,36 @@ class Shared:
     """What the records of a corpus repeat, held once per value rather than once per report: strings
     (SHARED_FIELDS), ints (SHARED_INTS), equal DateBounds (a mention's date and its dating entry's
     `document_only` are equal, and reports of one day with one kind of evidence give equal bounds),
-    and a mention's categories as a tuple (most are empty: then the one empty tuple). Nothing changes a
-    DateBounds or a mention's categories once its document is read, so sharing them is safe; the values
-    are unchanged, only who holds them. `document` runs on each document as the main process takes it
+    an actor match's fields but its offsets (`ActorMatch.about`: a few thousand distinct in a corpus),
+    and a mention's categories as a tuple (most are empty: then the one empty tuple; a few combinations
+    in all). Nothing changes a
+    DateBounds, a match's `about` or a mention's categories once its document is read, so sharing them is
+    safe; the values are unchanged, only who holds them. `document` runs on each document as the main process takes it
     (from a worker, a document arrives with its own copies of all of these)."""
 
     def __init__(self):
         self._ints: list = []  # value -> the int held for it, or None
         self._dates: dict[tuple, DateBounds] = {}  # DateBounds fields -> the DateBounds held for them
+        self._categories: dict[tuple, tuple] = {}  # a mention's categories -> the equal tuple held
+        self._abouts: dict[tuple, tuple] = {}  # ActorMatch.about -> the equal tuple held, its strings shared
 
     def document(self, mentions: list[Mention], dated: DocumentDates) -> None:
+        abouts = self._abouts
         for mention in mentions:
-            self._share(mention)
+            _share(mention)
+            self._share_ints(mention)
             mention.date = self.date(mention.date)
-            mention.categories = tuple(mention.categories)
+            categories = tuple(sys.intern(category) for category in mention.categories)
+            mention.categories = self._categories.setdefault(categories, categories)
             # A list that came through pickle has room for more items than it holds (the list grows as it
             # is unpickled); a slice holds exactly its items. Nothing adds to a mention's actors from here on.
             mention.actors = mention.actors[:]
             for match in mention.actors:
-                self._share(match)
+                self._share_ints(match)
+                about = abouts.get(match.about)
+                if about is None:
+                    about = abouts[match.about] = tuple(sys.intern(v) if type(v) is str else v for v in match.about)
+                match.about = about
         for entry in dated.entries:
             _share(entry)
             entry.document_only = self.date(entry.document_only)
@@ -324,8 +334,7 @@ class Shared:
             held = self._dates[key] = bounds
         return held
 
-    def _share(self, record) -> None:
-        _share(record)
+    def _share_ints(self, record) -> None:
         ints = self._ints
         for name in SHARED_INTS[type(record)]:
             value = getattr(record, name)
@@ -476,8 +485,8 @@ def _states_of_the_entry(mentions: list[Mention], actors) -> None:
                     or actors.actors[match.actor_id].type != "state":
                 continue
             seen.add(match.actor_id)
-            mention.actors.append(dataclasses.replace(
-                match, role="participant", method="context", via=None,
+            mention.actors.append(match.replace(
+                role="participant", method="context", via=None,
                 evidence=f"the back-reference names no state; entry {parent.position}, which it is read from, names "
                          f"{match.matched!r}",
                 role_evidence="a state of the entry the back-reference is read from"))
