@@ -29,12 +29,22 @@ class DocumentDates:
     direction_note: str = ""
     direction_short: str = ""
     problems: list[Problem] = field(default_factory=list)
-    _index: dict = field(default_factory=dict, repr=False)
+    _index: dict = field(default_factory=dict, repr=False)  # position -> entry: one source, so no tuple per entry
 
     def entry(self, key: tuple[str, int]) -> Entry:
+        source_id, position = key
+        if source_id != self.source_id:
+            raise KeyError(key)
+        return self._positions()[position]
+
+    def at(self, position: int) -> Optional[Entry]:
+        """The entry of the mention at `position`, if that mention was dated here."""
+        return self._positions().get(position)
+
+    def _positions(self) -> dict[int, Entry]:
         if len(self._index) != len(self.entries):
-            self._index = {e.key: e for e in self.entries}
-        return self._index[key]
+            self._index = {e.mention.position: e for e in self.entries}
+        return self._index
 
     def chronological(self) -> list[Entry]:
         """The entries oldest first (the list itself, or reversed when it runs newest first)."""
