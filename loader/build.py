@@ -288,10 +288,10 @@ class Shared:
     `document_only` are equal, and reports of one day with one kind of evidence give equal bounds),
     an actor match's fields but its offsets (`ActorMatch.about`: a few thousand distinct in a corpus),
     and a mention's categories as a tuple (most are empty: then the one empty tuple; a few combinations
-    in all). Nothing changes a
-    DateBounds, a match's `about` or a mention's categories once its document is read, so sharing them is
-    safe; the values are unchanged, only who holds them. `document` runs on each document as the main process takes it
-    (from a worker, a document arrives with its own copies of all of these)."""
+    in all). Nothing changes a DateBounds, a match's `about` or a mention's categories once its document
+    is read, so sharing them is safe; the values are unchanged, only who holds them. `document` runs on
+    each document as the main process takes it (from a worker, a document arrives with its own copies of
+    all of these)."""
 
     def __init__(self):
         self._ints: list = []  # value -> the int held for it, or None

@@ -147,6 +147,8 @@ class ActorMatch:
 
     def replace(self, **changes) -> "ActorMatch":
         """A copy with `changes` (field name -> value), as dataclasses.replace gives for a dataclass."""
+        if unknown := changes.keys() - set(self.FIELDS):
+            raise TypeError(f"ActorMatch has no field {', '.join(sorted(unknown))}")
         return ActorMatch(**{name: changes.get(name, getattr(self, name)) for name in self.FIELDS})
 
     def __eq__(self, other):
