@@ -193,13 +193,13 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
             with timings.stage("settle"):  # the main process's share of the actors stage
                 reading.name_issues = settle(reading, document.info, stages)
         name_issues.extend(reading.name_issues)
-        shared.document(reading.mentions, dated)
         documents.append(document)
         drafts[document.info.id] = reading.statements
         sources.add(document)  # its text kept there, not in memory; read back by id (events, statements)
         mentions.extend(reading.mentions)
         with timings.stage("link readings"):
             readings.extend(reading.mentions, reading.linking, link_vocabulary)
+        shared.document(reading.mentions, dated)  # after the readings: they compare each mention's actors as read
         if progress:
             progress(document)
         keep()  # the document's mentions and readings stay to the end
@@ -287,7 +287,7 @@ class Shared:
     (SHARED_FIELDS), ints (SHARED_INTS), equal DateBounds (a mention's date and its dating entry's
     `document_only` are equal, and reports of one day with one kind of evidence give equal bounds),
     an actor match's fields but its offsets (`ActorMatch.about`: a few thousand distinct in a corpus),
-    and a mention's categories as a tuple (most are empty: then the one empty tuple; a few combinations
+    a mention's actors as a tuple, and its categories as a tuple (most are empty: then the one empty tuple; a few combinations
     in all). Nothing changes a DateBounds, a match's `about` or a mention's categories once its document
     is read, so sharing them is safe; the values are unchanged, only who holds them. `document` runs on
     each document as the main process takes it (from a worker, a document arrives with its own copies of
@@ -307,9 +307,9 @@ class Shared:
             mention.date = self.date(mention.date)
             categories = tuple(sys.intern(category) for category in mention.categories)
             mention.categories = self._categories.setdefault(categories, categories)
-            # A list that came through pickle has room for more items than it holds (the list grows as it
-            # is unpickled); a slice holds exactly its items. Nothing adds to a mention's actors from here on.
-            mention.actors = mention.actors[:]
+            # Nothing adds to a mention's actors once it is settled: a tuple holds them in less than a list
+            # (a list that came through pickle also has room for more items than it holds).
+            mention.actors = tuple(mention.actors)
             for match in mention.actors:
                 self._share_ints(match)
                 about = abouts.get(match.about)

@@ -89,7 +89,8 @@ class Mention:
     date: Optional[DateBounds] = None  # what the text itself says about the date, if anything
     categories: Sequence[str] = ()  # the source's own categories (a tuple once its document is read: build.Shared)
     lead: int = 0  # characters at the start of the excerpt that only carry the date ("On May 19, 2021, ")
-    actors: list["ActorMatch"] = field(default_factory=list)  # filled by the actors stage
+    # Filled by the actors stage; a tuple once its document is read (build.Shared), nothing adds to it after.
+    actors: Sequence["ActorMatch"] = field(default_factory=list)
     # A back-reference: a dated earlier event read inside another entry ("On July 23, 2019, bombers ...
     # conducted their first joint patrols"); the position of that entry. Its span is the sentence.
     reference_of: Optional[int] = None
