@@ -171,6 +171,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     stages = DocumentStages(actors, curated_dates, gazetteer, link_vocabulary)
     readings = Readings()  # what the linker read of each mention in its document's stages
     drafts: dict[str, array] = {}  # source id -> the statements read_document found in its text
+    shared = Shared()  # what the documents' records repeat, held once
     for item, reading in per_document(timings.iterate("read", _read_documents(seeds, errors)), read_document,
                                       stages, workers, timings):
         if isinstance(item, Problem):
@@ -193,13 +194,13 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
             with timings.stage("settle"):  # the main process's share of the actors stage
                 reading.name_issues = settle(reading, document.info, stages)
         name_issues.extend(reading.name_issues)
-        share_strings(reading.mentions, dated)
         documents.append(document)
         drafts[document.info.id] = reading.statements
         sources.add(document)  # its text kept there, not in memory; read back by id (events, statements)
         mentions.extend(reading.mentions)
         with timings.stage("link readings"):
             readings.extend(reading.mentions, reading.linking, link_vocabulary)
+        shared.document(reading.mentions, dated)  # after the readings: they compare each mention's actors as read
         if progress:
             progress(document)
         keep()  # the document's mentions and readings stay to the end
@@ -235,7 +236,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         found = date_events(events, dating)
         for event in events:  # made in the main process, held to the write too
             _share(event)
-            _share(event.date)
+            event.date = shared.date(event.date)
         found += curated_contradictions(dating, events, same_event_judge(linked.scorer))
         for problem in dict.fromkeys(found):  # a pair found twice is reported once
             (errors if problem.severity == "error" else problems).append(problem)
@@ -260,33 +261,92 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
 
 
 # String fields whose values repeat across a corpus's records: ISO days, roles, methods, the words of a
-# rule, names as written, a document's coverage note. `share_strings` holds each equal value once
+# rule, names as written, a document's coverage note. `Shared` holds each equal value once
 # (sys.intern), not once per record: a document read in a worker process arrives with its own copies,
 # and a day or a note written with an f-string is a new string each time. At corpus-10000 the copies
 # came to about 8 MB, more than half of what these fields held.
 SHARED_FIELDS: dict[type, tuple[str, ...]] = {
     Mention: ("source_id", "reported_date"),
     DateBounds: ("earliest", "latest", "end", "precision", "method", "evidence"),
-    ActorMatch: ("actor_id", "role", "matched", "method", "evidence", "role_evidence", "via"),
     Entry: ("own_kind", "own_evidence", "own_precision", "end", "order_note", "text_note"),
     Anchor: ("day", "kind", "note", "short"),
     Event: ("summary_method", "summary_evidence"),
 }
+# Int fields: offsets into a document's text, lines, positions. An int above 256 is an object of its own
+# (32 bytes) per record that holds it, and an offset of one document is an offset of the next too.
+SHARED_INTS: dict[type, tuple[str, ...]] = {
+    Mention: ("position", "start", "end", "line", "lead"),
+    ActorMatch: ("start", "end"),
+}
+# Offsets below this are held once each in a list indexed by the value (8 bytes a slot, up to the
+# longest document's length); larger ones, in a document of more than a million characters, are not.
+SHARED_INTS_BELOW = 1 << 20
 
 
-def share_strings(mentions: list[Mention], dated: DocumentDates) -> None:
-    """Replace each repeated string of one document's records (mentions, their dates and actors, its
-    dating entries) by the one held for that value. Values are unchanged: only who holds them."""
-    for mention in mentions:
-        _share(mention)
-        _share(mention.date)
-        for match in mention.actors:
-            _share(match)
-    for entry in dated.entries:
-        _share(entry)
-        _share(entry.document_only)
-        for anchor in (entry.own_lo, entry.own_hi, entry.lo, entry.hi):  # often one anchor twice: sharing is idempotent
-            _share(anchor)
+class Shared:
+    """What the records of a corpus repeat, held once per value rather than once per report: strings
+    (SHARED_FIELDS), ints (SHARED_INTS), equal DateBounds (a mention's date and its dating entry's
+    `document_only` are equal, and reports of one day with one kind of evidence give equal bounds),
+    an actor match's fields but its offsets (`ActorMatch.about`: a few thousand distinct in a corpus),
+    a mention's actors as a tuple, and its categories as a tuple (most are empty: then the one empty tuple; a few combinations
+    in all). Nothing changes a DateBounds, a match's `about` or a mention's categories once its document
+    is read, so sharing them is safe; the values are unchanged, only who holds them. `document` runs on
+    each document as the main process takes it (from a worker, a document arrives with its own copies of
+    all of these)."""
+
+    def __init__(self):
+        self._ints: list = []  # value -> the int held for it, or None
+        self._dates: dict[tuple, DateBounds] = {}  # DateBounds fields -> the DateBounds held for them
+        self._categories: dict[tuple, tuple] = {}  # a mention's categories -> the equal tuple held
+        self._abouts: dict[tuple, tuple] = {}  # ActorMatch.about -> the equal tuple held, its strings shared
+
+    def document(self, mentions: list[Mention], dated: DocumentDates) -> None:
+        abouts = self._abouts
+        for mention in mentions:
+            _share(mention)
+            self._share_ints(mention)
+            mention.date = self.date(mention.date)
+            categories = tuple(sys.intern(category) for category in mention.categories)
+            mention.categories = self._categories.setdefault(categories, categories)
+            # Nothing adds to a mention's actors once it is settled: a tuple holds them in less than a list
+            # (a list that came through pickle also has room for more items than it holds).
+            mention.actors = tuple(mention.actors)
+            for match in mention.actors:
+                self._share_ints(match)
+                about = abouts.get(match.about)
+                if about is None:
+                    about = abouts[match.about] = tuple(sys.intern(v) if type(v) is str else v for v in match.about)
+                match.about = about
+        for entry in dated.entries:
+            _share(entry)
+            entry.document_only = self.date(entry.document_only)
+            for anchor in (entry.own_lo, entry.own_hi, entry.lo, entry.hi):  # often one anchor twice: sharing is idempotent
+                _share(anchor)
+
+    def date(self, bounds: Optional[DateBounds]) -> Optional[DateBounds]:
+        """The DateBounds held for the value of `bounds` (its strings shared), `bounds` itself the first time."""
+        if bounds is None:
+            return None
+        key = (bounds.earliest, bounds.latest, bounds.end, bounds.precision, bounds.method, bounds.evidence,
+               bounds.conflict)
+        held = self._dates.get(key)
+        if held is None:
+            _share(bounds)
+            held = self._dates[key] = bounds
+        return held
+
+    def _share_ints(self, record) -> None:
+        ints = self._ints
+        for name in SHARED_INTS[type(record)]:
+            value = getattr(record, name)
+            if 256 < value < SHARED_INTS_BELOW:
+                if value >= len(ints):
+                    ints.extend([None] * (value + 1 - len(ints)))
+                held = ints[value]
+                if held is None:
+                    ints[value] = value
+                else:
+                    setattr(record, name, held)
 
 
 def _share(record) -> None:
@@ -426,8 +486,8 @@ def _states_of_the_entry(mentions: list[Mention], actors) -> None:
                     or actors.actors[match.actor_id].type != "state":
                 continue
             seen.add(match.actor_id)
-            mention.actors.append(dataclasses.replace(
-                match, role="participant", method="context", via=None,
+            mention.actors.append(match.replace(
+                role="participant", method="context", via=None,
                 evidence=f"the back-reference names no state; entry {parent.position}, which it is read from, names "
                          f"{match.matched!r}",
                 role_evidence="a state of the entry the back-reference is read from"))

@@ -8,7 +8,7 @@ from UTF-8 exactly as stored, so `text[start:end] == excerpt` always holds.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Optional, Sequence
 
 
 @dataclass(frozen=True)
@@ -87,9 +87,10 @@ class Mention:
     line: int  # 1-based line where the excerpt starts
     reported_date: Optional[str] = None  # the date as printed ("Dec. 15, 2021", "On Monday"), verbatim
     date: Optional[DateBounds] = None  # what the text itself says about the date, if anything
-    categories: list[str] = field(default_factory=list)  # the source's own categories
+    categories: Sequence[str] = ()  # the source's own categories (a tuple once its document is read: build.Shared)
     lead: int = 0  # characters at the start of the excerpt that only carry the date ("On May 19, 2021, ")
-    actors: list["ActorMatch"] = field(default_factory=list)  # filled by the actors stage
+    # Filled by the actors stage; a tuple once its document is read (build.Shared), nothing adds to it after.
+    actors: Sequence["ActorMatch"] = field(default_factory=list)
     # A back-reference: a dated earlier event read inside another entry ("On July 23, 2019, bombers ...
     # conducted their first joint patrols"); the position of that entry. Its span is the sentence.
     reference_of: Optional[int] = None
@@ -109,24 +110,63 @@ class ParsedDocument:
     problems: list[Problem] = field(default_factory=list)
 
 
-@dataclass(slots=True)  # no __dict__: there is one or more per report, all held until the write
 class ActorMatch:
     """An actor named in a mention's excerpt, or implied by one that is.
 
     `start`..`end` are offsets into the source document's text: the name as written for a match in
     the text; for an implied link (`method == "country-of"`) the span of the person or body that
     implies it, whose id is in `via`.
+
+    Fields (read-only once made; `replace` makes a changed copy):
+      actor_id, role, start, end (offsets into the source document's text), matched (the name as written),
+      method: alias | context (a short name resolved by its context) | country-of,
+      evidence: why the link holds, in words, where it is not a plain alias,
+      role_evidence: which rule gave the role, in words,
+      via: for country-of, the person or body whose country this is.
+
+    There are nearly three per report, all held until the write, and the fields other than the offsets
+    take a few thousand distinct values in a whole corpus: they are held together in one tuple
+    (`about`), which equal matches can share (build.Shared), so a match is its two offsets and that tuple.
     """
 
-    actor_id: str
-    role: str
-    start: int  # offsets into the source document's text
-    end: int
-    matched: str
-    method: str = "alias"  # alias | context (a short name resolved by its context) | country-of
-    evidence: Optional[str] = None  # why the link holds, in words, where it is not a plain alias
-    role_evidence: Optional[str] = None  # which rule gave the role, in words
-    via: Optional[str] = None  # for country-of: the person or body whose country this is
+    __slots__ = ("start", "end", "about")
+    FIELDS = ("actor_id", "role", "start", "end", "matched", "method", "evidence", "role_evidence", "via")
+
+    def __init__(self, actor_id: str, role: str, start: int, end: int, matched: str, method: str = "alias",
+                 evidence: Optional[str] = None, role_evidence: Optional[str] = None, via: Optional[str] = None):
+        self.start = start
+        self.end = end
+        self.about = (actor_id, role, matched, method, evidence, role_evidence, via)
+
+    actor_id = property(lambda self: self.about[0])
+    role = property(lambda self: self.about[1])
+    matched = property(lambda self: self.about[2])
+    method = property(lambda self: self.about[3])
+    evidence = property(lambda self: self.about[4])
+    role_evidence = property(lambda self: self.about[5])
+    via = property(lambda self: self.about[6])
+
+    def replace(self, **changes) -> "ActorMatch":
+        """A copy with `changes` (field name -> value), as dataclasses.replace gives for a dataclass."""
+        if unknown := changes.keys() - set(self.FIELDS):
+            raise TypeError(f"ActorMatch has no field {', '.join(sorted(unknown))}")
+        return ActorMatch(**{name: changes.get(name, getattr(self, name)) for name in self.FIELDS})
+
+    def __eq__(self, other):
+        if other.__class__ is not ActorMatch:
+            return NotImplemented
+        return (self.start, self.end, self.about) == (other.start, other.end, other.about)
+
+    __hash__ = None  # equal by value and changeable (start, end), as a dataclass is
+
+    def __repr__(self) -> str:
+        return "ActorMatch(" + ", ".join(f"{name}={getattr(self, name)!r}" for name in self.FIELDS) + ")"
+
+    def __getstate__(self):
+        return self.start, self.end, self.about
+
+    def __setstate__(self, state):
+        self.start, self.end, self.about = state
 
 
 @dataclass(slots=True)  # no __dict__: there is one or more per report, all held until the write

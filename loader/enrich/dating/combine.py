@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Optional
 
-from ...model import DateBounds, Event, Problem
+from ...model import DateBounds, Event, Mention, Problem
 from ...parse.datetext import HIGH, LOW, gap_days, precision_of
 from .entries import PRINTED, Anchor, Candidate, Entry, doc_method, printed_day
 from .propagate import DocumentDates
@@ -26,24 +26,20 @@ def date_events(events: list[Event], documents: list[DocumentDates]) -> list[Pro
     narrows the entries of `documents` with the bounds other reports lend them. Returns problems: an error when a
     curated date contradicts another source reporting the same event.
     """
-    where: dict[tuple[str, int], tuple[DocumentDates, Entry]] = {}
-    for doc in documents:
-        for entry in doc.entries:
-            where[entry.key] = (doc, entry)
+    by_id = {doc.source_id: doc for doc in documents}
     problems: list[Problem] = []
 
     def located(event: Event) -> list[tuple[DocumentDates, Entry]]:
         seen, result = set(), []
         for mention in event.mentions:
-            key = (mention.source_id, mention.position)
-            if key in where and key not in seen:
-                seen.add(key)
-                result.append(where[key])
+            member = _member(by_id, mention)
+            if member is not None and id(member[1]) not in seen:
+                seen.add(id(member[1]))
+                result.append(member)
         return result
 
     linked = [e for e in events if len(located(e)) > 1]
     linked_by_id = {e.id: e for e in linked}
-    by_id = {doc.source_id: doc for doc in documents}
     events_of: dict[tuple[str, int], list[Event]] = {}
     for event in linked:
         for _, entry in located(event):
@@ -129,13 +125,22 @@ def own_bounds(documents: list[DocumentDates]) -> Callable[[Event], dict[tuple[s
     withdrawn in turn, so such an entry can keep own bounds that overlap the others'. ``date_conflict``
     is therefore the one record of a disagreement (the table date_disagreements is read from it).
     """
-    where = {entry.key: (doc, entry) for doc in documents for entry in doc.entries}
+    by_id = {doc.source_id: doc for doc in documents}
 
     def of(event: Event) -> dict[tuple[str, int], tuple[DateBounds, str]]:
-        members = [where[m.key] for m in event.mentions if m.key in where]
+        members = [member for m in event.mentions if (member := _member(by_id, m)) is not None]
         under_way = {entry.key for _, entry in _roles(members)[1]}
         return {entry.key: (doc.bounds(entry), UNDER_WAY if entry.key in under_way else START) for doc, entry in members}
     return of
+
+
+def _member(documents: dict[str, DocumentDates], mention: Mention) -> Optional[tuple[DocumentDates, Entry]]:
+    """(document, entry) of a mention, from its documents' datings by source id; None for a mention not dated.
+    Looked up in the document's own index by position rather than in one corpus-wide dict keyed by
+    (source id, position), which made a tuple per report, held while the write ran (own_bounds)."""
+    doc = documents.get(mention.source_id)
+    entry = doc.at(mention.position) if doc is not None else None
+    return None if entry is None else (doc, entry)
 
 
 def _roles(members: list[tuple[DocumentDates, Entry]]) -> tuple[list, list]:

@@ -40,6 +40,13 @@ class Anchor:
     short: str = ""  # the same in a few words, when a neighbour quotes it ("curated", "dated by overwatch-2020-2022")
 
 
+def anchors(earliest: str, latest: str, entry: Mention, kind: str, note: str, short: str = "") -> tuple[Anchor, Anchor]:
+    """The two bounds one piece of evidence gives: one Anchor twice when it gives one day (an Anchor is
+    frozen, so the two bounds can share it; there is one such pair per dated report, held until the write)."""
+    lo = Anchor(earliest, entry, kind, note, short)
+    return lo, lo if latest == earliest else Anchor(latest, entry, kind, note, short)
+
+
 @dataclass(slots=True)  # no __dict__: one per report, held until the write
 class Entry:
     """One mention inside its document, with its own evidence and its bounds after propagation."""

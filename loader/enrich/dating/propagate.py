@@ -10,7 +10,7 @@ from typing import Optional
 from ...model import DateBounds, Mention, Problem, SourceInfo
 from ...parse.datetext import HIGH, LOW
 from ..curated_dates import CuratedDate, CuratedDates
-from .entries import NEWEST_FIRST, OLDEST_FIRST, ORDERED_FORMATS, PRINTED, Anchor, Candidate, Entry, coverage
+from .entries import NEWEST_FIRST, OLDEST_FIRST, ORDERED_FORMATS, PRINTED, Anchor, Candidate, Entry, anchors, coverage
 from .textdates import AFTER, BEFORE, ON, read_text_dates
 from .wording import contradiction, curated_note, day_range, entry_bounds, entry_name
 
@@ -29,12 +29,22 @@ class DocumentDates:
     direction_note: str = ""
     direction_short: str = ""
     problems: list[Problem] = field(default_factory=list)
-    _index: dict = field(default_factory=dict, repr=False)
+    _index: dict = field(default_factory=dict, repr=False)  # position -> entry: one source, so no tuple per entry
 
     def entry(self, key: tuple[str, int]) -> Entry:
+        source_id, position = key
+        if source_id != self.source_id:
+            raise KeyError(key)
+        return self._positions()[position]
+
+    def at(self, position: int) -> Optional[Entry]:
+        """The entry of the mention at `position`, if that mention was dated here."""
+        return self._positions().get(position)
+
+    def _positions(self) -> dict[int, Entry]:
         if len(self._index) != len(self.entries):
-            self._index = {e.key: e for e in self.entries}
-        return self._index[key]
+            self._index = {e.mention.position: e for e in self.entries}
+        return self._index
 
     def chronological(self) -> list[Entry]:
         """The entries oldest first (the list itself, or reversed when it runs newest first)."""
@@ -142,8 +152,7 @@ def date_document(mentions: list[Mention], info: SourceInfo, header: dict,
         if (item := curated.dates.get(entry.key)) is not None and _curated_key_holds(item, mention, mentions, doc):
             entry.curated = item
             offers[entry.key] = Candidate(
-                Anchor(item.earliest, mention, "curated", curated_note(item), "curated"),
-                Anchor(item.latest, mention, "curated", curated_note(item), "curated"), "curated", item)
+                *anchors(item.earliest, item.latest, mention, "curated", curated_note(item), "curated"), "curated", item)
             if item.end:
                 entry.end = item.end
             if item.out_of_order:
@@ -200,7 +209,7 @@ def _own_entry(mention: Mention, doc: DocumentDates) -> Entry:
     if mention.reference_of is not None:  # a back-reference: dated as printed, outside the list's order
         date = mention.date
         note = date.evidence or f"printed: {mention.reported_date}"
-        entry = Entry(mention, Anchor(date.earliest, mention, "explicit", note), Anchor(date.latest, mention, "explicit", note),
+        entry = Entry(mention, *anchors(date.earliest, date.latest, mention, "explicit", note),
                       "explicit", note, date.precision, date.end)
         entry.in_order = False
         entry.order_note = f"a back-reference read inside entry {mention.reference_of}; not part of the list's order"
@@ -232,8 +241,7 @@ def _own_entry(mention: Mention, doc: DocumentDates) -> Entry:
     shaping = on + after + before
     if shaping and lo <= hi:
         note = "printed in the entry's text: " + "; ".join(r.words() for r in shaping)
-        entry.own_lo = entry.lo = Anchor(lo, mention, "in-text", note)
-        entry.own_hi = entry.hi = Anchor(hi, mention, "in-text", note)
+        entry.own_lo, entry.own_hi = entry.lo, entry.hi = anchors(lo, hi, mention, "in-text", note)
         entry.own_kind, entry.own_evidence = "in-text", note
         entry.own_precision = "day" if lo == hi else None
         if on and lo == hi:
@@ -252,8 +260,7 @@ def _printed_or_window(mention: Mention, doc: DocumentDates) -> Entry:
         note = date.evidence or f"printed: {mention.reported_date}"
         if date.method not in PRINTED:
             note = date.evidence or date.method
-        entry = Entry(mention, Anchor(date.earliest, mention, date.method or "explicit", note),
-                      Anchor(date.latest, mention, date.method or "explicit", note),
+        entry = Entry(mention, *anchors(date.earliest, date.latest, mention, date.method or "explicit", note),
                       date.method or "explicit", note, date.precision, date.end)
         if doc.ordered and start and end and not (start <= date.earliest <= end):
             doc.problems.append(Problem(doc.file, mention.line,
@@ -264,7 +271,7 @@ def _printed_or_window(mention: Mention, doc: DocumentDates) -> Entry:
         return entry
     if start and end:
         note = f"the document's coverage window, {start} to {end}"
-        return Entry(mention, Anchor(start, mention, "coverage", note), Anchor(end, mention, "coverage", note),
+        return Entry(mention, *anchors(start, end, mention, "coverage", note),
                      "coverage", f"date not printed; bounded by the document's coverage window, {start} to {end}", "window")
     doc.problems.append(Problem(doc.file, mention.line, "entry has no date and its document no coverage window"))
     note = "no date printed and no coverage window known"
@@ -297,7 +304,7 @@ def _anniversary_cue(mention: Mention, curated: CuratedDates, doc: DocumentDates
         note = (f"anniversary cue '{' '.join(match.group(0).split())}': {ref.event}, {ref.date.isoformat()}, "
                 f"+ {years} years = {day}; assumes {curated.assumption} (reference: {curated.file}:{ref.line})")
         short = f"anniversary cue: {' '.join(match.group(0).split())}"
-        return Candidate(Anchor(day, mention, "cue", note, short), Anchor(day, mention, "cue", note, short), "cue", ref)
+        return Candidate(*anchors(day, day, mention, "cue", note, short), "cue", ref)
     return None
 
 
