@@ -646,6 +646,7 @@ class Scorer:
             profile.complete(self, lower)
         readings.let_go()
         self._compatible: dict[tuple[frozenset, frozenset], bool] = {}
+        self._figures: dict[float, float] = {}
 
     def profile(self, mention: Mention) -> "_Profile":
         return self.profiles[self._index.of(mention)]
@@ -745,8 +746,14 @@ class Scorer:
         total = _total(text, date, actor, kind, place, names)  # the kept pairs' figures, worked out in full
         if at_least is not None and total < at_least:
             return None
-        return PairScore(a, b, round(text, 4), date, None if actor is None else round(actor, 4), kind,
-                         total, place=place, names=names, gap=gap or None, named=named)
+        figure = self._figure
+        return PairScore(a, b, figure(round(text, 4)), date, None if actor is None else figure(round(actor, 4)), kind,
+                         figure(total), place=place, names=names, gap=gap or None, named=named)
+
+    def _figure(self, value: float) -> float:
+        """The one float held for a figure rounded to 4 places (at most 20,001 of them): the pairs kept
+        to the write share them. Zero is left as it is (0.0 and -0.0 are equal keys, not one value)."""
+        return self._figures.setdefault(value, value) if value else value
 
     def kind_score(self, a: Mention, b: Mention) -> Optional[float]:
         return self._kind_score(self.profile(a), self.profile(b))
@@ -842,7 +849,8 @@ def _candidate_indices(mentions: list[Mention], scorer: Scorer) -> Iterable[tupl
         spans.append(found[1])
     del widened
     n = len(mentions)
-    order = array("i", sorted(range(n), key=lambda i: (spans[i][0], i)))
+    # By the start of the widened span, ties in the order of `mentions` (a stable sort of the places).
+    order = array("i", sorted(range(n), key=[span[0] for span in spans].__getitem__))
     rank = array("i", bytes(4 * n))
     for r, i in enumerate(order):
         rank[i] = r
@@ -914,21 +922,33 @@ def block_serves(members, low: int, high: int) -> bool:
 
 
 class Positions:
-    """Each mention's place in a list, by its key (source id, position): a map per source, so that no
-    (source, position) tuple is made and held per mention."""
+    """Each mention's place in a list, by its key (source id, position), held as numbers: per source, its
+    mentions' positions in order and their places, found by bisection (no tuple, no int object per mention)."""
 
     __slots__ = ("by_source",)
 
     def __init__(self, mentions: list[Mention]):
-        self.by_source: dict[str, dict[int, int]] = {}
+        places: dict[str, dict[int, int]] = {}
         for i, mention in enumerate(mentions):
-            self.by_source.setdefault(mention.source_id, {})[mention.position] = i
+            places.setdefault(mention.source_id, {})[mention.position] = i  # the last, for a key given twice
+        self.by_source: dict[str, tuple[array, array]] = {}
+        while places:
+            source, found = places.popitem()
+            positions = sorted(found)
+            self.by_source[source] = (array("q", positions), array("q", [found[p] for p in positions]))
 
     def __getitem__(self, key: tuple[str, int]) -> int:
-        return self.by_source[key[0]][key[1]]
+        return self._at(key[0], key[1])
 
     def of(self, mention: Mention) -> int:
-        return self.by_source[mention.source_id][mention.position]
+        return self._at(mention.source_id, mention.position)
+
+    def _at(self, source: str, position: int) -> int:
+        positions, places = self.by_source[source]
+        at = bisect.bisect_left(positions, position)
+        if at == len(positions) or positions[at] != position:
+            raise KeyError((source, position))
+        return places[at]
 
 
 class Clusters:
