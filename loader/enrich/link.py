@@ -995,9 +995,21 @@ class Clusters:
         self.members[ra] = merged
 
     def groups(self) -> list[list[Mention]]:
-        """Every cluster, its members in the order of their keys, the clusters in the order of their first."""
-        return sorted((sorted(self._members(i), key=lambda m: m.key) for i, parent in enumerate(self.parent)
-                       if parent == i), key=lambda ms: ms[0].key)
+        """Every cluster, its members in the order of their keys, the clusters in the order of their first:
+        the mentions are read in the order of their keys (stable sorts, position then source: no key tuple
+        per mention), and each cluster is given when its first member is met."""
+        by_key = sorted(self.mentions, key=lambda m: m.position)
+        by_key.sort(key=lambda m: m.source_id)
+        given = bytearray(len(self.mentions))
+        groups = []
+        for mention in by_key:
+            root = self._root(self.index.of(mention))
+            if given[root]:
+                continue
+            given[root] = 1
+            members = self.members.get(root)
+            groups.append(sorted(members, key=lambda m: m.key) if members else [mention])
+        return groups
 
 
 def content_needed(date: Optional[float], named: bool = False) -> float:
@@ -1118,13 +1130,17 @@ def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabul
         pair = score(mentions[i], mentions[j], profiles[i], profiles[j], facts[i], facts[j], CANDIDATE_AT)
         if pair is not None:
             scored.append(pair)
-    scored.sort(key=lambda p: (-p.score, p.a.key, p.b.key))
-    best_to_source: dict[tuple, PairScore] = {}
+    # By score, the highest first, then by the two keys (source id, position): stable sorts from the least
+    # telling field to the most, so that no key tuple is made per pair.
+    for least_first in (lambda p: p.b.position, lambda p: p.b.source_id, lambda p: p.a.position, lambda p: p.a.source_id):
+        scored.sort(key=least_first)
+    scored.sort(key=lambda p: p.score, reverse=True)  # stable too: equal scores keep the order of the keys
+    best_to_source: dict[tuple, PairScore] = {}  # (source, position, other source) -> the pair
     for pair in scored:  # each mention keeps only its best link to any one other source, of those that could link
         if not links_on_merit(pair):
             continue
         for x, y in ((pair.a, pair.b), (pair.b, pair.a)):
-            best_to_source.setdefault((x.key, y.source_id), pair)
+            best_to_source.setdefault((x.source_id, x.position, y.source_id), pair)
     curated_pairs = {(p.a.key, p.b.key) for p in links} | {(p.b.key, p.a.key) for p in links}
     for pair in scored:
         if (pair.a.key, pair.b.key) in curated_pairs:
@@ -1140,7 +1156,9 @@ def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabul
                 f"do not make one event{_date_note(pair)}")
             candidates.append(pair)
             continue
-        if best_to_source.get((pair.a.key, pair.b.source_id)) is not pair or best_to_source.get((pair.b.key, pair.a.source_id)) is not pair:
+        a, b = pair.a, pair.b
+        if (best_to_source.get((a.source_id, a.position, b.source_id)) is not pair
+                or best_to_source.get((b.source_id, b.position, a.source_id)) is not pair):
             pair.reason = "a better-scoring pair links one of these mentions to that source"
             candidates.append(pair)
             continue
