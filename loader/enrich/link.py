@@ -832,80 +832,61 @@ def _candidate_indices(mentions: list[Mention], scorer: Scorer) -> Iterable[tupl
     BLOCK_DAYS of that mention's start or inside its span (`block_serves`), so no mention is ever
     compared with more than MAX_BLOCK members of one block; the pair is met from the one that starts first.
     """
-    blocks: dict[str, array] = defaultdict(functools.partial(array, "i"))  # key -> members' places in `mentions`
-    for i, mention in enumerate(mentions):
-        for key in scorer.blocking_keys(mention):
-            blocks[key].append(i)
     # Compared when the spans overlap once each is widened by DATE_SLACK days at its start. Many
-    # mentions share their dates: each distinct span is made once and shared.
-    widened: dict[tuple, tuple[tuple[str, str], tuple[str, str]]] = {}
-    bounds, spans = [], []
-    facts_of = [_facts_of(m) for m in mentions]
+    # mentions share their dates: each distinct start is widened once.
+    facts_of = [_facts_of(m) for m in mentions]  # (first day, last day, ...): shared by the mentions of one date
+    widened: dict[str, str] = {}
+    starts = []  # each mention's widened start
     for facts in facts_of:
-        found = widened.get(facts)
-        if found is None:
-            found = widened[facts] = (facts[:2], (_shifted(facts[0], -DATE_SLACK), facts[1]))
-        bounds.append(found[0])
-        spans.append(found[1])
+        start = widened.get(facts[0])
+        if start is None:
+            start = widened[facts[0]] = _shifted(facts[0], -DATE_SLACK)
+        starts.append(start)
     del widened
     n = len(mentions)
-    # By the start of the widened span, ties in the order of `mentions` (a stable sort of the places).
-    order = array("i", sorted(range(n), key=[span[0] for span in spans].__getitem__))
+    # By the widened start, ties in the order of `mentions` (a stable sort of the places).
+    order = array("i", sorted(range(n), key=starts.__getitem__))
     rank = array("i", bytes(4 * n))
     for r, i in enumerate(order):
         rank[i] = r
-    starts = [spans[i][0] for i in order]  # each rank's widened span start: sorted
-    sorted_blocks: list[array] = []  # each block's members by rank
-    for key in sorted(blocks):
-        members = blocks.pop(key)  # let go of each block's keys and members as it is sorted
-        if len(members) < 2:
-            continue  # alone
-        sorted_blocks.append(array("i", sorted(rank[i] for i in members)))
-    del blocks
-    # The blocks of each rank, in their order, all in one array (`blocks_of`): those of rank r from
-    # first[r] up to, not including, first[r + 1]. Numbers, not a list per mention.
-    first = array("q", bytes(8 * (n + 1)))
-    for ranks in sorted_blocks:
-        for r in ranks:
-            first[r + 1] += 1
-    for r in range(n):
-        first[r + 1] += first[r]
-    blocks_of = array("i", bytes(4 * first[n]))
-    fill = array("q", first)
-    for block, ranks in enumerate(sorted_blocks):
-        for r in ranks:
-            blocks_of[fill[r]] = block
-            fill[r] += 1
-    del fill
     # What a pair reads of its partner, by rank: a mention's partners are near it in that order.
-    sources = [mentions[j].source_id for j in order]
-    ends = [spans[j][1] for j in order]
-    bounds = [bounds[j] for j in order]
-    facts_of = [facts_of[j] for j in order]
+    starts = [starts[i] for i in order]  # sorted
+    facts_of = [facts_of[i] for i in order]
+    sources = [mentions[i].source_id for i in order]
+    # Each block's members by rank: read in rank order, each block's array comes sorted. A block of one
+    # member is let go; a mention's blocks are found again from its keys (cheap), not held per mention.
+    blocks: dict[str, array] = defaultdict(functools.partial(array, "i"))
+    for r, i in enumerate(order):
+        for key in scorer.blocking_keys(mentions[i]):
+            blocks[key].append(r)
+    blocks = {key: ranks for key, ranks in blocks.items() if len(ranks) > 1}
     for i, own in enumerate(rank):
-        mine = blocks_of[first[own] : first[own + 1]]
-        if not mine:
-            continue
-        a0, a1 = spans[i]
-        (r0, r1), source, fa = bounds[own], sources[own], facts_of[own]
+        keys = [key for key in scorer.blocking_keys(mentions[i]) if key in blocks]
+        if not keys:
+            continue  # alone in each of its blocks
+        fa = facts_of[own]
+        r0 = fa[0]
+        a0, a1 = starts[own], fa[1]  # the widened span; r0..a1 the bounds
+        source = sources[own]
         # The ranks that start within BLOCK_DAYS of this mention's start or inside its span, [low, high),
         # and those that start no later than it ends, [0, last): `starts` is sorted.
         low = bisect.bisect_left(starts, _shifted(a0, -BLOCK_DAYS))
         high = bisect.bisect_right(starts, max(a1, _shifted(a0, BLOCK_DAYS)))
         last = bisect.bisect_right(starts, a1)
         partners: set[int] = set()
-        for b in mine:
-            ranks = sorted_blocks[b]
+        for key in keys:
+            ranks = blocks[key]
             if not block_serves(ranks, low, high):
                 continue  # too common in the months around this mention
             partners.update(ranks[bisect.bisect_right(ranks, own) : bisect.bisect_left(ranks, last)])
         for r in sorted(partners):
             if source == sources[r]:  # a document reports each event once; later mentions recall others
                 continue
-            if a0 > ends[r]:  # (and it starts no later than this one ends: r < last)
+            fb = facts_of[r]
+            s0, s1 = fb[0], fb[1]
+            if a0 > s1:  # (and it starts no later than this one ends: r < last)
                 continue
-            s0, s1 = bounds[r]
-            if (r0 <= s1 and s0 <= r1) or _near(fa, facts_of[r]):  # the dates overlap, or nearly (DATE_SLACK)
+            if (r0 <= s1 and s0 <= a1) or _near(fa, fb):  # the dates overlap, or nearly (DATE_SLACK)
                 j = order[r]
                 # The lower key first: the sources differ, so the source ids decide.
                 yield (i, j) if source < sources[r] else (j, i)
