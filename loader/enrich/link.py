@@ -916,7 +916,7 @@ class Positions:
         while places:
             source, found = places.popitem()
             positions = sorted(found)
-            self.by_source[source] = (array("q", positions), array("q", [found[p] for p in positions]))
+            self.by_source[source] = (array("i", positions), array("i", [found[p] for p in positions]))
 
     def __getitem__(self, key: tuple[str, int]) -> int:
         return self._at(key[0], key[1])
@@ -939,7 +939,7 @@ class Clusters:
 
     def __init__(self, mentions: list[Mention], apart: list[tuple[Mention, Mention]], index: Positions):
         self.mentions, self.index = mentions, index
-        self.parent = array("q", range(len(mentions)))  # each mention's parent, by place in `mentions`
+        self.parent = array("i", range(len(mentions)))  # each mention's parent, by place in `mentions`
         self.members: dict[int, list[Mention]] = {}  # root -> members, for clusters of two or more
         self.apart = {(a.key, b.key) for a, b in apart} | {(b.key, a.key) for a, b in apart}
 
