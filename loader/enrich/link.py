@@ -903,8 +903,10 @@ def block_serves(members, low: int, high: int) -> bool:
 
 
 class Positions:
-    """Each mention's place in a list, by its key (source id, position), held as numbers: per source, its
-    mentions' positions in order and their places, found by bisection (no tuple, no int object per mention)."""
+    """Each mention's place in a list, by its key (source id, position), held as numbers, not a tuple and an
+    int object per mention. Per source: when its mentions lie in a run of places in the order of a run of
+    positions (as a build lists them), the first of each and the count; else its positions in order and
+    their places, found by bisection."""
 
     __slots__ = ("by_source",)
 
@@ -912,11 +914,15 @@ class Positions:
         places: dict[str, dict[int, int]] = {}
         for i, mention in enumerate(mentions):
             places.setdefault(mention.source_id, {})[mention.position] = i  # the last, for a key given twice
-        self.by_source: dict[str, tuple[array, array]] = {}
+        self.by_source: dict[str, tuple] = {}
         while places:
             source, found = places.popitem()
             positions = sorted(found)
-            self.by_source[source] = (array("i", positions), array("i", [found[p] for p in positions]))
+            first, base = positions[0], found[positions[0]]
+            if positions[-1] - first == len(positions) - 1 and all(found[p] == base + p - first for p in positions):
+                self.by_source[source] = (first, base, len(positions))
+            else:
+                self.by_source[source] = (array("i", positions), array("i", [found[p] for p in positions]))
 
     def __getitem__(self, key: tuple[str, int]) -> int:
         return self._at(key[0], key[1])
@@ -925,7 +931,13 @@ class Positions:
         return self._at(mention.source_id, mention.position)
 
     def _at(self, source: str, position: int) -> int:
-        positions, places = self.by_source[source]
+        held = self.by_source[source]
+        if len(held) == 3:  # a run
+            first, base, count = held
+            if 0 <= position - first < count:
+                return base + position - first
+            raise KeyError((source, position))
+        positions, places = held
         at = bisect.bisect_left(positions, position)
         if at == len(positions) or positions[at] != position:
             raise KeyError((source, position))
