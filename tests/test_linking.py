@@ -482,3 +482,29 @@ def test_a_mention_links_to_its_best_pair_among_those_that_could_link():
     assert not linker.links_on_merit(scorer.score(naval, tanks)) and linker.links_on_merit(scorer.score(naval, later))
     clusters = [[m.key for m in c] for c in linker.link_mentions([naval, tanks, later], linker.Curated(), VOCAB).clusters]
     assert [("a", 1), ("b", 2)] in clusters
+
+
+def test_the_clusters_come_in_key_order_whatever_the_order_of_the_mentions():
+    # Each cluster lists its mentions by key, the clusters by their first key; the pairs are the same.
+    both = (("ruritania", "Ruritanian"), ("freedonia", "Freedonian"))
+    mentions = [
+        mention("b", 2, "The Ruritanian and Freedonian navies end their drill off Port Amber with a parade of minesweepers.",
+                "2019-04-12", actors=both),
+        mention("c", 1, "The Ruritanian and Freedonian navies hold a drill off Port Amber, clearing mines.", "2019-04-11",
+                actors=both),
+        mention("b", 1, "The Freedonian army holds a tank drill on the steppe, watched by Ruritanian officers.", "2019-04-11",
+                actors=both),
+        mention("a", 1, "The Ruritanian and Freedonian navies hold a drill near Port Amber, rehearsing mine clearing in shallow water.",
+                "2019-04-11", actors=both),
+    ]
+    results = [linker.link_mentions(order, linker.Curated(), VOCAB) for order in (mentions, mentions[::-1])]
+    clusters = [[[m.key for m in c] for c in result.clusters] for result in results]
+    assert clusters[0] == clusters[1]
+    assert [c[0] for c in clusters[0]] == sorted(c[0] for c in clusters[0])
+    assert all(c == sorted(c) for c in clusters[0])
+    assert ["a", "b", "c"] == sorted({key[0] for c in clusters[0] if len(c) > 1 for key in c})  # the naval drill, linked
+
+    def pairs(found):
+        return sorted((p.a.key, p.b.key, p.score, p.reason) for p in found)
+    assert pairs(results[0].links) == pairs(results[1].links) and pairs(results[0].links)
+    assert pairs(results[0].candidates) == pairs(results[1].candidates)

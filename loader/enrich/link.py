@@ -45,6 +45,7 @@ win over scores.
 from __future__ import annotations
 
 import bisect
+from array import array
 import datetime as dt
 import functools
 import math
@@ -434,31 +435,34 @@ def mention_reading(mention: Mention, vocabulary: Vocabulary) -> MentionReading:
 
 @dataclass
 class Readings:
-    """The linker's readings of mentions (`mentions`, in their order), and every word their excerpts
-    write in lower case (`lower_words`)."""
+    """The linker's readings of mentions: one document's as read (`mentions`, `read_for_linking`), or,
+    gathered document by document (`extend`), each kept as the profile the scorer completes (`profiles`);
+    and every word their excerpts write in lower case (`lower_words`)."""
 
     mentions: list[MentionReading] = field(default_factory=list)
     lower: set[str] = field(default_factory=set)
+    profiles: list["_Profile"] = field(default_factory=list)
     # Words and small sets many mentions share (most sets are empty), kept once each: a reading made in a
     # worker process arrives with its own copies.
     _kept: dict = field(default_factory=dict, repr=False)
 
     def extend(self, mentions: list[Mention], readings: "Readings", vocabulary: Vocabulary) -> None:
-        """Add one document's readings, made for `mentions`. A reading made before its mention's actors
-        were settled (workers.settle read the mention again) is made again, by the same rule."""
+        """Add one document's readings, made for `mentions`, as profiles (the words counted, not listed:
+        the list is let go with the document). A reading made before its mention's actors were settled
+        (workers.settle read the mention again) is made again, by the same rule."""
         keep = self._kept.setdefault
         for mention, reading in zip(mentions, readings.mentions, strict=True):
             if reading.read_with is not mention.actors and reading.read_with != mention.actors:
                 reading = mention_reading(mention, vocabulary)
-            self.mentions.append(MentionReading(
-                [keep(w, w) for w in reading.words], keep(reading.kinds, reading.kinds), keep(reading.means, reading.means),
+            self.profiles.append(_Profile(
+                reading.words, keep, keep(reading.kinds, reading.kinds), keep(reading.means, reading.means),
                 keep(reading.doers, reading.doers), keep(reading.actors, reading.actors),
                 keep(reading.places, reading.places), keep(reading.names, reading.names)))
         self.lower |= readings.lower
 
     def let_go(self) -> None:
-        """Hold nothing more (the scorer has made its profiles from them)."""
-        self.mentions, self.lower, self._kept = [], set(), {}
+        """Hold nothing more (the scorer holds the profiles now)."""
+        self.mentions, self.lower, self.profiles, self._kept = [], set(), [], {}
 
 
 def read_for_linking(mentions: list[Mention], vocabulary: Vocabulary) -> Readings:
@@ -621,30 +625,31 @@ class Scorer:
     """TF-IDF over the mentions being linked, plus the date, actor, kind and place features."""
 
     def __init__(self, mentions: list[Mention], vocabulary: Vocabulary, readings: Optional[Readings] = None):
-        """`readings`: what `read_for_linking` read of `mentions` (in their order), when the caller has it;
-        used up: each reading is let go as its mention's profile is made."""
+        """`readings`: what `read_for_linking` read of `mentions` (in their order), gathered by
+        `Readings.extend`, when the caller has it; used up: the scorer takes its profiles and completes them."""
         self.vocabulary = vocabulary
         if readings is None:
             readings = Readings()
             readings.extend(mentions, read_for_linking(mentions, vocabulary), vocabulary)
-        if len(readings.mentions) != len(mentions):
-            raise ValueError(f"{len(readings.mentions)} readings for {len(mentions)} mentions")
-        self._index = {m.key: i for i, m in enumerate(mentions)}
-        df = Counter(w for reading in readings.mentions for w in set(reading.words))
+        if len(readings.profiles) != len(mentions):
+            raise ValueError(f"{len(readings.profiles)} readings for {len(mentions)} mentions")
+        self._index = Positions(mentions)
+        df = Counter(w for profile in readings.profiles for w in profile.counts)
         n = max(len(mentions), 1)
         self.idf = {w: math.log((1 + n) / (1 + c)) + 1 for w, c in df.items()}
-        self.df = df
+        del df
         self._shared_sets: dict[frozenset, frozenset] = {}
-        # One profile per mention, in their order (`profile`).
-        self.profiles = []
-        for i, reading in enumerate(readings.mentions):
-            self.profiles.append(_Profile(self, reading, readings.lower))
-            readings.mentions[i] = None
+        # One profile per mention, in their order (`profile`): the readings' own, completed here.
+        self.profiles = readings.profiles
+        lower = readings.lower
+        for profile in self.profiles:
+            profile.complete(self, lower)
         readings.let_go()
         self._compatible: dict[tuple[frozenset, frozenset], bool] = {}
+        self._figures: dict[float, float] = {}
 
     def profile(self, mention: Mention) -> "_Profile":
-        return self.profiles[self._index[mention.key]]
+        return self.profiles[self._index.of(mention)]
 
     def _share(self, items: set) -> frozenset:
         frozen = frozenset(items)
@@ -741,8 +746,14 @@ class Scorer:
         total = _total(text, date, actor, kind, place, names)  # the kept pairs' figures, worked out in full
         if at_least is not None and total < at_least:
             return None
-        return PairScore(a, b, round(text, 4), date, None if actor is None else round(actor, 4), kind,
-                         total, place=place, names=names, gap=gap or None, named=named)
+        figure = self._figure
+        return PairScore(a, b, figure(round(text, 4)), date, None if actor is None else figure(round(actor, 4)), kind,
+                         figure(total), place=place, names=names, gap=gap or None, named=named)
+
+    def _figure(self, value: float) -> float:
+        """The one float held for a figure rounded to 4 places (at most 20,001 of them): the pairs kept
+        to the write share them. Zero is left as it is (0.0 and -0.0 are equal keys, not one value)."""
+        return self._figures.setdefault(value, value) if value else value
 
     def kind_score(self, a: Mention, b: Mention) -> Optional[float]:
         return self._kind_score(self.profile(a), self.profile(b))
@@ -774,23 +785,31 @@ class Scorer:
 
 
 class _Profile:
-    """What every pair reads of one mention, worked out once: a mention is met in hundreds of pairs."""
+    """What every pair reads of one mention, worked out once: a mention is met in hundreds of pairs.
+    Made from its reading as its document comes in (`Readings.extend`); `complete` adds what needs the
+    whole corpus (the IDF weights; the names the corpus also writes in lower case)."""
 
     __slots__ = ("counts", "norm", "weight_sum", "means", "kinds", "doers", "actors", "names", "places")
 
-    def __init__(self, scorer: Scorer, reading: MentionReading, lower: set[str]):
-        idf = scorer.idf
-        words = reading.words
-        self.counts = counts = {}  # each distinct word (in the order of the words) and how often
+    def __init__(self, words: list[str], keep, kinds: frozenset, means: frozenset, doers: frozenset,
+                 actors: frozenset, places: frozenset, names: frozenset):
+        self.counts = counts = {}  # each distinct word (in the order of the words, each kept once) and how often
         for w in words:
+            w = keep(w, w)
             counts[w] = counts.get(w, 0) + 1
+        self.norm = self.weight_sum = 0.0
+        self.means, self.kinds, self.doers = means, kinds, doers
+        self.actors, self.places, self.names = actors, places, names  # every actor named, the two states aside
+
+    def complete(self, scorer: Scorer, lower: set[str]) -> None:
+        idf = scorer.idf
         self.norm = scorer._norm(self.counts)
-        # The containment weighs each distinct word by its IDF squared, summed in the order of the set.
-        self.weight_sum = sum(idf[w] ** 2 for w in set(words))
-        self.means, self.kinds, self.doers = reading.means, reading.kinds, reading.doers
-        self.actors, self.places = reading.actors, reading.places  # every actor named, the two states aside
-        names = reading.names
-        self.names = scorer._share(names - lower) if names and not names.isdisjoint(lower) else names
+        # The containment weighs each distinct word by its IDF squared, summed in the order of the set of
+        # the words: set(keys()) grows as set(words) does (the same first insertions), so the same order.
+        self.weight_sum = sum(idf[w] ** 2 for w in set(self.counts.keys()))
+        names = self.names
+        if names and not names.isdisjoint(lower):
+            self.names = scorer._share(names - lower)
 
 
 # --- linking -------------------------------------------------------------------------------------
@@ -813,73 +832,67 @@ def _candidate_indices(mentions: list[Mention], scorer: Scorer) -> Iterable[tupl
     BLOCK_DAYS of that mention's start or inside its span (`block_serves`), so no mention is ever
     compared with more than MAX_BLOCK members of one block; the pair is met from the one that starts first.
     """
-    blocks: dict[str, list[int]] = defaultdict(list)
-    for i, mention in enumerate(mentions):
-        for key in scorer.blocking_keys(mention):
-            blocks[key].append(i)
     # Compared when the spans overlap once each is widened by DATE_SLACK days at its start. Many
-    # mentions share their dates: each distinct span is made once and shared.
-    widened: dict[tuple, tuple[tuple[str, str], tuple[str, str]]] = {}
-    bounds, spans = [], []
-    facts_of = [_facts_of(m) for m in mentions]
+    # mentions share their dates: each distinct start is widened once.
+    facts_of = [_facts_of(m) for m in mentions]  # (first day, last day, ...): shared by the mentions of one date
+    widened: dict[str, str] = {}
+    starts = []  # each mention's widened start
     for facts in facts_of:
-        found = widened.get(facts)
-        if found is None:
-            found = widened[facts] = (facts[:2], (_shifted(facts[0], -DATE_SLACK), facts[1]))
-        bounds.append(found[0])
-        spans.append(found[1])
+        start = widened.get(facts[0])
+        if start is None:
+            start = widened[facts[0]] = _shifted(facts[0], -DATE_SLACK)
+        starts.append(start)
     del widened
-    order = sorted(range(len(mentions)), key=lambda i: (spans[i][0], i))
-    rank = [0] * len(mentions)
+    n = len(mentions)
+    # By the widened start, ties in the order of `mentions` (a stable sort of the places).
+    order = array("i", sorted(range(n), key=starts.__getitem__))
+    rank = array("i", bytes(4 * n))
     for r, i in enumerate(order):
         rank[i] = r
-    starts = [spans[i][0] for i in order]  # each rank's widened span start: sorted
-    sorted_blocks: list[list[int]] = []  # each block's members by rank
-    blocks_of: list[list[int]] = [[] for _ in mentions]
-    for key in sorted(blocks):
-        members = blocks.pop(key)  # let go of each block's keys and members as it is sorted
-        if len(members) < 2:
-            continue  # alone
-        ranks = sorted(rank[i] for i in members)
-        block = len(sorted_blocks)  # one number, shared by every member's list
-        sorted_blocks.append(ranks)
-        for i in members:
-            blocks_of[i].append(block)
-    del blocks
     # What a pair reads of its partner, by rank: a mention's partners are near it in that order.
-    sources = [mentions[j].source_id for j in order]
-    keys = [mentions[j].key for j in order]
-    ends = [spans[j][1] for j in order]
-    bounds = [bounds[j] for j in order]
-    facts_of = [facts_of[j] for j in order]
+    starts = [starts[i] for i in order]  # sorted
+    facts_of = [facts_of[i] for i in order]
+    sources = [mentions[i].source_id for i in order]
+    # Each block's members by rank: read in rank order, each block's array comes sorted. A block of one
+    # member is let go; a mention's blocks are found again from its keys (cheap), not held per mention.
+    blocks: dict[str, array] = defaultdict(functools.partial(array, "i"))
+    for r, i in enumerate(order):
+        for key in scorer.blocking_keys(mentions[i]):
+            blocks[key].append(r)
+    blocks = {key: ranks for key, ranks in blocks.items() if len(ranks) > 1}
     for i, own in enumerate(rank):
-        if not blocks_of[i]:
-            continue
-        a0, a1 = spans[i]
-        (r0, r1), source, key, fa = bounds[own], sources[own], keys[own], facts_of[own]
+        keys = [key for key in scorer.blocking_keys(mentions[i]) if key in blocks]
+        if not keys:
+            continue  # alone in each of its blocks
+        fa = facts_of[own]
+        r0 = fa[0]
+        a0, a1 = starts[own], fa[1]  # the widened span; r0..a1 the bounds
+        source = sources[own]
         # The ranks that start within BLOCK_DAYS of this mention's start or inside its span, [low, high),
         # and those that start no later than it ends, [0, last): `starts` is sorted.
         low = bisect.bisect_left(starts, _shifted(a0, -BLOCK_DAYS))
         high = bisect.bisect_right(starts, max(a1, _shifted(a0, BLOCK_DAYS)))
         last = bisect.bisect_right(starts, a1)
         partners: set[int] = set()
-        for b in blocks_of[i]:
-            ranks = sorted_blocks[b]
+        for key in keys:
+            ranks = blocks[key]
             if not block_serves(ranks, low, high):
                 continue  # too common in the months around this mention
             partners.update(ranks[bisect.bisect_right(ranks, own) : bisect.bisect_left(ranks, last)])
         for r in sorted(partners):
             if source == sources[r]:  # a document reports each event once; later mentions recall others
                 continue
-            if a0 > ends[r]:  # (and it starts no later than this one ends: r < last)
+            fb = facts_of[r]
+            s0, s1 = fb[0], fb[1]
+            if a0 > s1:  # (and it starts no later than this one ends: r < last)
                 continue
-            s0, s1 = bounds[r]
-            if (r0 <= s1 and s0 <= r1) or _near(fa, facts_of[r]):  # the dates overlap, or nearly (DATE_SLACK)
+            if (r0 <= s1 and s0 <= a1) or _near(fa, fb):  # the dates overlap, or nearly (DATE_SLACK)
                 j = order[r]
-                yield (i, j) if key < keys[r] else (j, i)
+                # The lower key first: the sources differ, so the source ids decide.
+                yield (i, j) if source < sources[r] else (j, i)
 
 
-def block_serves(members: list[int], low: int, high: int) -> bool:
+def block_serves(members, low: int, high: int) -> bool:
     """Whether a block is rare enough to propose pairs for a mention: at most MAX_BLOCK of its members
     start within BLOCK_DAYS before its start to BLOCK_DAYS after it or its span's end, whichever is
     later. `members` are ranks in the order of the start of their widened spans, and those that start
@@ -889,28 +902,78 @@ def block_serves(members: list[int], low: int, high: int) -> bool:
     return bisect.bisect_left(members, high) - bisect.bisect_left(members, low) <= MAX_BLOCK
 
 
-class Clusters:
-    """Union-find over mentions that refuses merges breaking a rule (same list twice, a curated 'different')."""
+class Positions:
+    """Each mention's place in a list, by its key (source id, position), held as numbers, not a tuple and an
+    int object per mention. Per source: when its mentions lie in a run of places in the order of a run of
+    positions (as a build lists them), the first of each and the count; else its positions in order and
+    their places, found by bisection."""
 
-    def __init__(self, mentions: list[Mention], apart: list[tuple[Mention, Mention]]):
-        self.parent, self.members = {}, {}
-        for m in mentions:
-            key = m.key  # one tuple for the two maps
-            self.parent[key] = key
-            self.members[key] = [m]
+    __slots__ = ("by_source",)
+
+    def __init__(self, mentions: list[Mention]):
+        places: dict[str, dict[int, int]] = {}
+        for i, mention in enumerate(mentions):
+            places.setdefault(mention.source_id, {})[mention.position] = i  # the last, for a key given twice
+        self.by_source: dict[str, tuple] = {}
+        while places:
+            source, found = places.popitem()
+            positions = sorted(found)
+            first, base = positions[0], found[positions[0]]
+            if positions[-1] - first == len(positions) - 1 and all(found[p] == base + p - first for p in positions):
+                self.by_source[source] = (first, base, len(positions))
+            else:
+                self.by_source[source] = (array("i", positions), array("i", [found[p] for p in positions]))
+
+    def __getitem__(self, key: tuple[str, int]) -> int:
+        return self._at(key[0], key[1])
+
+    def of(self, mention: Mention) -> int:
+        return self._at(mention.source_id, mention.position)
+
+    def _at(self, source: str, position: int) -> int:
+        held = self.by_source[source]
+        if len(held) == 3:  # a run
+            first, base, count = held
+            if 0 <= position - first < count:
+                return base + position - first
+            raise KeyError((source, position))
+        positions, places = held
+        at = bisect.bisect_left(positions, position)
+        if at == len(positions) or positions[at] != position:
+            raise KeyError((source, position))
+        return places[at]
+
+
+class Clusters:
+    """Union-find over mentions that refuses merges breaking a rule (same list twice, a curated 'different').
+    A cluster is named by the place in `mentions` of one of its members (`find`); only clusters of two or
+    more mentions hold a list of their members."""
+
+    def __init__(self, mentions: list[Mention], apart: list[tuple[Mention, Mention]], index: Positions):
+        self.mentions, self.index = mentions, index
+        self.parent = array("i", range(len(mentions)))  # each mention's parent, by place in `mentions`
+        self.members: dict[int, list[Mention]] = {}  # root -> members, for clusters of two or more
         self.apart = {(a.key, b.key) for a, b in apart} | {(b.key, a.key) for a, b in apart}
 
-    def find(self, key):
-        while self.parent[key] != key:
-            self.parent[key] = self.parent[self.parent[key]]
-            key = self.parent[key]
-        return key
+    def find(self, key) -> int:
+        """The cluster of the mention with this key."""
+        return self._root(self.index[key])
+
+    def _root(self, i: int) -> int:
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def _members(self, root: int) -> list[Mention]:
+        return self.members.get(root) or [self.mentions[root]]
 
     def conflict(self, a: Mention, b: Mention) -> Optional[str]:
         ra, rb = self.find(a.key), self.find(b.key)
         if ra == rb:
             return "already in one event"
-        left, right = self.members[ra], self.members[rb]
+        left, right = self._members(ra), self._members(rb)
         if {m.source_id for m in left} & {m.source_id for m in right}:
             return "would put two mentions of one document in one event"
         if any((x.key, y.key) in self.apart for x in left for y in right):
@@ -920,7 +983,26 @@ class Clusters:
     def union(self, a: Mention, b: Mention) -> None:
         ra, rb = sorted((self.find(a.key), self.find(b.key)))
         self.parent[rb] = ra
-        self.members[ra].extend(self.members.pop(rb))
+        merged = self._members(ra) + self._members(rb)
+        self.members.pop(rb, None)
+        self.members[ra] = merged
+
+    def groups(self) -> list[list[Mention]]:
+        """Every cluster, its members in the order of their keys, the clusters in the order of their first:
+        the mentions are read in the order of their keys (stable sorts, position then source: no key tuple
+        per mention), and each cluster is given when its first member is met."""
+        by_key = sorted(self.mentions, key=lambda m: m.position)
+        by_key.sort(key=lambda m: m.source_id)
+        given = bytearray(len(self.mentions))
+        groups = []
+        for mention in by_key:
+            root = self._root(self.index.of(mention))
+            if given[root]:
+                continue
+            given[root] = 1
+            members = self.members.get(root)
+            groups.append(sorted(members, key=lambda m: m.key) if members else [mention])
+        return groups
 
 
 def content_needed(date: Optional[float], named: bool = False) -> float:
@@ -1015,7 +1097,7 @@ def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabul
         raise InputError(errors)
     apart = [(x, y) for found, _ in different for i, x in enumerate(found) for y in found[i + 1 :]]
     scorer = Scorer(mentions, vocabulary, readings)
-    clusters = Clusters(mentions, apart)
+    clusters = Clusters(mentions, apart, scorer._index)
     links: list[PairScore] = []
     candidates: list[PairScore] = []
     problems: list[Problem] = list(warnings)
@@ -1041,13 +1123,17 @@ def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabul
         pair = score(mentions[i], mentions[j], profiles[i], profiles[j], facts[i], facts[j], CANDIDATE_AT)
         if pair is not None:
             scored.append(pair)
-    scored.sort(key=lambda p: (-p.score, p.a.key, p.b.key))
-    best_to_source: dict[tuple, PairScore] = {}
+    # By score, the highest first, then by the two keys (source id, position): stable sorts from the least
+    # telling field to the most, so that no key tuple is made per pair.
+    for least_first in (lambda p: p.b.position, lambda p: p.b.source_id, lambda p: p.a.position, lambda p: p.a.source_id):
+        scored.sort(key=least_first)
+    scored.sort(key=lambda p: p.score, reverse=True)  # stable too: equal scores keep the order of the keys
+    best_to_source: dict[tuple, PairScore] = {}  # (source, position, other source) -> the pair
     for pair in scored:  # each mention keeps only its best link to any one other source, of those that could link
         if not links_on_merit(pair):
             continue
         for x, y in ((pair.a, pair.b), (pair.b, pair.a)):
-            best_to_source.setdefault((x.key, y.source_id), pair)
+            best_to_source.setdefault((x.source_id, x.position, y.source_id), pair)
     curated_pairs = {(p.a.key, p.b.key) for p in links} | {(p.b.key, p.a.key) for p in links}
     for pair in scored:
         if (pair.a.key, pair.b.key) in curated_pairs:
@@ -1063,7 +1149,9 @@ def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabul
                 f"do not make one event{_date_note(pair)}")
             candidates.append(pair)
             continue
-        if best_to_source.get((pair.a.key, pair.b.source_id)) is not pair or best_to_source.get((pair.b.key, pair.a.source_id)) is not pair:
+        a, b = pair.a, pair.b
+        if (best_to_source.get((a.source_id, a.position, b.source_id)) is not pair
+                or best_to_source.get((b.source_id, b.position, a.source_id)) is not pair):
             pair.reason = "a better-scoring pair links one of these mentions to that source"
             candidates.append(pair)
             continue
@@ -1084,8 +1172,4 @@ def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabul
 
     # A pair that other links have already put in one event is settled, not a question for a curator.
     candidates = [p for p in candidates if clusters.find(p.a.key) != clusters.find(p.b.key)]
-    groups = sorted(
-        (sorted(members, key=lambda m: m.key) for members in clusters.members.values()),
-        key=lambda ms: ms[0].key,
-    )
-    return LinkResult(clusters=groups, links=links, candidates=candidates, problems=problems, scorer=scorer)
+    return LinkResult(clusters=clusters.groups(), links=links, candidates=candidates, problems=problems, scorer=scorer)
