@@ -231,6 +231,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     with timings.stage("events"):
         events = events_from_clusters(linked.clusters, formats, texts=sources,
                                       words=actors.role_words)
+    linked.clusters = None  # each event holds its mentions now
     keep()
     with timings.stage("dates"):
         found = date_events(events, dating)
@@ -240,9 +241,9 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         found += curated_contradictions(dating, events, same_event_judge(linked.scorer))
         for problem in dict.fromkeys(found):  # a pair found twice is reported once
             (errors if problem.severity == "error" else problems).append(problem)
-    # The scorer (words, vectors, profiles of every mention) and the clusters are read by no later stage:
-    # let them go before statements and taxonomy, whose own working memory would otherwise come on top.
-    linked.scorer = linked.clusters = None
+    # The scorer (words, vectors, profiles of every mention) is read by no later stage: let it go before
+    # statements and taxonomy, whose own working memory would otherwise come on top.
+    linked.scorer = None
     keep()
     with timings.stage("statements"):
         statements = find_statements(documents, mentions, events, actors, sources, drafts)

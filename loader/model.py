@@ -192,7 +192,7 @@ class Event:
     description: str
     date: DateBounds
     mentions: list[Mention]
-    categories: list[str] = field(default_factory=list)
+    categories: Sequence[str] = ()  # the sources' own categories, in their order
     summary_method: str = "excerpt"  # excerpt (a verbatim piece of it) or derived (loader/enrich/events.py)
     summary_evidence: Optional[str] = None  # how the summary was made from the excerpt, in words
 

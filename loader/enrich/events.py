@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from dataclasses import dataclass
 from typing import Optional
 
@@ -148,14 +149,17 @@ def _subject_of(before: Mention, words, determiners: set[str]) -> Optional[tuple
 TRUST = {"chronology": 0, "timeline": 1, "article": 2}
 
 
-def mention_ids(mentions: list[Mention]) -> dict[tuple[str, int], str]:
-    """A stable id per mention; an excerpt repeated in one source is told apart by its occurrence."""
-    ids, seen = {}, {}
+def mention_ids(mentions: list[Mention], wanted: Optional[set] = None) -> dict[tuple[str, int], str]:
+    """A stable id per mention (or per mention whose key is in `wanted`: the others are only counted); an
+    excerpt repeated in one source is told apart by its occurrence."""
+    ids, seen, source = {}, {}, None
     for mention in sorted(mentions, key=lambda m: m.key):
-        text_key = (mention.source_id, mention.excerpt)
-        occurrence = seen.get(text_key, 0)
-        seen[text_key] = occurrence + 1
-        ids[mention.key] = event_id(mention, occurrence)
+        if mention.source_id != source:  # occurrences count within a source: one source's excerpts at a time
+            seen, source = {}, mention.source_id
+        occurrence = seen.get(mention.excerpt, 0)
+        seen[mention.excerpt] = occurrence + 1
+        if wanted is None or mention.key in wanted:
+            ids[mention.key] = event_id(mention, occurrence)
     return ids
 
 
@@ -184,20 +188,23 @@ def events_from_clusters(clusters: list[list[Mention]], formats: dict[str, str],
     `texts` (`texts.get(source id)` -> document text: a dict, or the build's SourceStore) lets a clause
     cut from a longer sentence borrow its sentence's subject; `words` are curated/words.yml's lists
     (determiners, titles, stop words)."""
-    ids = mention_ids([m for cluster in clusters for m in cluster])
-    before = clause_before([m for cluster in clusters for m in cluster], texts or {})
+    mentions = [m for cluster in clusters for m in cluster]
+    clusters = [sorted(cluster, key=lambda m: (TRUST.get(formats.get(m.source_id), 9), m.key)) for cluster in clusters]
+    ids = mention_ids(mentions, wanted={cluster[0].key for cluster in clusters})  # the first speaks for its event
+    before = clause_before(mentions, texts or {})
+    del mentions
     events = []
-    for cluster in clusters:
-        ordered = sorted(cluster, key=lambda m: (TRUST.get(formats.get(m.source_id), 9), m.key))
+    for ordered in clusters:
         first = ordered[0]
-        categories = list(dict.fromkeys(c for m in ordered for c in m.categories))
+        # Most events have no categories: the one empty tuple, not a list each.
+        categories = tuple(dict.fromkeys(c for m in ordered for c in m.categories))
         summary = summary_of(first, before.get(first.key), words)
         events.append(
             Event(
                 id=ids[first.key],
                 summary=summary.text,
                 summary_method=summary.method,
-                summary_evidence=summary.evidence,
+                summary_evidence=sys.intern(summary.evidence),  # mostly the same few words: held once
                 description=first.excerpt,
                 date=first.date,  # until enrich.dates.date_events combines the sources' bounds
                 mentions=ordered,
