@@ -5,6 +5,7 @@ import hashlib
 import re
 import sys
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Optional
 
 from ..model import Event, Mention
@@ -149,18 +150,22 @@ def _subject_of(before: Mention, words, determiners: set[str]) -> Optional[tuple
 TRUST = {"chronology": 0, "timeline": 1, "article": 2}
 
 
-def mention_ids(mentions: list[Mention], wanted: Optional[set] = None) -> dict[tuple[str, int], str]:
-    """A stable id per mention (or per mention whose key is in `wanted`: the others are only counted); an
-    excerpt repeated in one source is told apart by its occurrence."""
-    ids, seen, source = {}, {}, None
-    for mention in sorted(mentions, key=lambda m: m.key):
-        if mention.source_id != source:  # occurrences count within a source: one source's excerpts at a time
-            seen, source = {}, mention.source_id
-        occurrence = seen.get(mention.excerpt, 0)
-        seen[mention.excerpt] = occurrence + 1
-        if wanted is None or mention.key in wanted:
-            ids[mention.key] = event_id(mention, occurrence)
-    return ids
+def repeated_excerpts(mentions: list[Mention]) -> dict[tuple[str, int], int]:
+    """For `event_id`, which tells an excerpt repeated in one source apart by its occurrence: the
+    occurrence (1, 2, ...) of each mention whose excerpt an earlier mention of its source (by position)
+    already has. The first of each excerpt, nearly every mention, is left out (occurrence 0)."""
+    by_source: dict[str, list[Mention]] = {}
+    for mention in mentions:
+        by_source.setdefault(mention.source_id, []).append(mention)
+    repeats = {}
+    for items in by_source.values():
+        seen: dict[str, int] = {}  # one source's excerpts at a time
+        for mention in sorted(items, key=attrgetter("position")):
+            occurrence = seen.get(mention.excerpt, 0)
+            seen[mention.excerpt] = occurrence + 1
+            if occurrence:
+                repeats[mention.key] = occurrence
+    return repeats
 
 
 def clause_before(mentions: list[Mention], texts) -> dict[tuple[str, int], Mention]:
@@ -189,19 +194,19 @@ def events_from_clusters(clusters: list[list[Mention]], formats: dict[str, str],
     cut from a longer sentence borrow its sentence's subject; `words` are curated/words.yml's lists
     (determiners, titles, stop words)."""
     mentions = [m for cluster in clusters for m in cluster]
-    clusters = [sorted(cluster, key=lambda m: (TRUST.get(formats.get(m.source_id), 9), m.key)) for cluster in clusters]
-    ids = mention_ids(mentions, wanted={cluster[0].key for cluster in clusters})  # the first speaks for its event
+    repeats = repeated_excerpts(mentions)
     before = clause_before(mentions, texts or {})
     del mentions
     events = []
-    for ordered in clusters:
-        first = ordered[0]
+    for cluster in clusters:
+        ordered = sorted(cluster, key=lambda m: (TRUST.get(formats.get(m.source_id), 9), m.key))
+        first = ordered[0]  # it speaks for the event: its id and summary
         # Most events have no categories: the one empty tuple, not a list each.
         categories = tuple(dict.fromkeys(c for m in ordered for c in m.categories))
         summary = summary_of(first, before.get(first.key), words)
         events.append(
             Event(
-                id=ids[first.key],
+                id=event_id(first, repeats.get(first.key, 0)),
                 summary=summary.text,
                 summary_method=summary.method,
                 summary_evidence=sys.intern(summary.evidence),  # mostly the same few words: held once
