@@ -153,3 +153,13 @@ def test_only_four_characters_outside_ascii_match_an_ascii_one_ignoring_case():
     others = "".join(chr(c) for c in range(0x80, sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
     twins = {m.group(0) for char in string.printable for m in re.finditer(re.escape(char), others, re.IGNORECASE)}
     assert twins == set(CASE_TWINS)
+
+
+def test_each_cameo_root_counts_the_events_classified_under_it(conn):
+    """cameo_roots.event_count is the number of events whose cameo_root is that code (the write counts
+    them as it writes each event's row, after the roots themselves)."""
+    counted = dict(conn.execute("select code, event_count from cameo_roots"))
+    classified = dict(conn.execute("select cameo_root, count(*) from events where cameo_root is not null "
+                                   "group by cameo_root"))
+    assert counted == {code: classified.get(code, 0) for code in counted}
+    assert sum(counted.values()) > 0  # the seeds do name events the taxonomy classifies
