@@ -289,8 +289,8 @@ class Shared:
     (SHARED_FIELDS), ints (SHARED_INTS), equal DateBounds (a mention's date and its dating entry's
     `document_only` are equal, and reports of one day with one kind of evidence give equal bounds),
     an actor match's fields but its offsets (`ActorMatch.about`: a few thousand distinct in a corpus),
-    a mention's actors as a tuple, and its categories as a tuple (most are empty: then the one empty tuple; a few combinations
-    in all). Nothing changes a DateBounds, a match's `about` or a mention's categories once its document
+    a mention's actors as a tuple, and its categories as a tuple (most are empty: then the one empty
+    tuple; a few combinations in all). Nothing changes a DateBounds, a match's `about` or a mention's categories once its document
     is read, so sharing them is safe; the values are unchanged, only who holds them. `document` runs on
     each document as the main process takes it (from a worker, a document arrives with its own copies of
     all of these)."""

@@ -288,12 +288,15 @@ class Described:
     temporary table (the event_places rows, in event id order, are made from it once the places table
     is written), and only counts are held: events per CAMEO root and per place."""
 
+    PENDING = 5000  # place links gathered before they go to the temporary table in one insert
+
     def __init__(self, db: sqlite_utils.Database):
         self.db = db
         self.root_counts: dict[str, int] = {}
         self.place_counts: dict[str, int] = {}
-        columns = ", ".join(f"[{c.name}]" for c in TABLE_OF["event_places"].columns)
-        db.conn.execute(f"create temp table [_event_places] ({columns})")
+        self._pending: list[dict] = []
+        self._columns = ", ".join(f"[{c.name}]" for c in TABLE_OF["event_places"].columns)
+        db.conn.execute(f"create temp table [_event_places] ({self._columns})")
 
     def rows(self, rows: Iterable[dict], events: list[Event], describe: Optional[Callable]) -> Iterable[dict]:
         """Event rows (made from `events`, in their order) with their taxonomy and place count."""
@@ -304,10 +307,16 @@ class Described:
                 self.root_counts[classes.cameo_root] = self.root_counts.get(classes.cameo_root, 0) + 1
             for link in found.place_links:
                 self.place_counts[link.place_id] = self.place_counts.get(link.place_id, 0) + 1
-            insert_rows(self.db, "event_places", (place_link_row(link) for link in found.place_links),
-                        into="temp._event_places")
+                self._pending.append(place_link_row(link))
+            if len(self._pending) >= self.PENDING:
+                self._flush()
             yield {**row, "cameo_root": classes.cameo_root, "format": classes.format, "forum": classes.forum,
                    "taxonomy_evidence": classes.evidence_text, "place_count": len(found.place_links)}
+        self._flush()
+
+    def _flush(self) -> None:
+        insert_rows(self.db, "event_places", self._pending, into="temp.[_event_places]")
+        self._pending = []
 
     def count_roots(self) -> None:
         self.db.conn.executemany("update cameo_roots set event_count = ? where code = ?",
@@ -315,9 +324,8 @@ class Described:
 
     def write_event_places(self) -> None:
         """The held links as event_places rows, in (event id, place id) order: the places exist now."""
-        columns = ", ".join(f"[{c.name}]" for c in TABLE_OF["event_places"].columns)
-        self.db.conn.execute(f"insert into [event_places] ({columns}) select {columns} from temp.[_event_places] "
-                             "order by event_id, place_id")
+        self.db.conn.execute(f"insert into [event_places] ({self._columns}) select {self._columns} "
+                             "from temp.[_event_places] order by event_id, place_id")
         self.db.conn.execute("drop table temp.[_event_places]")
 
 
