@@ -234,10 +234,9 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     linked.clusters = None  # each event holds its mentions now
     keep()
     with timings.stage("dates"):
-        found = date_events(events, dating)
+        found = date_events(events, dating, shared.date)  # each event's bounds shared as they are made
         for event in events:  # made in the main process, held to the write too
             _share(event)
-            event.date = shared.date(event.date)
         found += curated_contradictions(dating, events, same_event_judge(linked.scorer))
         for problem in dict.fromkeys(found):  # a pair found twice is reported once
             (errors if problem.severity == "error" else problems).append(problem)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Callable, Iterable, Optional
+from typing import Callable, Optional
 
 from ...model import DateBounds, Event, Mention, Problem
 from ...parse.datetext import HIGH, LOW, gap_days, precision_of
@@ -19,12 +19,16 @@ from .wording import day_range, disagreement, lent, report
 TOLERANCE_DAYS = 1
 
 
-def date_events(events: list[Event], documents: list[DocumentDates]) -> list[Problem]:
+def date_events(events: list[Event], documents: list[DocumentDates],
+                share: Callable[[DateBounds], DateBounds] = lambda bounds: bounds) -> list[Problem]:
     """Final bounds for every event: its mentions' bounds combined, anchors propagated to a fixpoint.
 
     Writes into what it is given: sets `event.date` (with `conflict` when its sources disagree), and
     narrows the entries of `documents` with the bounds other reports lend them. Returns problems: an error when a
-    curated date contradicts another source reporting the same event.
+    curated date contradicts another source reporting the same event. `share(bounds)` gives the DateBounds
+    to hold for each event's (build.Shared.date: one object per value), called as each is made so that
+    equal ones never pile up; an event whose one report kept its own document's bounds takes that
+    report's `document_only`.
     """
     by_id = {doc.source_id: doc for doc in documents}
     problems: list[Problem] = []
@@ -39,11 +43,6 @@ def date_events(events: list[Event], documents: list[DocumentDates]) -> list[Pro
         return result
 
     linked = [e for e in events if len(located(e)) > 1]
-    linked_by_id = {e.id: e for e in linked}
-    events_of: dict[tuple[str, int], list[Event]] = {}
-    for event in linked:
-        for _, entry in located(event):
-            events_of.setdefault(entry.key, []).append(event)
     conflicts: dict[str, str] = {}
 
     pending = linked
@@ -64,42 +63,80 @@ def date_events(events: list[Event], documents: list[DocumentDates]) -> list[Pro
             for doc, entry in starts:
                 if entry.lo.day >= lo_entry.lo.day and entry.hi.day <= hi_entry.hi.day:
                     continue
-                lo = entry.own_lo if entry.lo.day >= lo_entry.lo.day else Anchor(
-                    lo_entry.lo.day, entry.mention, "cross-source", lent(lo_doc, lo_entry, lo_entry.lo),
-                    f"dated by {lo_entry.mention.source_id}")
-                hi = entry.own_hi if entry.hi.day <= hi_entry.hi.day else Anchor(
-                    hi_entry.hi.day, entry.mention, "cross-source", lent(hi_doc, hi_entry, hi_entry.hi),
-                    f"dated by {hi_entry.mention.source_id}")
-                offers.setdefault(doc.source_id, {})[entry.key] = Candidate(lo, hi, "cross-source", event)
-        # Check every document's batch first; an event refused anywhere lends nothing anywhere.
-        refused_events = {}
+                # A lent bound's note (the lender's evidence) is written only if the offer is applied.
+                lo_from = None if entry.lo.day >= lo_entry.lo.day else (lo_doc, lo_entry)
+                hi_from = None if entry.hi.day <= hi_entry.hi.day else (hi_doc, hi_entry)
+                lo = entry.own_lo if lo_from is None else Anchor(
+                    lo_entry.lo.day, entry.mention, "cross-source", "", f"dated by {lo_entry.mention.source_id}")
+                hi = entry.own_hi if hi_from is None else Anchor(
+                    hi_entry.hi.day, entry.mention, "cross-source", "", f"dated by {hi_entry.mention.source_id}")
+                offers.setdefault(doc.source_id, {})[entry.key] = Candidate(lo, hi, "cross-source",
+                                                                            (event, lo_from, hi_from))
+        # Check every document's batch first; an event refused anywhere lends nothing anywhere. No event
+        # offering is in `conflicts` yet, and checking changes nothing: its disagreement is written at once.
         for source_id, batch in offers.items():
             _, refused = by_id[source_id].accept(batch)
             for entry, offer, why in refused:
-                refused_events.setdefault(offer.payload.id, f"{entry.mention.source_id} entry {entry.mention.position}: {why}")
-        for event_id, why in refused_events.items():
-            conflicts[event_id] = disagreement(located(linked_by_id[event_id]), why)
-        changed: set[tuple[str, int]] = set()
-        for source_id, batch in offers.items():
-            doc = by_id[source_id]
-            for key, offer in batch.items():
-                if offer.payload.id not in conflicts:
-                    doc.apply(doc.entry(key), offer)
-            changed |= doc.propagate()
-        pending = _unique(event for key in sorted(changed) for event in events_of.get(key, []))
+                event = offer.payload[0]
+                if event.id not in conflicts:  # the first refusal names it
+                    conflicts[event.id] = disagreement(
+                        located(event), f"{entry.mention.source_id} entry {entry.mention.position}: {why}")
+        # The lent notes read the lenders as they were when offered: write them all before applying any.
+        applied = [(doc, [(doc.entry(key), _lent(offer)) for key, offer in batch.items()
+                          if offer.payload[0].id not in conflicts])
+                   for doc, batch in ((by_id[source_id], batch) for source_id, batch in offers.items())]
+        del offers
+        changed: list[Entry] = []
+        for doc, batch in applied:
+            for entry, offer in batch:
+                doc.apply(entry, offer)
+            changed += doc.propagate()
+        del applied
+        pending = _touched(linked, located, changed)
 
     for event in events:
         members = located(event)
         if not members:
-            continue  # a mention of a document that was not dated: keep what the event has
-        if len(members) == 1:
+            event.date = share(event.date)  # a mention of a document that was not dated: keep what the event has
+        elif len(members) == 1:
             doc, entry = members[0]
-            event.date = doc.bounds(entry)
+            event.date = entry.document_only if _document_only(entry) else share(doc.bounds(entry))
         elif event.id in conflicts:
-            event.date = _hull(members, conflicts[event.id])
+            event.date = share(_hull(members, conflicts[event.id]))
         else:
-            event.date = _combined(*_roles(members))
+            event.date = share(_combined(*_roles(members)))
     return problems
+
+
+def _touched(linked: list[Event], located, changed: list[Entry]) -> list[Event]:
+    """The events with a report among `changed`, in the order of the first key (source id, position) of
+    those reports, then as listed. Found by going over the linked events rather than from a map of
+    every report to its events, held through all the rounds."""
+    if not changed:
+        return []
+    ids = {id(entry) for entry in changed}
+    found = []
+    for event in linked:
+        keys = [entry.key for _, entry in located(event) if id(entry) in ids]
+        if keys:
+            found.append((min(keys), event))
+    found.sort(key=lambda first_event: first_event[0])  # stable: as listed when the first key is shared
+    return [event for _, event in found]
+
+
+def _document_only(entry: Entry) -> bool:
+    """Its bounds are still those its own document gave it (`document_only`): no other source lent it a
+    bound, nor a neighbour one (a lent bound that moves along the list is the lent Anchor itself)."""
+    return entry.document_only is not None and "cross-source" not in (
+        entry.lo.kind, entry.hi.kind, entry.own_lo.kind, entry.own_hi.kind)
+
+
+def _lent(offer: Candidate) -> Candidate:
+    """The offer with the note of each bound another report lends: that report's day and own evidence."""
+    event, lo_from, hi_from = offer.payload
+    lo = offer.lo if lo_from is None else dataclasses.replace(offer.lo, note=lent(*lo_from, lo_from[1].lo))
+    hi = offer.hi if hi_from is None else dataclasses.replace(offer.hi, note=lent(*hi_from, hi_from[1].hi))
+    return Candidate(lo, hi, offer.kind, event)
 
 
 START, UNDER_WAY = "start", "under way"
@@ -160,15 +197,6 @@ def _roles(members: list[tuple[DocumentDates, Entry]]) -> tuple[list, list]:
     return starts, during
 
 
-def _unique(events: Iterable[Event]) -> list[Event]:
-    seen, result = set(), []
-    for event in events:
-        if event.id not in seen:
-            seen.add(event.id)
-            result.append(event)
-    return result
-
-
 def _curated_disagreements(members: list[tuple[DocumentDates, Entry]], during: list) -> list[Problem]:
     """A curated date that contradicts another report of the same event fails the build, unless it is
     within TOLERANCE_DAYS of a day the other source prints, or its entry says why (`disagrees:`)."""
@@ -177,7 +205,7 @@ def _curated_disagreements(members: list[tuple[DocumentDates, Entry]], during: l
     for _doc, entry in members:
         if entry.curated is None or entry.curated.disagrees:
             continue
-        for other_doc, other in members:
+        for _, other in members:
             if other.mention.source_id == entry.mention.source_id:
                 continue
             last = (entry.end or entry.hi.day) if id(other) in under_way else entry.hi.day
@@ -187,7 +215,7 @@ def _curated_disagreements(members: list[tuple[DocumentDates, Entry]], during: l
             item = entry.curated
             problems.append(Problem(item.file, item.date_line,
                 f"curated date {day_range(item.earliest, item.latest)} for {item.source} entry {item.position} "
-                f"contradicts {report(other_doc, other)}, which reports the same event"
+                f"contradicts {report(other)}, which reports the same event"
                 f"{f' ({gap} days apart; the tolerance is {TOLERANCE_DAYS})' if printed_day(other) else ''}. "
                 "Correct the date, or say why the sources differ with disagrees: <reason>", "error"))
             break
@@ -206,6 +234,10 @@ def curated_contradictions(documents: list[DocumentDates], events: list[Event], 
     mention's day more than TOLERANCE_DAYS from the curated one is an error naming the curated file
     and line, unless the entry says why with `disagrees:`; a day within the tolerance, a warning.
     """
+    judged = [(doc, entry) for doc in documents if doc.window[0] and doc.window[1]
+              for entry in doc.entries if entry.curated is not None and not entry.curated.disagrees]
+    if not judged:  # then nothing below is needed: a corpus-wide index of days and of events, for none
+        return []
     by_day: dict[str, list[Entry]] = {}
     for doc in documents:
         for entry in doc.entries:
@@ -213,45 +245,44 @@ def curated_contradictions(documents: list[DocumentDates], events: list[Event], 
                 by_day.setdefault(entry.own_lo.day, []).append(entry)
     if not by_day:
         return []
-    event_of = {m.key: event for event in events for m in event.mentions}
+    positions: dict[str, set[int]] = {}  # of the judged entries, by source: the events of those only
+    for _, entry in judged:
+        positions.setdefault(entry.mention.source_id, set()).add(entry.mention.position)
+    event_of = {m.key: event for event in events for m in event.mentions
+                if m.position in positions.get(m.source_id, ())}
     problems = []
-    for doc in documents:
+    for doc, entry in judged:
         start, end = doc.window
-        if not start or not end:
-            continue
-        for entry in doc.entries:
-            item = entry.curated
-            if item is None or item.disagrees:
-                continue
-            event = event_of.get(entry.mention.key)
-            present = {m.source_id for m in event.mentions} if event else {entry.mention.source_id}
-            widened = dataclasses.replace(entry.mention, date=DateBounds(start, end, None, "window", "coverage"))
-            best: dict[str, tuple[float, Entry]] = {}
-            day, stop = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
-            while day <= stop:
-                for other in by_day.get(day.isoformat(), []):
-                    source = other.mention.source_id
-                    if source in present:
-                        continue
-                    score = same_event(widened, other.mention)
-                    if score is not None and (source not in best or score > best[source][0]):
-                        best[source] = (score, other)
-                day += dt.timedelta(days=1)
-            for source, (score, other) in sorted(best.items()):
-                gap = gap_days(item.earliest, item.end or item.latest, other.own_lo.day, other.own_hi.day)
-                where = (f"curated date {day_range(item.earliest, item.latest)} for {item.source} entry {item.position}")
-                other_name = f"{source} entry {other.mention.position}"
-                if gap > TOLERANCE_DAYS:
-                    problems.append(Problem(item.file, item.date_line,
-                        f"{where} contradicts {other_name}, which prints {other.mention.reported_date!r} "
-                        f"({other.own_lo.day}) for what reads as the same event (link score {score:.2f} without the "
-                        f"date; {gap} days apart, the tolerance is {TOLERANCE_DAYS}). Correct the date, or say why "
-                        "the sources differ with disagrees: <reason>", "error"))
-                elif gap > 0:
-                    problems.append(Problem(item.file, item.date_line,
-                        f"{where} is {gap} day from {other_name} ({other.mention.reported_date!r}), which reads as the "
-                        f"same event (link score {score:.2f} without the date) but was not linked to it; within the "
-                        "tolerance, so the build goes on (link them in links.yml to give the event the hull of both days)"))
+        item = entry.curated
+        event = event_of.get(entry.mention.key)
+        present = {m.source_id for m in event.mentions} if event else {entry.mention.source_id}
+        widened = dataclasses.replace(entry.mention, date=DateBounds(start, end, None, "window", "coverage"))
+        best: dict[str, tuple[float, Entry]] = {}
+        day, stop = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+        while day <= stop:
+            for other in by_day.get(day.isoformat(), []):
+                source = other.mention.source_id
+                if source in present:
+                    continue
+                score = same_event(widened, other.mention)
+                if score is not None and (source not in best or score > best[source][0]):
+                    best[source] = (score, other)
+            day += dt.timedelta(days=1)
+        for source, (score, other) in sorted(best.items()):
+            gap = gap_days(item.earliest, item.end or item.latest, other.own_lo.day, other.own_hi.day)
+            where = (f"curated date {day_range(item.earliest, item.latest)} for {item.source} entry {item.position}")
+            other_name = f"{source} entry {other.mention.position}"
+            if gap > TOLERANCE_DAYS:
+                problems.append(Problem(item.file, item.date_line,
+                    f"{where} contradicts {other_name}, which prints {other.mention.reported_date!r} "
+                    f"({other.own_lo.day}) for what reads as the same event (link score {score:.2f} without the "
+                    f"date; {gap} days apart, the tolerance is {TOLERANCE_DAYS}). Correct the date, or say why "
+                    "the sources differ with disagrees: <reason>", "error"))
+            elif gap > 0:
+                problems.append(Problem(item.file, item.date_line,
+                    f"{where} is {gap} day from {other_name} ({other.mention.reported_date!r}), which reads as the "
+                    f"same event (link score {score:.2f} without the date) but was not linked to it; within the "
+                    "tolerance, so the build goes on (link them in links.yml to give the event the hull of both days)"))
     return problems
 
 

@@ -29,33 +29,38 @@ class DocumentDates:
     direction_note: str = ""
     direction_short: str = ""
     problems: list[Problem] = field(default_factory=list)
-    _index: dict = field(default_factory=dict, repr=False)  # position -> entry: one source, so no tuple per entry
+    # position -> entry, made only for a list whose positions are not a run (1, 2, 3...): a build's are, and
+    # then the place in the list is found from the position, with no dict per document held to the write.
+    _index: dict = field(default_factory=dict, repr=False)
 
     def entry(self, key: tuple[str, int]) -> Entry:
         source_id, position = key
-        if source_id != self.source_id:
+        found = self.at(position) if source_id == self.source_id else None
+        if found is None:
             raise KeyError(key)
-        return self._positions()[position]
+        return found
 
     def at(self, position: int) -> Optional[Entry]:
         """The entry of the mention at `position`, if that mention was dated here."""
-        return self._positions().get(position)
-
-    def _positions(self) -> dict[int, Entry]:
-        if len(self._index) != len(self.entries):
-            self._index = {e.mention.position: e for e in self.entries}
-        return self._index
+        entries = self.entries
+        if entries:
+            i = position - entries[0].mention.position
+            if 0 <= i < len(entries) and entries[i].mention.position == position:  # positions are unique
+                return entries[i]
+        if len(self._index) != len(entries):
+            self._index = {e.mention.position: e for e in entries}
+        return self._index.get(position)
 
     def chronological(self) -> list[Entry]:
         """The entries oldest first (the list itself, or reversed when it runs newest first)."""
         return list(reversed(self.entries)) if self.direction == NEWEST_FIRST else list(self.entries)
 
-    def propagate(self) -> set[tuple[str, int]]:
+    def propagate(self) -> list[Entry]:
         """Bounds through the list: one forward pass (earliest) and one backward pass (latest).
 
-        Returns the keys of the entries whose bounds changed.
+        Returns the entries whose bounds changed, in list order.
         """
-        before = {e.key: (e.lo.day, e.hi.day) for e in self.entries}
+        before = [(e.lo.day, e.hi.day) for e in self.entries]
         if not self.ordered:
             for entry in self.entries:
                 entry.lo, entry.hi = entry.own_lo, entry.own_hi
@@ -78,7 +83,7 @@ class DocumentDates:
         for entry in self.entries:
             if entry.lo.day > entry.hi.day:  # cannot happen when evidence is admitted through accept()
                 raise AssertionError(f"{self.file}:{entry.mention.line}: bounds invert ({entry.lo.day} > {entry.hi.day})")
-        return {e.key for e in self.entries if before[e.key] != (e.lo.day, e.hi.day)}
+        return [e for e, days in zip(self.entries, before) if days != (e.lo.day, e.hi.day)]
 
     def accept(self, offers: dict[tuple[str, int], Candidate]) -> tuple[list[Entry], list[tuple[Entry, Candidate, str]]]:
         """Check a batch of candidates against the bounds established so far, without applying them.

@@ -131,22 +131,21 @@ def lent(doc: DocumentDates, entry: Entry, anchor: Anchor) -> str:
             f"({bounds.method}: {bounds.evidence})")
 
 
-def report(doc: DocumentDates, entry: Entry) -> str:
+def report(entry: Entry) -> str:
     """One report of an event, its bounds and how it got them, as a disagreement names it."""
-    bounds = doc.bounds(entry)
-    how = bounds.method
-    if entry.curated is not None and bounds.method == "curated":
+    method = how = method_of(entry)  # the method of its bounds, without writing their evidence
+    if entry.curated is not None and method == "curated":
         how = f"curated official record, {entry.curated.where}"
         if entry.curated.disagrees:
             how += f"; it departs from the other report because {entry.curated.disagrees}"
     elif printed_day(entry):
-        how = f"{bounds.method}: {entry.mention.reported_date!r}"
+        how = f"{method}: {entry.mention.reported_date!r}"
     return f"{entry.mention.source_id} entry {entry.mention.position}: {day_range(entry.lo.day, entry.hi.day)} ({how})"
 
 
 def disagreement(members: list[tuple[DocumentDates, Entry]], why: Optional[str] = None) -> str:
     """The evidence of an event whose sources disagree: each report, and what the bounds are."""
-    text = "sources disagree: " + "; ".join(report(doc, entry) for doc, entry in members)
+    text = "sources disagree: " + "; ".join(report(entry) for _, entry in members)
     if why:
         text += f"; {why}"
     official = [e for _, e in members if e.curated is not None and doc_method(e) == "curated"]
