@@ -26,13 +26,14 @@ import sqlite_utils
 from .aggregates import write_aggregates
 from .enrich.actors import Actor
 from .enrich.dates import last_day_of, month_of, own_bounds, width_days
+from .enrich.events import events_at
 from .enrich.link import PairScore
 from .enrich.places import Gazetteer, PlaceLink
 from .enrich.statements import Statement
 from .enrich.names import UnmatchedName
 from .enrich.participants import event_actor_links, event_countries
 from .enrich.taxonomy import Classification, Taxonomy
-from .model import Document, Event, Problem
+from .model import Document, Event, Mention, Problem
 from .tables import TABLES, VIEWS, Table
 from .timings import Timings
 
@@ -195,18 +196,24 @@ def _features(pair: PairScore) -> dict:
             "place_score": pair.place, "names_score": pair.names}
 
 
-def link_rows(links: list[PairScore], event_of: dict[tuple, str]) -> Iterable[dict]:
-    for pair in sorted(links, key=lambda p: (event_of[p.a.key], p.a.key, p.b.key)):
-        yield {"event_id": event_of[pair.a.key], "source_a": pair.a.source_id, "position_a": pair.a.position,
+def event_ids_of(events: list[Event], mentions: list) -> Callable[[Mention], str]:
+    """The id of the event of each of `mentions` (the pairs' reports a link or candidate row names)."""
+    event_at = events_at(events, mentions)
+    return lambda mention: event_at[mention.source_id][mention.position].id
+
+
+def link_rows(links: list[PairScore], event_of: Callable[[Mention], str]) -> Iterable[dict]:
+    for pair in sorted(links, key=lambda p: (event_of(p.a), p.a.key, p.b.key)):
+        yield {"event_id": event_of(pair.a), "source_a": pair.a.source_id, "position_a": pair.a.position,
                "source_b": pair.b.source_id, "position_b": pair.b.position, "method": pair.method,
                **_features(pair)}
 
 
-def candidate_rows(candidates: list[PairScore], event_of: dict[tuple, str]) -> Iterable[dict]:
+def candidate_rows(candidates: list[PairScore], event_of: Callable[[Mention], str]) -> Iterable[dict]:
     for pair in sorted(candidates, key=lambda p: (-p.score, p.a.key, p.b.key)):
-        yield {"source_a": pair.a.source_id, "position_a": pair.a.position, "event_a": event_of[pair.a.key],
+        yield {"source_a": pair.a.source_id, "position_a": pair.a.position, "event_a": event_of(pair.a),
                "excerpt_a": pair.a.excerpt, "source_b": pair.b.source_id, "position_b": pair.b.position,
-               "event_b": event_of[pair.b.key], "excerpt_b": pair.b.excerpt, **_features(pair)}
+               "event_b": event_of(pair.b), "excerpt_b": pair.b.excerpt, **_features(pair)}
 
 
 def event_actor_rows(events: list[Event], actors: dict[str, Actor]) -> Iterable[dict]:
@@ -228,7 +235,7 @@ def unmatched_rows(rows: list[UnmatchedName]) -> Iterable[dict]:
         yield {
             "name": row.name, "kind": row.kind, "reason": row.reason,
             "candidates": json.dumps(row.candidates) if row.candidates else None,
-            "event_count": len(row.events), "count": row.count, "example_event_id": row.example_event,
+            "event_count": row.event_count, "count": row.count, "example_event_id": row.example_event,
             "example_source_id": row.example_source, "example_line": row.example_line,
             "example_excerpt": row.example_excerpt,
         }
@@ -271,7 +278,8 @@ def write_rows(db: sqlite_utils.Database, data: BuildData) -> None:
         insert_rows(db, "cameo_roots", cameo_root_rows(data.taxonomy))
         insert_rows(db, "events", described.rows(event_rows(events), events, data.describe))
         described.count_roots()
-        event_of = {m.key: e.id for e in events for m in e.mentions}
+        event_of = event_ids_of(events, [pair.a for pair in data.links]
+                                + [m for pair in data.candidates for m in (pair.a, pair.b)])
         insert_rows(db, "event_sources", mention_rows(events, data.links, own_bounds(data.dates)))
         insert_rows(db, "event_links", link_rows(data.links, event_of))
         insert_rows(db, "link_candidates", candidate_rows(data.candidates, event_of))
