@@ -20,9 +20,10 @@ from array import array
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
-from .database import APPLICATION_ID, BuildData, EventDescription, SourceStore, temporary_database
+from .database import (APPLICATION_ID, BuildData, EventDescription, SourceStore, Staged, statement_row,
+                       temporary_database)
 from .enrich.actors import ActorDictionary, DocumentMemory, load_actors
 from .enrich.countries import alpha2_codes
 from .enrich.curated_dates import CuratedDates, load_curated_dates
@@ -33,7 +34,7 @@ from .enrich.link import (Curated, Readings, Scorer, Vocabulary, link_mentions, 
                           read_for_linking, same_event_but_the_date)
 from .enrich.names import report as name_report
 from .enrich.places import Gazetteer, load_places
-from .enrich.statements import Attribution, StatementFinder, document_window
+from .enrich.statements import Attribution, Statement, StatementFinder, document_window
 from .enrich.taxonomy import FIELDS as TAXONOMY_FIELDS
 from .enrich.taxonomy import Taxonomy, classify, load_taxonomy, override_keys
 from .model import ActorMatch, DateBounds, Document, Event, InputError, Mention, NameIssue, Problem, SourceInfo
@@ -247,7 +248,9 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     linked.scorer = None
     keep()
     with timings.stage("statements"):
-        statements = find_statements(documents, mentions, events, actors, sources, drafts)
+        statements = Staged(sources.db, "statements")  # into the database being built as they are found
+        for statement in find_statements(documents, mentions, events, actors, sources, drafts):
+            statements.add(statement_row(statement))
     del drafts
     unmatched = name_report(name_issues.occurrences(events))
     del name_issues  # one entry per report, read by no later stage
@@ -594,7 +597,7 @@ def _read_documents(seeds: Path, errors: list[Problem]):
 
 
 def find_statements(documents: list[Document], mentions: list[Mention], events: list, actors,
-                    sources: SourceStore, drafts: dict[str, array]) -> list:
+                    sources: SourceStore, drafts: dict[str, array]) -> Iterator[Statement]:
     """Each document's statements (`drafts`: what read_document found in its text, by source id) with
     their speakers, dates and events, in document order."""
     speaking = {source for source, found in drafts.items() if found}  # most documents quote no one
@@ -604,7 +607,6 @@ def find_statements(documents: list[Document], mentions: list[Mention], events: 
             own[mention.source_id].append(mention)
     event_at = events_at(events, (m for found in own.values() for m in found))
     types = {a.id: a.type for a in actors.actors.values()}
-    found = []
     for document in documents:
         info = document.info
         if info.id not in speaking:
@@ -615,8 +617,7 @@ def find_statements(documents: list[Document], mentions: list[Mention], events: 
 
         attribution = Attribution(info.id, sources.get(info.id), own.pop(info.id), event_at.pop(info.id, {}), types, match,
                                   document_window(info.coverage_start, info.published))
-        found.extend(attribution.complete(drafts[info.id]))
-    return found
+        yield from attribution.complete(drafts[info.id])
 
 
 def first_line(text: str) -> Optional[str]:
@@ -640,7 +641,7 @@ def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool = False,
         events=len(data.events),
         mentions=sum(len(e.mentions) for e in data.events),
         corroborated=sum(1 for e in data.events if len({m.source_id for m in e.mentions}) > 1),
-        statements=len(data.statements),
+        statements=data.statements.count,
         candidates=len(data.candidates),
         names_to_review=[row for row in data.unmatched if row.kind != "not an actor"],
         actors=len(data.actors),
