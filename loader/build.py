@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import gc
+import itertools
 import sqlite3
 import sys
 import time
@@ -19,20 +20,21 @@ from array import array
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
-from .database import APPLICATION_ID, BuildData, EventDescription, SourceStore, temporary_database
+from .database import (APPLICATION_ID, BuildData, EventDescription, SourceStore, Staged, statement_row,
+                       temporary_database)
 from .enrich.actors import ActorDictionary, DocumentMemory, load_actors
 from .enrich.countries import alpha2_codes
 from .enrich.curated_dates import CuratedDates, load_curated_dates
 from .enrich.dates import Anchor, DocumentDates, Entry, back_references, curated_contradictions, date_document, date_events
-from .enrich.events import events_from_clusters
+from .enrich.events import events_at, events_from_clusters
 from .enrich.mentionkeys import MentionIndex, resolve_all
 from .enrich.link import (Curated, Readings, Scorer, Vocabulary, link_mentions, load_curated_links, load_vocabulary,
                           read_for_linking, same_event_but_the_date)
 from .enrich.names import report as name_report
 from .enrich.places import Gazetteer, load_places
-from .enrich.statements import Attribution, StatementFinder, document_window
+from .enrich.statements import Attribution, Statement, StatementFinder, document_window
 from .enrich.taxonomy import FIELDS as TAXONOMY_FIELDS
 from .enrich.taxonomy import Taxonomy, classify, load_taxonomy, override_keys
 from .model import ActorMatch, DateBounds, Document, Event, InputError, Mention, NameIssue, Problem, SourceInfo
@@ -245,11 +247,12 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     linked.scorer = None
     keep()
     with timings.stage("statements"):
-        statements = find_statements(documents, mentions, events, actors, sources, drafts)
+        statements = Staged(sources.db, "statements")  # into the database being built as they are found
+        for statement in find_statements(documents, mentions, events, actors, sources, drafts):
+            statements.add(statement_row(statement))
     del drafts
-    event_of = {m.key: e.id for e in events for m in e.mentions}
-    unmatched = name_report(name_issues.occurrences(event_of))
-    del event_of, name_issues  # one entry per report each, read by no later stage
+    unmatched = name_report(name_issues.occurrences(events))
+    del name_issues  # one entry per report, read by no later stage
     keep()
     with timings.stage("taxonomy"):
         describe = describe_events(events, taxonomy, gazetteer, timings)
@@ -376,14 +379,16 @@ class NameIssues:
             group[3].append(mention)
             group[2].extend(c for c in issue.candidates if c not in group[2])
 
-    def occurrences(self, event_of: dict):
-        """(event id, mention, issue) per pair: the first of a name with every candidate its pairs gave, the
-        later ones with none (the report takes the example and the candidates from the first it sees)."""
+    def occurrences(self, events: list[Event]):
+        """Per name and kind, its (event id, mention, issue) pairs: the first with every candidate its pairs
+        gave, the later ones with none (the report takes the example and the candidates from the first it
+        sees). The event of each mention is looked up by source and position, for these mentions only."""
+        event_at = events_at(events, (m for mention, _, _, later in self.groups.values() for m in (mention, *later)))
         for mention, issue, candidates, later in self.groups.values():
-            yield event_of[mention.key], mention, dataclasses.replace(issue, candidates=candidates)
             again = NameIssue(issue.name, issue.kind, issue.start, issue.end, reason=issue.reason)
-            for other in later:
-                yield event_of[other.key], other, again
+            yield itertools.chain(
+                [(event_at[mention.source_id][mention.position].id, mention, dataclasses.replace(issue, candidates=candidates))],
+                ((event_at[other.source_id][other.position].id, other, again) for other in later))
 
 
 @dataclass
@@ -591,28 +596,27 @@ def _read_documents(seeds: Path, errors: list[Problem]):
 
 
 def find_statements(documents: list[Document], mentions: list[Mention], events: list, actors,
-                    sources: SourceStore, drafts: dict[str, array]) -> list:
+                    sources: SourceStore, drafts: dict[str, array]) -> Iterator[Statement]:
     """Each document's statements (`drafts`: what read_document found in its text, by source id) with
     their speakers, dates and events, in document order."""
-    event_of = {m.key: e for e in events for m in e.mentions}
-    types = {a.id: a.type for a in actors.actors.values()}
-    by_source: dict[str, list[Mention]] = {}  # grouped once: a scan per document is quadratic
+    speaking = {source for source, found in drafts.items() if found}  # most documents quote no one
+    own: dict[str, list[Mention]] = {source: [] for source in speaking}  # grouped once: a scan per document is quadratic
     for mention in mentions:
-        by_source.setdefault(mention.source_id, []).append(mention)
-    found = []
+        if mention.source_id in speaking and mention.reference_of is None:  # a back-reference lies inside its entry
+            own[mention.source_id].append(mention)
+    event_at = events_at(events, (m for found in own.values() for m in found))
+    types = {a.id: a.type for a in actors.actors.values()}
     for document in documents:
         info = document.info
-        if not drafts.get(info.id):
+        if info.id not in speaking:
             continue
-        own = [m for m in by_source.get(info.id, []) if m.reference_of is None]  # a back-reference lies inside its entry
 
         def match(span, source_id=info.id):
             return actors.match(Mention(source_id, 0, span.start, span.end, span.text, span.line))
 
-        attribution = Attribution(info.id, sources.get(info.id), own, event_of, types, match,
+        attribution = Attribution(info.id, sources.get(info.id), own.pop(info.id), event_at.pop(info.id, {}), types, match,
                                   document_window(info.coverage_start, info.published))
-        found.extend(attribution.complete(drafts[info.id]))
-    return found
+        yield from attribution.complete(drafts[info.id])
 
 
 def first_line(text: str) -> Optional[str]:
@@ -636,7 +640,7 @@ def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool = False,
         events=len(data.events),
         mentions=sum(len(e.mentions) for e in data.events),
         corroborated=sum(1 for e in data.events if len({m.source_id for m in e.mentions}) > 1),
-        statements=len(data.statements),
+        statements=data.statements.count,
         candidates=len(data.candidates),
         names_to_review=[row for row in data.unmatched if row.kind != "not an actor"],
         actors=len(data.actors),

@@ -118,7 +118,7 @@ def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool, quiet: bo
         for row in report.names_to_review:
             candidates = f" (could be {', '.join(row.candidates)})" if row.candidates else ""
             click.echo(f"{row.example_source}:{row.example_line}: {row.kind} name {row.name!r}{candidates} "
-                       f"in {len(row.events)} event(s)", err=True)
+                       f"in {row.event_count} event(s)", err=True)
     click.echo(
         f"{db_path}: {report.documents} documents, {report.events} events ({report.corroborated} reported by "
         f"several sources, {report.candidates} link candidates for review), {report.mentions} source excerpts, "

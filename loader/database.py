@@ -26,13 +26,14 @@ import sqlite_utils
 from .aggregates import write_aggregates
 from .enrich.actors import Actor
 from .enrich.dates import last_day_of, month_of, own_bounds, width_days
+from .enrich.events import events_at
 from .enrich.link import PairScore
 from .enrich.places import Gazetteer, PlaceLink
 from .enrich.statements import Statement
 from .enrich.names import UnmatchedName
 from .enrich.participants import event_actor_links, event_countries
 from .enrich.taxonomy import Classification, Taxonomy
-from .model import Document, Event, Problem
+from .model import Document, Event, Mention, Problem
 from .tables import TABLES, VIEWS, Table
 from .timings import Timings
 
@@ -49,7 +50,7 @@ class BuildData:
     problems: list[Problem] = field(default_factory=list)
     links: list[PairScore] = field(default_factory=list)
     candidates: list[PairScore] = field(default_factory=list)
-    statements: list[Statement] = field(default_factory=list)
+    statements: "Staged" = field(default_factory=lambda: Staged(None, "statements"))  # their rows
     dates: list = field(default_factory=list)  # enrich.dates.DocumentDates per document, for `loader dates`
     unmatched: list[UnmatchedName] = field(default_factory=list)
     taxonomy: Optional[Taxonomy] = None
@@ -177,16 +178,15 @@ def own_columns(date, role: str) -> dict:
             "own_method": date.method, "own_evidence": date.evidence, "own_role": role}
 
 
-def statement_rows(statements: list[Statement]) -> Iterable[dict]:
-    for st in statements:
-        key = f"{st.source_id}\n{st.start}\n{st.text}"
-        yield {
-            "id": "s" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:11], "source_id": st.source_id,
-            "position": st.position, "speaker_id": st.speaker_id, "speaker_text": st.speaker_text,
-            "kind": st.kind, "text": st.text, "date_earliest": st.date.earliest, "date_latest": st.date.latest,
-            "date_method": st.date.method, "date_evidence": st.date.evidence, "event_id": st.event_id,
-            "start_offset": st.start, "end_offset": st.end, "line": st.line,
-        }
+def statement_row(st: Statement) -> dict:
+    key = f"{st.source_id}\n{st.start}\n{st.text}"
+    return {
+        "id": "s" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:11], "source_id": st.source_id,
+        "position": st.position, "speaker_id": st.speaker_id, "speaker_text": st.speaker_text,
+        "kind": st.kind, "text": st.text, "date_earliest": st.date.earliest, "date_latest": st.date.latest,
+        "date_method": st.date.method, "date_evidence": st.date.evidence, "event_id": st.event_id,
+        "start_offset": st.start, "end_offset": st.end, "line": st.line,
+    }
 
 
 def _features(pair: PairScore) -> dict:
@@ -195,18 +195,24 @@ def _features(pair: PairScore) -> dict:
             "place_score": pair.place, "names_score": pair.names}
 
 
-def link_rows(links: list[PairScore], event_of: dict[tuple, str]) -> Iterable[dict]:
-    for pair in sorted(links, key=lambda p: (event_of[p.a.key], p.a.key, p.b.key)):
-        yield {"event_id": event_of[pair.a.key], "source_a": pair.a.source_id, "position_a": pair.a.position,
+def event_ids_of(events: list[Event], mentions: list) -> Callable[[Mention], str]:
+    """The id of the event of each of `mentions` (the pairs' reports a link or candidate row names)."""
+    event_at = events_at(events, mentions)
+    return lambda mention: event_at[mention.source_id][mention.position].id
+
+
+def link_rows(links: list[PairScore], event_of: Callable[[Mention], str]) -> Iterable[dict]:
+    for pair in sorted(links, key=lambda p: (event_of(p.a), p.a.key, p.b.key)):
+        yield {"event_id": event_of(pair.a), "source_a": pair.a.source_id, "position_a": pair.a.position,
                "source_b": pair.b.source_id, "position_b": pair.b.position, "method": pair.method,
                **_features(pair)}
 
 
-def candidate_rows(candidates: list[PairScore], event_of: dict[tuple, str]) -> Iterable[dict]:
+def candidate_rows(candidates: list[PairScore], event_of: Callable[[Mention], str]) -> Iterable[dict]:
     for pair in sorted(candidates, key=lambda p: (-p.score, p.a.key, p.b.key)):
-        yield {"source_a": pair.a.source_id, "position_a": pair.a.position, "event_a": event_of[pair.a.key],
+        yield {"source_a": pair.a.source_id, "position_a": pair.a.position, "event_a": event_of(pair.a),
                "excerpt_a": pair.a.excerpt, "source_b": pair.b.source_id, "position_b": pair.b.position,
-               "event_b": event_of[pair.b.key], "excerpt_b": pair.b.excerpt, **_features(pair)}
+               "event_b": event_of(pair.b), "excerpt_b": pair.b.excerpt, **_features(pair)}
 
 
 def event_actor_rows(events: list[Event], actors: dict[str, Actor]) -> Iterable[dict]:
@@ -228,7 +234,7 @@ def unmatched_rows(rows: list[UnmatchedName]) -> Iterable[dict]:
         yield {
             "name": row.name, "kind": row.kind, "reason": row.reason,
             "candidates": json.dumps(row.candidates) if row.candidates else None,
-            "event_count": len(row.events), "count": row.count, "example_event_id": row.example_event,
+            "event_count": row.event_count, "count": row.count, "example_event_id": row.example_event,
             "example_source_id": row.example_source, "example_line": row.example_line,
             "example_excerpt": row.example_excerpt,
         }
@@ -271,11 +277,12 @@ def write_rows(db: sqlite_utils.Database, data: BuildData) -> None:
         insert_rows(db, "cameo_roots", cameo_root_rows(data.taxonomy))
         insert_rows(db, "events", described.rows(event_rows(events), events, data.describe))
         described.count_roots()
-        event_of = {m.key: e.id for e in events for m in e.mentions}
+        event_of = event_ids_of(events, [pair.a for pair in data.links]
+                                + [m for pair in data.candidates for m in (pair.a, pair.b)])
         insert_rows(db, "event_sources", mention_rows(events, data.links, own_bounds(data.dates)))
         insert_rows(db, "event_links", link_rows(data.links, event_of))
         insert_rows(db, "link_candidates", candidate_rows(data.candidates, event_of))
-        insert_rows(db, "statements", statement_rows(data.statements))
+        data.statements.write(db)
         insert_rows(db, "event_actors", event_actor_rows(events, data.actors))  # streamed, never held
         insert_rows(db, "unmatched_names", unmatched_rows(data.unmatched))
         write_site_rows(db, data, described)
@@ -283,20 +290,53 @@ def write_rows(db: sqlite_utils.Database, data: BuildData) -> None:
                                             "message": p.message} for p in data.problems))
 
 
-class Described:
-    """The events' places and taxonomy as the event rows are written: each event's place links go to a
-    temporary table (the event_places rows, in event id order, are made from it once the places table
-    is written), and only counts are held: events per CAMEO root and per place."""
+class Staged:
+    """Rows of one table made before the rows they refer to exist (foreign keys are on): written as they
+    come, in batches, into a temporary table of its columns in the database being built, and moved into
+    the table, in `order`, by `write`; only a count is held. Without that database (`db` None: validate,
+    or a build that writes elsewhere) the rows are held and `write` inserts them."""
 
-    PENDING = 5000  # place links gathered before they go to the temporary table in one insert
+    BATCH = 5000  # rows gathered before they go to the temporary table in one insert
+
+    def __init__(self, db: Optional[sqlite_utils.Database], table: str, order: str = "rowid"):
+        self.db, self.table, self.order = db, table, order
+        self.count = 0
+        self._pending: list[dict] = []
+        self._columns = ", ".join(f"[{c.name}]" for c in TABLE_OF[table].columns)
+        if db is not None:
+            db.conn.execute(f"create temp table [_{table}] ({self._columns})")
+
+    def add(self, row: dict) -> None:
+        self._pending.append(row)
+        self.count += 1
+        if self.db is not None and len(self._pending) >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        insert_rows(self.db, self.table, self._pending, into=f"temp.[_{self.table}]")
+        self._pending = []
+
+    def write(self, db: sqlite_utils.Database) -> None:
+        """The rows into their table in `db`, in `order`."""
+        if self.db is not db:
+            insert_rows(db, self.table, self._pending)
+            return
+        self._flush()
+        db.conn.execute(f"insert into [{self.table}] ({self._columns}) select {self._columns} "
+                        f"from temp.[_{self.table}] order by {self.order}")
+        db.conn.execute(f"drop table temp.[_{self.table}]")
+
+
+class Described:
+    """The events' places and taxonomy as the event rows are written: each event's place links are staged
+    (the event_places rows, in event id order, go in once the places table is written), and only counts
+    are held: events per CAMEO root and per place."""
 
     def __init__(self, db: sqlite_utils.Database):
         self.db = db
         self.root_counts: dict[str, int] = {}
         self.place_counts: dict[str, int] = {}
-        self._pending: list[dict] = []
-        self._columns = ", ".join(f"[{c.name}]" for c in TABLE_OF["event_places"].columns)
-        db.conn.execute(f"create temp table [_event_places] ({self._columns})")
+        self.place_links = Staged(db, "event_places", order="event_id, place_id")
 
     def rows(self, rows: Iterable[dict], events: list[Event], describe: Optional[Callable]) -> Iterable[dict]:
         """Event rows (made from `events`, in their order) with their taxonomy and place count."""
@@ -307,26 +347,17 @@ class Described:
                 self.root_counts[classes.cameo_root] = self.root_counts.get(classes.cameo_root, 0) + 1
             for link in found.place_links:
                 self.place_counts[link.place_id] = self.place_counts.get(link.place_id, 0) + 1
-                self._pending.append(place_link_row(link))
-            if len(self._pending) >= self.PENDING:
-                self._flush()
+                self.place_links.add(place_link_row(link))
             yield {**row, "cameo_root": classes.cameo_root, "format": classes.format, "forum": classes.forum,
                    "taxonomy_evidence": classes.evidence_text, "place_count": len(found.place_links)}
-        self._flush()
-
-    def _flush(self) -> None:
-        insert_rows(self.db, "event_places", self._pending, into="temp.[_event_places]")
-        self._pending = []
 
     def count_roots(self) -> None:
         self.db.conn.executemany("update cameo_roots set event_count = ? where code = ?",
                                  [(count, code) for code, count in self.root_counts.items()])
 
     def write_event_places(self) -> None:
-        """The held links as event_places rows, in (event id, place id) order: the places exist now."""
-        self.db.conn.execute(f"insert into [event_places] ({self._columns}) select {self._columns} "
-                             "from temp.[_event_places] order by event_id, place_id")
-        self.db.conn.execute("drop table temp.[_event_places]")
+        """The staged links as event_places rows, in (event id, place id) order: the places exist now."""
+        self.place_links.write(self.db)
 
 
 def cameo_root_rows(taxonomy: Optional[Taxonomy]) -> Iterable[dict]:

@@ -286,6 +286,20 @@ def test_a_name_with_no_title_and_no_entry_is_reported_unknown(seeds_copy, tmp_p
     assert conn.execute("select count(*) from actors where name = 'John Kerry'").fetchone()[0] == 0
 
 
+TWICE_IN_ONE_EVENT_DOC = NEW_NAME_DOC.replace(
+    ": Lavrov meets US Special Envoy John Kerry in Geneva.\n",
+    ": Lavrov meets John Kerry in Geneva; John Kerry then flies to Vienna.\n\n"
+    ": Lavrov and John Kerry speak by telephone about the Iran talks.\n")
+
+
+def test_a_name_counts_its_occurrences_and_the_distinct_events_they_are_in(seeds_copy, tmp_path):
+    """Three occurrences of one unknown name, two of them in one event: count 3, event_count 2."""
+    (seeds_copy / "new-chronology.txt").write_text(TWICE_IN_ONE_EVENT_DOC, encoding="utf-8")
+    conn = built(seeds_copy, tmp_path / "e.db")
+    row = conn.execute("select kind, count, event_count, example_line from unmatched_names where name = 'John Kerry'").fetchone()
+    assert tuple(row) == ("unknown", 3, 2, 5)
+
+
 ACCENTED_NAMES_DOC = NEW_NAME_DOC.replace("US Special Envoy John Kerry in Geneva",
                                           "Émile Zérkov at the Élysée Palace, über-secret, with Ōtsu-Zérkov’s aide")
 

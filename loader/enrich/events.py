@@ -6,7 +6,7 @@ import re
 import sys
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Optional
+from typing import Iterable, Optional
 
 from ..model import Event, Mention
 from ..parse.text import Span, sentences
@@ -18,6 +18,20 @@ def event_id(mention: Mention, occurrence: int = 0) -> str:
     """Stable across builds and across reordering: a hash of the source id and the excerpt."""
     key = f"{mention.source_id}\n{mention.excerpt}\n{occurrence}"
     return "e" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:11]
+
+
+def events_at(events: Iterable[Event], mentions: Iterable[Mention]) -> dict[str, dict[int, Event]]:
+    """The event of each of `mentions`, by source id and position: for these mentions only, and without a
+    key tuple per mention (a stage that needs the events of a few mentions does not hold a map of all)."""
+    wanted: dict[str, set[int]] = {}
+    for mention in mentions:
+        wanted.setdefault(mention.source_id, set()).add(mention.position)
+    found: dict[str, dict[int, Event]] = {source: {} for source in wanted}
+    for event in events:
+        for mention in event.mentions:
+            if mention.position in wanted.get(mention.source_id, ()):
+                found[mention.source_id][mention.position] = event
+    return found
 
 
 def summarize(mention: Mention) -> str:

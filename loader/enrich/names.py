@@ -105,7 +105,7 @@ class UnmatchedName:
     name: str
     kind: str  # unknown | ambiguous | discovered (a person read off a title, to review) | not an actor
     count: int = 0  # occurrences in event excerpts
-    events: set = field(default_factory=set)
+    event_count: int = 0  # distinct events among them
     candidates: list[str] = field(default_factory=list)
     reason: Optional[str] = None
     example_event: Optional[str] = None
@@ -114,23 +114,30 @@ class UnmatchedName:
     example_excerpt: Optional[str] = None
 
 
-def report(issues: Iterable[tuple[str, Mention, NameIssue]]) -> list[UnmatchedName]:
-    """Group (event id, mention, issue) by name and kind, keeping the first occurrence as example.
-    Names that need a curator (unknown, ambiguous) come first, most frequent first."""
-    rows: dict[tuple[str, str], UnmatchedName] = {}
-    for event_id, mention, issue in issues:
-        row = rows.get((issue.name, issue.kind))
-        if row is None:
-            relative = issue.start - mention.start
-            row = rows[(issue.name, issue.kind)] = UnmatchedName(
-                issue.name, issue.kind, candidates=list(issue.candidates), reason=issue.reason,
-                example_event=event_id, example_source=mention.source_id,
-                example_line=mention.line + mention.excerpt.count("\n", 0, max(relative, 0)),
-                example_excerpt=mention.excerpt)
-        row.count += 1
-        row.events.add(event_id)
-        for candidate in issue.candidates:
-            if candidate not in row.candidates:
-                row.candidates.append(candidate)
+def report(groups: Iterable[Iterable[tuple[str, Mention, NameIssue]]]) -> list[UnmatchedName]:
+    """One row per group of (event id, mention, issue), each group the occurrences of one name and kind
+    (no two groups of the same), the first occurrence as example. Names that need a curator (unknown,
+    ambiguous) come first, most frequent first. A group's events are held only while it is counted."""
+    rows: list[UnmatchedName] = []
+    for group in groups:
+        row, events = None, set()
+        for event_id, mention, issue in group:
+            if row is None:
+                relative = issue.start - mention.start
+                row = UnmatchedName(
+                    issue.name, issue.kind, candidates=list(issue.candidates), reason=issue.reason,
+                    example_event=event_id, example_source=mention.source_id,
+                    example_line=mention.line + mention.excerpt.count("\n", 0, max(relative, 0)),
+                    example_excerpt=mention.excerpt)
+                rows.append(row)
+            elif (issue.name, issue.kind) != (row.name, row.kind):
+                raise ValueError(f"{issue.name!r} ({issue.kind}) in the group of {row.name!r} ({row.kind})")
+            row.count += 1
+            events.add(event_id)
+            for candidate in issue.candidates:
+                if candidate not in row.candidates:
+                    row.candidates.append(candidate)
+        if row is not None:
+            row.event_count = len(events)
     order = {"unknown": 0, "ambiguous": 0, "discovered": 1, "not an actor": 2}
-    return sorted(rows.values(), key=lambda r: (order.get(r.kind, 0), -len(r.events), -r.count, r.name, r.kind))
+    return sorted(rows, key=lambda r: (order.get(r.kind, 0), -r.event_count, -r.count, r.name, r.kind))

@@ -280,12 +280,12 @@ class Attribution:
     speaker, read with the actors dictionary as it stands after every document was read, and the date
     and event. The speakers are read in the order the statements were found (the dictionary can learn)."""
 
-    def __init__(self, source_id: str, text: str, mentions: list[Mention], events: dict[tuple, Event],
+    def __init__(self, source_id: str, text: str, mentions: list[Mention], events: dict[int, Event],
                  actor_types: dict[str, str], match_actors, window: DateBounds):
         self.source_id = source_id
         self.text = text
         self.mentions = sorted(mentions, key=lambda m: m.start)
-        self.events = events
+        self.events = events  # the event of each of `mentions`, by its position: one source, so no key tuple
         self.actor_types = actor_types
         self.match_actors = match_actors  # (Span) -> list[ActorMatch]
         self.window = window
@@ -368,7 +368,7 @@ class Attribution:
         holder = next((m for m in self.mentions if m.start <= statement.start and statement.end <= m.end), None)
         holder = holder or next((m for m in self.mentions if m.start < context[1] and context[0] < m.end), None)
         if holder is not None:
-            event = self.events.get(holder.key)
+            event = self.events.get(holder.position)
             statement.date = event.date if event else holder.date
             statement.event_id = event.id if event else None
             return statement
@@ -376,8 +376,8 @@ class Attribution:
             day = self.footnotes[footnote]
             statement.date = DateBounds(day, day, None, "day", "cue",
                                         f"footnote [{footnote}] dates the statement's source {day}")
-            same_day = [self.events[m.key] for m in self.mentions if m.key in self.events
-                        and self.events[m.key].date.earliest == self.events[m.key].date.latest == day]
+            same_day = [self.events[m.position] for m in self.mentions if m.position in self.events
+                        and self.events[m.position].date.earliest == self.events[m.position].date.latest == day]
             with_speaker = [e for e in same_day if any(a.actor_id == statement.speaker_id for _, a in e.actors)]
             chosen = {e.id for e in (with_speaker if statement.speaker_id else same_day)}
             if len(chosen) == 1:  # the one event that day (with the speaker taking part, when known)
