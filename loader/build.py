@@ -229,6 +229,12 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     except InputError as error:  # a curated link that names no mention
         return partial, error.problems
     problems.extend(linked.problems)
+    with timings.stage("dates"):
+        # Judged on the sources' own days, before date_events lends any: the last stage to read the scorer.
+        contradictions = curated_contradictions(dating, linked.clusters, same_event_judge(linked.scorer))
+    # The scorer (words, vectors, profiles of every mention) is read by no later stage: let it go before
+    # the events and their dates are made, which then take the room it leaves rather than come on top.
+    linked.scorer = None
     keep()
     with timings.stage("events"):
         events = events_from_clusters(linked.clusters, formats, texts=sources,
@@ -239,12 +245,8 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         found = date_events(events, dating, shared.date)  # each event's bounds shared as they are made
         for event in events:  # made in the main process, held to the write too
             _share(event)
-        found += curated_contradictions(dating, events, same_event_judge(linked.scorer))
-        for problem in dict.fromkeys(found):  # a pair found twice is reported once
+        for problem in dict.fromkeys(found + contradictions):  # a pair found twice is reported once
             (errors if problem.severity == "error" else problems).append(problem)
-    # The scorer (words, vectors, profiles of every mention) is read by no later stage: let it go before
-    # statements and taxonomy, whose own working memory would otherwise come on top.
-    linked.scorer = None
     keep()
     with timings.stage("statements"):
         statements = Staged(sources.db, "statements")  # into the database being built as they are found

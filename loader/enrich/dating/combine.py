@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Callable, Optional
+from typing import Callable, Iterable, Optional, Sequence
 
 from ...model import DateBounds, Event, Mention, Problem
 from ...parse.datetext import HIGH, LOW, gap_days, precision_of
@@ -222,8 +222,9 @@ def _curated_disagreements(members: list[tuple[DocumentDates, Entry]], during: l
     return problems
 
 
-def curated_contradictions(documents: list[DocumentDates], events: list[Event], same_event) -> list[Problem]:
-    """Curated dates that put their entry away from another source's printed day for the same event.
+def curated_contradictions(documents: list[DocumentDates], groups: Iterable[Sequence[Mention]], same_event) -> list[Problem]:
+    """Curated dates that put their entry away from another source's printed day for the same event
+    (`groups`: the reports the linker put in one event, each group an event to be).
 
     Linking compares dates, so a wrong curated day can keep its entry apart from the other reports of
     its event (the event then splits in two, silently). Here each curated entry is judged as the
@@ -245,17 +246,19 @@ def curated_contradictions(documents: list[DocumentDates], events: list[Event], 
                 by_day.setdefault(entry.own_lo.day, []).append(entry)
     if not by_day:
         return []
-    positions: dict[str, set[int]] = {}  # of the judged entries, by source: the events of those only
-    for _, entry in judged:
-        positions.setdefault(entry.mention.source_id, set()).add(entry.mention.position)
-    event_of = {m.key: event for event in events for m in event.mentions
-                if m.position in positions.get(m.source_id, ())}
+    # The sources of each judged entry's event (the reports linked with it), for those entries only.
+    wanted = {entry.mention.key for _, entry in judged}
+    judged_sources = {source for source, _ in wanted}
+    present_of: dict[tuple[str, int], set[str]] = {}
+    for group in groups:
+        for m in group:
+            if m.source_id in judged_sources and (m.source_id, m.position) in wanted:
+                present_of[(m.source_id, m.position)] = {x.source_id for x in group}
     problems = []
     for doc, entry in judged:
         start, end = doc.window
         item = entry.curated
-        event = event_of.get(entry.mention.key)
-        present = {m.source_id for m in event.mentions} if event else {entry.mention.source_id}
+        present = present_of.get(entry.mention.key, {entry.mention.source_id})
         widened = dataclasses.replace(entry.mention, date=DateBounds(start, end, None, "window", "coverage"))
         best: dict[str, tuple[float, Entry]] = {}
         day, stop = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
