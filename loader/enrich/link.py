@@ -697,12 +697,11 @@ class Scorer:
 
     def _score(self, a: Mention, b: Mention, pa: "_Profile", pb: "_Profile", fa: tuple, fb: tuple,
                at_least: Optional[float], known: set[str], other: tuple[str, ...]) -> Optional[PairScore]:
-        """`score`, given the two profiles, the facts of the two dates (`_facts_of`), and the words of
-        one of the two as a set (`known`) and the other's (`other`): a set made once for all the pairs of
-        a mention, not once per pair. The features
-        other than the text come first: when even the most a text could say would leave the total below
-        `at_least`, the texts are never compared (`need` below: no pair that reaches it is dropped), and a
-        pair is worked out in full only when its text could bring it there."""
+        """`score`, given the two profiles, the facts of the two dates (`_facts_of`), and the words of one
+        of the two as a set (`known`: made once for all the pairs of a mention, not once per pair) and the
+        other's (`other`). The features other than the text come first: when even the most a text could say
+        would leave the total below `at_least`, the texts are never compared (`need` below: no pair that
+        reaches it is dropped), and a pair is worked out in full only when its text could bring it there."""
         doers_a, doers_b = pa.doers, pb.doers
         if doers_a and doers_b:  # who did it, where both say; else every actor named
             actors_a, actors_b = doers_a, doers_b
@@ -798,7 +797,7 @@ class _Profile:
         # Each distinct word once (each string kept once), in the order of the words, and how often each
         # comes only when one comes more than once (few do): a tuple, not a dict per mention.
         distinct = dict.fromkeys(words)
-        self.words = tuple([keep(w, w) for w in distinct])
+        self.words = tuple([keep(w, w) for w in distinct])  # from a list: sized exactly, as tuple(map(...)) is not
         self.repeats = None
         if len(distinct) < len(words):
             counted = Counter(words)
