@@ -634,7 +634,7 @@ class Scorer:
         if len(readings.profiles) != len(mentions):
             raise ValueError(f"{len(readings.profiles)} readings for {len(mentions)} mentions")
         self._index = Positions(mentions)
-        df = Counter(w for profile in readings.profiles for w in profile.counts)
+        df = Counter(w for profile in readings.profiles for w in profile.words)
         n = max(len(mentions), 1)
         self.idf = {w: math.log((1 + n) / (1 + c)) + 1 for w, c in df.items()}
         del df
@@ -655,37 +655,36 @@ class Scorer:
         frozen = frozenset(items)
         return self._shared_sets.setdefault(frozen, frozen)
 
-    def _norm(self, counts: dict[str, int]) -> float:
+    def _norm(self, profile: "_Profile") -> float:
         """The length of a mention's TF-IDF vector, whose weight for a word is count * IDF / norm
         (`_Profile`): worked out at each pair from the counts, not held per word."""
         idf = self.idf
-        return math.sqrt(sum(v * v for v in (c * idf[w] for w, c in counts.items()))) or 1.0
+        return math.sqrt(sum(v * v for v in (c * idf[w] for w, c in profile.counted()))) or 1.0
 
     def content(self, a: Mention, b: Mention) -> float:
         """Mean of the TF-IDF cosine and the containment of the shorter headline in the other."""
-        return self._content(self.profile(a), self.profile(b))
+        pa, pb = self.profile(a), self.profile(b)
+        return self._content(pa, pb, set(pa.words).intersection(pb.words))
 
-    def _content(self, pa: "_Profile", pb: "_Profile") -> float:
+    def _content(self, pa: "_Profile", pb: "_Profile", common: set[str]) -> float:
+        """`content`, given the words the two share."""
         means_a, means_b = pa.means, pb.means
         credit = MEANS_SHARED if means_a and means_b and not means_a.isdisjoint(means_b) else 0.0
-        ca, cb = pa.counts, pb.counts
-        if ca.keys().isdisjoint(cb.keys()):  # most pairs blocking proposes share an actor or a day, not a word
+        if not common:  # most pairs blocking proposes share an actor or a day, not a word
             return min(1.0, 0.0 + credit)
-        common = ca.keys() & cb.keys()
         # Summed over the words shared only (the others add nothing), in the order of the whole sum
         # (the shorter vector's words; the first mention's weights), so the figure is the same to the last bit.
         # A word's weight is count * IDF / norm, worked out as it always was, so the same float.
         idf = self.idf
         if len(common) == 1:  # the usual case: one shared word, nothing to order
             (w,) = common
-            cosine, shared = (ca[w] * idf[w] / pa.norm) * (cb[w] * idf[w] / pb.norm), idf[w] ** 2
+            cosine, shared = (pa.count(w) * idf[w] / pa.norm) * (pb.count(w) * idf[w] / pb.norm), idf[w] ** 2
         else:
-            na, nb = pa.norm, pb.norm
-            if len(ca) > len(cb):
-                ca, cb, na, nb = cb, ca, nb, na
-            cosine = sum((ca[w] * idf[w] / na) * (cb[w] * idf[w] / nb) for w in ca if w in common)
-            # set(keys()) grows as set(words) does (the same first insertions): the same order of the sum
-            shared = sum(idf[w] ** 2 for w in set(pa.counts.keys()) if w in common)
+            sa, sb = (pb, pa) if len(pa.words) > len(pb.words) else (pa, pb)
+            na, nb = sa.norm, sb.norm
+            cosine = sum((sa.count(w) * idf[w] / na) * (sb.count(w) * idf[w] / nb) for w in sa.words if w in common)
+            # In the order of set(words), as `weight_sum` sums: the same figure to the last bit.
+            shared = sum(idf[w] ** 2 for w in set(pa.words) if w in common)
         smaller = min(pa.weight_sum, pb.weight_sum)
         containment = shared / smaller if smaller else 0.0
         return min(1.0, (cosine + containment) / 2 + credit)
@@ -693,14 +692,16 @@ class Scorer:
     def score(self, a: Mention, b: Mention, at_least: Optional[float] = None) -> Optional[PairScore]:
         """The pair's features and score; None when `at_least` is given and the score falls below it
         (most pairs blocking proposes: no record of them is made)."""
-        return self._score(a, b, self.profile(a), self.profile(b), _facts_of(a), _facts_of(b), at_least)
+        pa, pb = self.profile(a), self.profile(b)
+        return self._score(a, b, pa, pb, _facts_of(a), _facts_of(b), at_least, set(pa.words), pb.words)
 
     def _score(self, a: Mention, b: Mention, pa: "_Profile", pb: "_Profile", fa: tuple, fb: tuple,
-               at_least: Optional[float]) -> Optional[PairScore]:
-        """`score`, given the two profiles and the facts of the two dates (`_facts_of`). The features
-        other than the text come first: when even the most a text could say would leave the total below
-        `at_least`, the texts are never compared (`need` below: no pair that reaches it is dropped), and a
-        pair is worked out in full only when its text could bring it there."""
+               at_least: Optional[float], known: set[str], other: tuple[str, ...]) -> Optional[PairScore]:
+        """`score`, given the two profiles, the facts of the two dates (`_facts_of`), and the words of one
+        of the two as a set (`known`: made once for all the pairs of a mention, not once per pair) and the
+        other's (`other`). The features other than the text come first: when even the most a text could say
+        would leave the total below `at_least`, the texts are never compared (`need` below: no pair that
+        reaches it is dropped), and a pair is worked out in full only when its text could bring it there."""
         doers_a, doers_b = pa.doers, pb.doers
         if doers_a and doers_b:  # who did it, where both say; else every actor named
             actors_a, actors_b = doers_a, doers_b
@@ -724,7 +725,7 @@ class Scorer:
         place = (-1.0 if places_a.isdisjoint(places_b) else 1.0) if places_a and places_b else None
         gap, date = _pair_dates(fa, fb)
         if at_least is None:
-            text = self._content(pa, pb)
+            text = self._content(pa, pb, known.intersection(other))
         else:
             # The least text that could bring the total to `at_least`: the total is W_TEXT * text plus the
             # other features' weighted evidence (`rest`), over the weights that apply, rounded to 4 places
@@ -738,9 +739,9 @@ class Scorer:
             need = ((at_least - 0.0001) * weights - rest) / W_TEXT
             if need > 1.0:
                 return None
-            if need > MEANS_SHARED and pa.counts.keys().isdisjoint(pb.counts.keys()):
+            if need > MEANS_SHARED and known.isdisjoint(other):
                 return None  # no word shared: the text says MEANS_SHARED at most (`_content`)
-            text = self._content(pa, pb)
+            text = self._content(pa, pb, known.intersection(other))
             if text < need:
                 return None
         total = _total(text, date, actor, kind, place, names)  # the kept pairs' figures, worked out in full
@@ -776,7 +777,7 @@ class Scorer:
 
     def blocking_keys(self, mention: Mention) -> set[str]:
         profile = self.profile(mention)
-        keys = {f"w:{w}" for w in profile.counts if w[0] not in "@#"}
+        keys = {f"w:{w}" for w in profile.words if w[0] not in "@#"}
         keys |= {f"p:{w[1:]}" for w in profile.places}
         keys |= {f"a:{actor}" for actor in profile.actors}
         if days_of(mention) == 1:
@@ -789,24 +790,37 @@ class _Profile:
     Made from its reading as its document comes in (`Readings.extend`); `complete` adds what needs the
     whole corpus (the IDF weights; the names the corpus also writes in lower case)."""
 
-    __slots__ = ("counts", "norm", "weight_sum", "means", "kinds", "doers", "actors", "names", "places")
+    __slots__ = ("words", "repeats", "norm", "weight_sum", "means", "kinds", "doers", "actors", "names", "places")
 
     def __init__(self, words: list[str], keep, kinds: frozenset, means: frozenset, doers: frozenset,
                  actors: frozenset, places: frozenset, names: frozenset):
-        self.counts = counts = {}  # each distinct word (in the order of the words, each kept once) and how often
-        for w in words:
-            w = keep(w, w)
-            counts[w] = counts.get(w, 0) + 1
+        # Each distinct word once (each string kept once), in the order of the words, and how often each
+        # comes only when one comes more than once (few do): a tuple, not a dict per mention.
+        distinct = dict.fromkeys(words)
+        self.words = tuple([keep(w, w) for w in distinct])  # from a list: sized exactly, as tuple(map(...)) is not
+        self.repeats = None
+        if len(distinct) < len(words):
+            counted = Counter(words)
+            repeats = [counted[w] for w in distinct]
+            self.repeats = bytes(repeats) if max(repeats) < 256 else tuple(repeats)
         self.norm = self.weight_sum = 0.0
         self.means, self.kinds, self.doers = means, kinds, doers
         self.actors, self.places, self.names = actors, places, names  # every actor named, the two states aside
 
+    def count(self, word: str) -> int:
+        """How often one of its words comes."""
+        return 1 if self.repeats is None else self.repeats[self.words.index(word)]
+
+    def counted(self) -> Iterable[tuple[str, int]]:
+        """Each distinct word and how often it comes, in the order of the words."""
+        return zip(self.words, self.repeats) if self.repeats is not None else ((w, 1) for w in self.words)
+
     def complete(self, scorer: Scorer, lower: set[str]) -> None:
         idf = scorer.idf
-        self.norm = scorer._norm(self.counts)
+        self.norm = scorer._norm(self)
         # The containment weighs each distinct word by its IDF squared, summed in the order of the set of
-        # the words: set(keys()) grows as set(words) does (the same first insertions), so the same order.
-        self.weight_sum = sum(idf[w] ** 2 for w in set(self.counts.keys()))
+        # the words: set(words) grows as set(dict keys) did (the same first insertions), so the same order.
+        self.weight_sum = sum(idf[w] ** 2 for w in set(self.words))
         names = self.names
         if names and not names.isdisjoint(lower):
             self.names = scorer._share(names - lower)
@@ -816,12 +830,13 @@ class _Profile:
 
 def candidate_pairs(mentions: list[Mention], scorer: Scorer) -> Iterable[tuple[Mention, Mention]]:
     """Pairs that share a blocking key and whose dates overlap, each once, in a stable order."""
-    for i, j in _candidate_indices(mentions, scorer):
+    for i, j, _ in _candidate_indices(mentions, scorer):
         yield mentions[i], mentions[j]
 
 
-def _candidate_indices(mentions: list[Mention], scorer: Scorer) -> Iterable[tuple[int, int]]:
-    """`candidate_pairs`, as positions in `mentions`, the mention with the lower key first.
+def _candidate_indices(mentions: list[Mention], scorer: Scorer) -> Iterable[tuple[int, int, int]]:
+    """`candidate_pairs`, as positions in `mentions`, the mention with the lower key first, each with the
+    position of the one (i or j) among whose partners it was found: the pairs come grouped by that one.
 
     Each usable block is sorted by the start of its members' spans (widened by DATE_SLACK days); a
     pair is met from the member that comes first in that order, among the members that start no later
@@ -889,7 +904,7 @@ def _candidate_indices(mentions: list[Mention], scorer: Scorer) -> Iterable[tupl
             if (r0 <= s1 and s0 <= a1) or _near(fa, fb):  # the dates overlap, or nearly (DATE_SLACK)
                 j = order[r]
                 # The lower key first: the sources differ, so the source ids decide.
-                yield (i, j) if source < sources[r] else (j, i)
+                yield (i, j, i) if source < sources[r] else (j, i, i)
 
 
 def block_serves(members, low: int, high: int) -> bool:
@@ -1062,11 +1077,11 @@ def outcome_links(mentions: list[Mention], scorer: Scorer, clusters: Clusters) -
             continue
         if days_of(x) != 1 or not x.actors or {a.actor_id for a in x.actors} - UBIQUITOUS_ACTORS:
             continue
-        x_words = {w for w in profile(x).counts if w[0] not in "@#"}  # words, not actors or places
+        x_words = {w for w in profile(x).words if w[0] not in "@#"}  # words, not actors or places
         near = [y for shift in range(-DATE_SLACK - NARROW_DAYS, DATE_SLACK + 1)
                 for y in by_day.get(_shifted(x.date.earliest, shift), [])]
         meetings = [y for y in near if y.source_id != x.source_id and not kinds_x & (py := profile(y)).kinds
-                    and not x_words.isdisjoint(py.counts) and overlaps(x, y)]
+                    and not x_words.isdisjoint(py.words) and overlaps(x, y)]
         if len({clusters.find(y.key) for y in meetings}) != 1:
             continue
         y = min(meetings, key=lambda m: m.key)
@@ -1075,7 +1090,7 @@ def outcome_links(mentions: list[Mention], scorer: Scorer, clusters: Clusters) -
         pair = scorer.score(*sorted((x, y), key=lambda m: m.key))
         if -1.0 in (pair.kind, pair.place, pair.names):
             continue  # the kinds exclude each other, or the places or the names differ
-        shared = sorted(x_words & profile(y).counts.keys())
+        shared = sorted(x_words.intersection(profile(y).words))
         pair.method = "outcome"
         pair.reason = (f"an outcome ({', '.join(sorted(kinds_x))}) reported with no one but the two states, and the "
                        f"only meeting another source reports within {DATE_SLACK} days that shares its words "
@@ -1119,8 +1134,12 @@ def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabul
     facts = [_facts_of(m) for m in mentions]
     score = scorer._score
     scored = []
-    for i, j in _candidate_indices(mentions, scorer):
-        pair = score(mentions[i], mentions[j], profiles[i], profiles[j], facts[i], facts[j], CANDIDATE_AT)
+    known_of, known = -1, set()  # the words of the mention whose partners come now, as a set made once
+    for i, j, own in _candidate_indices(mentions, scorer):
+        if own != known_of:
+            known_of, known = own, set(profiles[own].words)
+        other = profiles[j if own == i else i].words
+        pair = score(mentions[i], mentions[j], profiles[i], profiles[j], facts[i], facts[j], CANDIDATE_AT, known, other)
         if pair is not None:
             scored.append(pair)
     # By score, the highest first, then by the two keys (source id, position): stable sorts from the least
