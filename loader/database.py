@@ -294,17 +294,21 @@ class Staged:
     """Rows of one table made before the rows they refer to exist (foreign keys are on): written as they
     come, in batches, into a temporary table of its columns in the database being built, and moved into
     the table, in `order`, by `write`; only a count is held. Without that database (`db` None: validate,
-    or a build that writes elsewhere) the rows are held and `write` inserts them."""
+    or a build that writes elsewhere) the rows are held until `write` stages them in the database it is given."""
 
     BATCH = 5000  # rows gathered before they go to the temporary table in one insert
 
     def __init__(self, db: Optional[sqlite_utils.Database], table: str, order: str = "rowid"):
-        self.db, self.table, self.order = db, table, order
+        self.db, self.table, self.order = None, table, order
         self.count = 0
         self._pending: list[dict] = []
         self._columns = ", ".join(f"[{c.name}]" for c in TABLE_OF[table].columns)
         if db is not None:
-            db.conn.execute(f"create temp table [_{table}] ({self._columns})")
+            self._stage_in(db)
+
+    def _stage_in(self, db: sqlite_utils.Database) -> None:
+        db.conn.execute(f"create temp table [_{self.table}] ({self._columns})")
+        self.db = db
 
     def add(self, row: dict) -> None:
         self._pending.append(row)
@@ -319,8 +323,7 @@ class Staged:
     def write(self, db: sqlite_utils.Database) -> None:
         """The rows into their table in `db`, in `order`."""
         if self.db is not db:
-            insert_rows(db, self.table, self._pending)
-            return
+            self._stage_in(db)
         self._flush()
         db.conn.execute(f"insert into [{self.table}] ({self._columns}) select {self._columns} "
                         f"from temp.[_{self.table}] order by {self.order}")

@@ -484,6 +484,18 @@ def test_a_curated_date_that_contradicts_another_source_is_an_error_naming_the_f
             "(2 days apart; the tolerance is 1)") in error.message
 
 
+def test_a_curated_date_linked_with_the_other_source_is_left_to_the_events_dates(conn):
+    """The space weather centre: curated 16 November (cc-2021-sep-dec entry 17), 17 November in the
+    Overwatch timeline (entry 21). The linker put them in one event, whose bounds span both days
+    (date_conflict); the curated-date check judges only sources not already in the entry's event, so no
+    problem says they read as one event "but were not linked"."""
+    events = {r[0] for r in conn.execute("select event_id from event_sources where (source_id, position) in "
+                                         "(values ('cc-2021-sep-dec', 17), ('overwatch-2020-2022', 21))")}
+    assert len(events) == 1
+    assert conn.execute("select count(*) from build_problems where message like '%cc-2021-sep-dec entry 17%'"
+                        ).fetchone()[0] == 0
+
+
 # --- explain and Datasette ------------------------------------------------------------------------
 
 def test_the_explain_command_prints_every_entry_and_the_figures_per_chronology(conn):

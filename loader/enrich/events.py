@@ -6,12 +6,13 @@ import re
 import sys
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional, TypeVar
 
 from ..model import Event, Mention
 from ..parse.text import Span, sentences
 
 SUMMARY_LIMIT = 200
+T = TypeVar("T")
 
 
 def event_id(mention: Mention, occurrence: int = 0) -> str:
@@ -20,15 +21,17 @@ def event_id(mention: Mention, occurrence: int = 0) -> str:
     return "e" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:11]
 
 
-def events_at(events: Iterable[Event], mentions: Iterable[Mention]) -> dict[str, dict[int, Event]]:
+def events_at(events: Iterable[T], mentions: Iterable[Mention],
+              members: Callable[[T], Iterable[Mention]] = attrgetter("mentions")) -> dict[str, dict[int, T]]:
     """The event of each of `mentions`, by source id and position: for these mentions only, and without a
-    key tuple per mention (a stage that needs the events of a few mentions does not hold a map of all)."""
+    key tuple per mention (a stage that needs the events of a few mentions does not hold a map of all).
+    `members` gives an event's mentions (by default its `mentions`; the linker's groups are lists)."""
     wanted: dict[str, set[int]] = {}
     for mention in mentions:
         wanted.setdefault(mention.source_id, set()).add(mention.position)
-    found: dict[str, dict[int, Event]] = {source: {} for source in wanted}
+    found: dict[str, dict[int, T]] = {source: {} for source in wanted}
     for event in events:
-        for mention in event.mentions:
+        for mention in members(event):
             if mention.position in wanted.get(mention.source_id, ()):
                 found[mention.source_id][mention.position] = event
     return found

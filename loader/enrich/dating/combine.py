@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 from typing import Callable, Iterable, Optional, Sequence
 
+from ..events import events_at
 from ...model import DateBounds, Event, Mention, Problem
 from ...parse.datetext import HIGH, LOW, gap_days, precision_of
 from .entries import PRINTED, Anchor, Candidate, Entry, doc_method, printed_day
@@ -246,19 +247,13 @@ def curated_contradictions(documents: list[DocumentDates], groups: Iterable[Sequ
                 by_day.setdefault(entry.own_lo.day, []).append(entry)
     if not by_day:
         return []
-    # The sources of each judged entry's event (the reports linked with it), for those entries only.
-    wanted = {entry.mention.key for _, entry in judged}
-    judged_sources = {source for source, _ in wanted}
-    present_of: dict[tuple[str, int], set[str]] = {}
-    for group in groups:
-        for m in group:
-            if m.source_id in judged_sources and (m.source_id, m.position) in wanted:
-                present_of[(m.source_id, m.position)] = {x.source_id for x in group}
+    group_at = events_at(groups, (entry.mention for _, entry in judged), members=iter)  # the judged entries' only
     problems = []
     for doc, entry in judged:
         start, end = doc.window
         item = entry.curated
-        present = present_of.get(entry.mention.key, {entry.mention.source_id})
+        group = group_at[entry.mention.source_id].get(entry.mention.position, (entry.mention,))
+        present = {m.source_id for m in group}
         widened = dataclasses.replace(entry.mention, date=DateBounds(start, end, None, "window", "coverage"))
         best: dict[str, tuple[float, Entry]] = {}
         day, stop = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
