@@ -2,7 +2,7 @@
 
 `build` opens the database it writes, a temporary file, first: each document's `sources` row (with its
 text) goes in as soon as the document is read, and the text is read back by id where a later stage needs
-it; the other stages work on dataclasses in memory until `TemporaryDatabase.finish` writes the rest and
+it (a report's excerpt too: its mention holds offsets, `model.StoredMention`); the other stages work on dataclasses in memory until `TemporaryDatabase.finish` writes the rest and
 renames the file into place. A failed build deletes the temporary file and leaves the database as it
 was. The stages are not pure: several fill in the mentions and events an earlier stage made (actors,
 dates, places), in the order `check` runs them.
@@ -203,6 +203,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         with timings.stage("link readings"):
             readings.extend(reading.mentions, reading.linking, link_vocabulary)
         shared.document(reading.mentions, dated)  # after the readings: they compare each mention's actors as read
+        sources.hold_excerpts(reading.mentions)  # the excerpts are read back from the text kept there
         if progress:
             progress(document)
         keep()  # the document's mentions and readings stay to the end

@@ -33,7 +33,7 @@ from .enrich.statements import Statement
 from .enrich.names import UnmatchedName
 from .enrich.participants import event_actor_links, event_countries
 from .enrich.taxonomy import Classification, Taxonomy
-from .model import Document, Event, Mention, Problem
+from .model import Document, Event, Mention, Problem, StoredMention
 from .tables import TABLES, VIEWS, Table
 from .timings import Timings
 
@@ -463,11 +463,14 @@ def write_database(path: Path, data: BuildData, timings: Optional[Timings] = Non
 class SourceStore:
     """Where the build keeps each document's text once it is read: in memory (`database` None: validate
     and the commands that only report), or as the document's `sources` row in the database being built,
-    written at once; the Document then carries no text (None) and a later stage reads it back by id."""
+    written at once; the Document then carries no text (None) and a later stage reads it back by id.
+    Its mentions then hold no excerpt either (`hold_excerpts`): each is read back as `text[start:end]`."""
+
+    CACHED = 32  # texts read back and kept, the most recently used: stages go document by document or by date
 
     def __init__(self, database: Optional[TemporaryDatabase] = None):
         self.db = database.db if database is not None else None
-        self.texts: dict[str, str] = {}
+        self.texts: dict[str, str] = {}  # in memory: every text; with a database: the CACHED last read
 
     def add(self, document: Document) -> None:
         if self.db is None:
@@ -479,8 +482,24 @@ class SourceStore:
     def get(self, source_id: str) -> Optional[str]:
         if self.db is None:
             return self.texts.get(source_id)
-        row = self.db.conn.execute("select text from sources where id = ?", (source_id,)).fetchone()
-        return row[0] if row else None
+        text = self.texts.pop(source_id, None)  # popped and put back: the dict's order is the order of use
+        if text is None:
+            row = self.db.conn.execute("select text from sources where id = ?", (source_id,)).fetchone()
+            if row is None:
+                return None
+            text = row[0]
+            if len(self.texts) >= self.CACHED:
+                del self.texts[next(iter(self.texts))]
+        self.texts[source_id] = text
+        return text
+
+    def excerpt(self, source_id: str, start: int, end: int) -> str:
+        return self.get(source_id)[start:end]
+
+    def hold_excerpts(self, mentions: Iterable[Mention]) -> None:
+        """From now on these mentions (of documents added here) read their excerpts from the texts kept here."""
+        for mention in mentions:
+            StoredMention.hold(mention, self)
 
 
 def _mode_for(path: Path) -> int:

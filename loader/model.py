@@ -8,7 +8,7 @@ from UTF-8 exactly as stored, so `text[start:end] == excerpt` always holds.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Optional, Protocol, Sequence
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,39 @@ class Mention:
         return (self.source_id, self.position)
 
 
+_EXCERPT = Mention.__dict__["excerpt"]  # the slot itself, under the property of `StoredMention`
+
+
+class StoredMention(Mention):
+    """A mention whose excerpt is read back from its document's text when asked (`text[start:end]`, the
+    invariant above), not held as a string of its own: the build keeps each text once, in the database
+    being built (`database.SourceStore`), and the excerpts were the largest thing it held per report. The
+    slot that held the excerpt holds the store instead; assigning a string holds that string again.
+    `hold` turns a Mention into one in place (same slots: only its class changes)."""
+
+    __slots__ = ()
+
+    @classmethod
+    def hold(cls, mention: Mention, texts: "ExcerptSource") -> None:
+        _EXCERPT.__set__(mention, texts)
+        mention.__class__ = cls
+
+    @property
+    def excerpt(self) -> str:
+        held = _EXCERPT.__get__(self)
+        return held if type(held) is str else held.excerpt(self.source_id, self.start, self.end)
+
+    @excerpt.setter
+    def excerpt(self, value: str) -> None:
+        _EXCERPT.__set__(self, value)
+
+
+class ExcerptSource(Protocol):
+    """What `StoredMention` reads its excerpt from (`database.SourceStore`)."""
+
+    def excerpt(self, source_id: str, start: int, end: int) -> str: ...
+
+
 @dataclass
 class ParsedDocument:
     """What a parser returns: header facts and mentions, plus problems it met."""
@@ -188,13 +221,24 @@ class Event:
     """One real-world event, reported by one or more mentions."""
 
     id: str
-    summary: str
-    description: str
+    # The summary, or where it lies in the first mention's excerpt, `(start, end)`: most summaries are a
+    # piece of it, read back when asked (`summary`) rather than held as a copy of that piece.
+    summary_piece: str | tuple[int, int]
     date: DateBounds
-    mentions: list[Mention]
+    mentions: list[Mention]  # the first, the most trusted (enrich.events.TRUST), speaks for the event
     categories: Sequence[str] = ()  # the sources' own categories, in their order
     summary_method: str = "excerpt"  # excerpt (a verbatim piece of it) or derived (loader/enrich/events.py)
     summary_evidence: Optional[str] = None  # how the summary was made from the excerpt, in words
+
+    @property
+    def summary(self) -> str:
+        piece = self.summary_piece
+        return piece if type(piece) is str else self.mentions[0].excerpt[piece[0]:piece[1]]
+
+    @property
+    def description(self) -> str:
+        """The excerpt of the mention that speaks for the event: read from it when asked, not held twice."""
+        return self.mentions[0].excerpt
 
     @property
     def actors(self) -> list[tuple[Mention, ActorMatch]]:

@@ -224,16 +224,21 @@ def events_from_clusters(clusters: list[list[Mention]], formats: dict[str, str],
         events.append(
             Event(
                 id=event_id(first, repeats.get(first.key, 0)),
-                summary=summary.text,
+                summary_piece=piece_of(first.excerpt, summary.text),
                 summary_method=summary.method,
                 summary_evidence=sys.intern(summary.evidence),  # mostly the same few words: held once
-                description=first.excerpt,
                 date=first.date,  # until enrich.dates.date_events combines the sources' bounds
                 mentions=ordered,
                 categories=categories,
             )
         )
     return events
+
+
+def piece_of(excerpt: str, text: str) -> str | tuple[int, int]:
+    """Where `text` lies in `excerpt` (start, end), or `text` itself when it is not a piece of it."""
+    at = excerpt.find(text)
+    return (at, at + len(text)) if at >= 0 and text else text
 
 
 def events_from_mentions(mentions: list[Mention]) -> list[Event]:
