@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
-from .database import (APPLICATION_ID, BuildData, EventDescription, SourceStore, Staged, statement_row,
+from .database import (APPLICATION_ID, BuildData, EventDescription, SourceStore, Staged, stage_reports, statement_row,
                        temporary_database)
 from .enrich.actors import ActorDictionary, DocumentMemory, load_actors
 from .enrich.countries import alpha2_codes
@@ -229,6 +229,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
             linked = link_mentions(mentions, decisions, link_vocabulary, readings)
     except InputError as error:  # a curated link that names no mention
         return partial, error.problems
+    del partial  # it holds the documents' dating, let go after the dates stage
     problems.extend(linked.problems)
     with timings.stage("dates"):
         # Judged on the sources' own days, before date_events lends any: the last stage to read the scorer.
@@ -248,6 +249,12 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
             _share(event)
         for problem in dict.fromkeys(found + contradictions):  # a pair found twice is reported once
             (errors if problem.severity == "error" else problems).append(problem)
+    with timings.stage("write"):
+        # Each report's own bounds are final now: its row is written, and the documents' dating let go
+        # (held on only for `loader dates`, which builds no database).
+        reports = stage_reports(sources.db, events, linked.links, dating)
+    if sources.db is not None:
+        dating = []
     keep()
     with timings.stage("statements"):
         statements = Staged(sources.db, "statements")  # into the database being built as they are found
@@ -261,7 +268,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         describe = describe_events(events, taxonomy, gazetteer, timings)
     keep()
     return BuildData(documents=documents, events=events, actors=actors.actors, problems=problems,
-                     links=linked.links, candidates=linked.candidates, statements=statements, dates=dating,
+                     links=linked.links, candidates=linked.candidates, statements=statements, dates=dating, reports=reports,
                      unmatched=unmatched, taxonomy=taxonomy, gazetteer=gazetteer, describe=describe,
                      metadata=metadata), errors
 

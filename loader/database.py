@@ -52,6 +52,9 @@ class BuildData:
     candidates: list[PairScore] = field(default_factory=list)
     statements: "Staged" = field(default_factory=lambda: Staged(None, "statements"))  # their rows
     dates: list = field(default_factory=list)  # enrich.dates.DocumentDates per document, for `loader dates`
+    # The event_sources rows, staged by the build as soon as the dates are final (`stage_reports`), so that
+    # `dates` need not be held to the write; None: the write makes them from `events` and `dates`.
+    reports: Optional["Staged"] = None
     unmatched: list[UnmatchedName] = field(default_factory=list)
     taxonomy: Optional[Taxonomy] = None
     gazetteer: Optional[Gazetteer] = None
@@ -144,6 +147,23 @@ def event_rows(events: list[Event]) -> Iterable[dict]:
             "summary_method": event.summary_method, "summary_evidence": event.summary_evidence,
             "date_last": last_day_of(event.date), "date_days": width_days(event.date.earliest, last_day_of(event.date)),
         }
+
+
+def write_order(events: list[Event]) -> list[Event]:
+    """The order the events and their reports are written in: by date, then by the first report."""
+    return sorted(events, key=lambda e: (e.date.earliest or "9999", e.date.latest or "9999",
+                                         e.mentions[0].source_id, e.mentions[0].position))
+
+
+def stage_reports(db: Optional[sqlite_utils.Database], events: list[Event], links: list[PairScore],
+                  dates: list) -> "Staged":
+    """The event_sources rows (`mention_rows`) in the write's order, staged: the events' dates, their links
+    and each report's own bounds (`dates`) are final once the dates stage is done, and nothing else
+    goes into these rows."""
+    reports = Staged(db, "event_sources")
+    for row in mention_rows(write_order(events), links, own_bounds(dates)):
+        reports.add(row)
+    return reports
 
 
 def mention_rows(events: list[Event], links: list[PairScore], own: Optional[Callable] = None) -> Iterable[dict]:
@@ -256,8 +276,7 @@ def actor_rows(actors: dict[str, Actor], counts: dict[str, int]) -> Iterable[dic
 
 def write_rows(db: sqlite_utils.Database, data: BuildData) -> None:
     """Insert every row in one transaction, in a stable order."""
-    events = sorted(data.events, key=lambda e: (e.date.earliest or "9999", e.date.latest or "9999",
-                                                e.mentions[0].source_id, e.mentions[0].position))
+    events = write_order(data.events)
     event_counts: dict[str, int] = {}
     for event in events:
         for source_id in {m.source_id for m in event.mentions}:
@@ -279,7 +298,7 @@ def write_rows(db: sqlite_utils.Database, data: BuildData) -> None:
         described.count_roots()
         event_of = event_ids_of(events, [pair.a for pair in data.links]
                                 + [m for pair in data.candidates for m in (pair.a, pair.b)])
-        insert_rows(db, "event_sources", mention_rows(events, data.links, own_bounds(data.dates)))
+        (data.reports or stage_reports(db, events, data.links, data.dates)).write(db)
         insert_rows(db, "event_links", link_rows(data.links, event_of))
         insert_rows(db, "link_candidates", candidate_rows(data.candidates, event_of))
         data.statements.write(db)

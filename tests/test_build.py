@@ -31,6 +31,21 @@ def test_every_stored_excerpt_equals_the_source_text_at_its_offsets(conn):
     assert rows and all(row["excerpt"] == row["span"] for row in rows)
 
 
+def test_reports_are_stored_in_the_order_of_their_events_by_date_then_in_the_events_own_order(conn):
+    rows = conn.execute(
+        """select e.rowid as event_row, e.date_earliest, es.source_id, es.position
+           from event_sources es join events e on e.id = es.event_id order by es.rowid""").fetchall()
+    event_rows = [row["event_row"] for row in rows]
+    assert event_rows == sorted(event_rows)  # every report of an event together, events as the events table has them
+    days = [row["date_earliest"] or "9999" for row in conn.execute("select date_earliest from events order by rowid")]
+    assert days == sorted(days)
+    firsts = dict(conn.execute("select id, first_source || ' ' || first_position from events"))
+    leading = {}
+    for row in conn.execute("select event_id, source_id, position from event_sources order by rowid"):
+        leading.setdefault(row["event_id"], f"{row['source_id']} {row['position']}")
+    assert leading == firsts  # the report that speaks for the event comes first
+
+
 def test_sources_hold_the_documents_byte_for_byte(conn):
     for row in conn.execute("select file, sha256, text from sources"):
         raw = (SEEDS / row["file"]).read_bytes()
