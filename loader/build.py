@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
-from .database import (APPLICATION_ID, BuildData, EventDescription, SourceStore, Staged, stage_reports, statement_row,
+from .database import (APPLICATION_ID, BuildData, EventDescription, SourceStore, Staged, stage_event_rows, statement_row,
                        temporary_database)
 from .enrich.actors import ActorDictionary, DocumentMemory, load_actors
 from .enrich.countries import alpha2_codes
@@ -250,11 +250,12 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         for problem in dict.fromkeys(found + contradictions):  # a pair found twice is reported once
             (errors if problem.severity == "error" else problems).append(problem)
     with timings.stage("write"):
-        # Each report's own bounds are final now: its row is written, and the documents' dating let go
-        # (held on only for `loader dates`, which builds no database).
-        reports = stage_reports(sources.db, events, linked.links, dating)
+        # The reports' own bounds are final now, and the links: their rows are written, and the documents'
+        # dating and the scored pairs let go (held on only for `loader dates` and `loader links`, which
+        # build no database).
+        staged = stage_event_rows(sources.db, events, linked.links, linked.candidates, dating)
     if sources.db is not None:
-        dating = []
+        dating, linked.links, linked.candidates = [], [], []
     keep()
     with timings.stage("statements"):
         statements = Staged(sources.db, "statements")  # into the database being built as they are found
@@ -268,7 +269,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         describe = describe_events(events, taxonomy, gazetteer, timings)
     keep()
     return BuildData(documents=documents, events=events, actors=actors.actors, problems=problems,
-                     links=linked.links, candidates=linked.candidates, statements=statements, dates=dating, reports=reports,
+                     links=linked.links, candidates=linked.candidates, statements=statements, dates=dating, staged=staged,
                      unmatched=unmatched, taxonomy=taxonomy, gazetteer=gazetteer, describe=describe,
                      metadata=metadata), errors
 
@@ -651,7 +652,7 @@ def build(seeds: Path, db_path: Path, curated: Path, keep_going: bool = False,
         mentions=sum(len(e.mentions) for e in data.events),
         corroborated=sum(1 for e in data.events if len({m.source_id for m in e.mentions}) > 1),
         statements=data.statements.count,
-        candidates=len(data.candidates),
+        candidates=data.staged["link_candidates"].count if data.staged else len(data.candidates),
         names_to_review=[row for row in data.unmatched if row.kind != "not an actor"],
         actors=len(data.actors),
         actor_links=sum(len({m.actor_id for _, m in e.actors}) for e in data.events),

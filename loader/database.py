@@ -52,9 +52,10 @@ class BuildData:
     candidates: list[PairScore] = field(default_factory=list)
     statements: "Staged" = field(default_factory=lambda: Staged(None, "statements"))  # their rows
     dates: list = field(default_factory=list)  # enrich.dates.DocumentDates per document, for `loader dates`
-    # The event_sources rows, staged by the build as soon as the dates are final (`stage_reports`), so that
-    # `dates` need not be held to the write; None: the write makes them from `events` and `dates`.
-    reports: Optional["Staged"] = None
+    # The rows of EVENT_ROWS' tables, staged by the build as soon as the dates are final (`stage_event_rows`),
+    # so that neither `dates` nor `links` nor `candidates` need be held to the write; None: the write makes
+    # them from those.
+    staged: Optional[dict[str, "Staged"]] = None
     unmatched: list[UnmatchedName] = field(default_factory=list)
     taxonomy: Optional[Taxonomy] = None
     gazetteer: Optional[Gazetteer] = None
@@ -155,15 +156,23 @@ def write_order(events: list[Event]) -> list[Event]:
                                          e.mentions[0].source_id, e.mentions[0].position))
 
 
-def stage_reports(db: Optional[sqlite_utils.Database], events: list[Event], links: list[PairScore],
-                  dates: list) -> "Staged":
-    """The event_sources rows (`mention_rows`) in the write's order, staged: the events' dates, their links
-    and each report's own bounds (`dates`) are final once the dates stage is done, and nothing else
-    goes into these rows."""
-    reports = Staged(db, "event_sources")
-    for row in mention_rows(write_order(events), links, own_bounds(dates)):
-        reports.add(row)
-    return reports
+# The tables whose rows are final once the events' dates are (`stage_event_rows`).
+EVENT_ROWS = ("event_sources", "event_links", "link_candidates")
+
+
+def stage_event_rows(db: Optional[sqlite_utils.Database], events: list[Event], links: list[PairScore],
+                     candidates: list[PairScore], dates: list) -> dict[str, "Staged"]:
+    """The rows of the reports (`mention_rows`, in the write's order), the links and the link candidates,
+    staged: the events' ids and dates, the pairs the linker scored and each report's own bounds (`dates`)
+    are final once the dates stage is done, and nothing else goes into these rows."""
+    event_of = event_ids_of(events, [pair.a for pair in links] + [m for pair in candidates for m in (pair.a, pair.b)])
+    staged = {table: Staged(db, table) for table in EVENT_ROWS}
+    for table, rows in (("event_sources", mention_rows(write_order(events), links, own_bounds(dates))),
+                        ("event_links", link_rows(links, event_of)),
+                        ("link_candidates", candidate_rows(candidates, event_of))):
+        for row in rows:
+            staged[table].add(row)
+    return staged
 
 
 def mention_rows(events: list[Event], links: list[PairScore], own: Optional[Callable] = None) -> Iterable[dict]:
@@ -296,11 +305,9 @@ def write_rows(db: sqlite_utils.Database, data: BuildData) -> None:
         insert_rows(db, "cameo_roots", cameo_root_rows(data.taxonomy))
         insert_rows(db, "events", described.rows(event_rows(events), events, data.describe))
         described.count_roots()
-        event_of = event_ids_of(events, [pair.a for pair in data.links]
-                                + [m for pair in data.candidates for m in (pair.a, pair.b)])
-        (data.reports or stage_reports(db, events, data.links, data.dates)).write(db)
-        insert_rows(db, "event_links", link_rows(data.links, event_of))
-        insert_rows(db, "link_candidates", candidate_rows(data.candidates, event_of))
+        staged = data.staged or stage_event_rows(db, events, data.links, data.candidates, data.dates)
+        for table in EVENT_ROWS:
+            staged[table].write(db)
         data.statements.write(db)
         insert_rows(db, "event_actors", event_actor_rows(events, data.actors))  # streamed, never held
         insert_rows(db, "unmatched_names", unmatched_rows(data.unmatched))
