@@ -523,9 +523,13 @@ class SourceStore:
         return self.get(source_id)[start:end]
 
     def hold_excerpts(self, mentions: Iterable[Mention]) -> None:
-        """From now on these mentions (of documents added here) read their excerpts from the texts kept here."""
+        """From now on these mentions (of documents added here) read their excerpts from the texts kept here:
+        each one whose excerpt is its text at its offsets, as the parsers promise (model.py); one that is
+        not keeps its own string, so what is written never changes."""
         for mention in mentions:
-            StoredMention.hold(mention, self)
+            text = self.get(mention.source_id)
+            if text is not None and text[mention.start:mention.end] == mention.excerpt:
+                StoredMention.hold(mention, self)
 
 
 def _mode_for(path: Path) -> int:

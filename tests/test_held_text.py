@@ -35,6 +35,17 @@ def test_a_held_mention_reads_its_excerpt_from_the_kept_text_and_holds_no_copy(t
         building.discard()
 
 
+def test_a_mention_whose_excerpt_is_not_its_text_at_its_offsets_keeps_its_own(tmp_path):
+    with temporary_database(tmp_path / "events.db") as building:
+        store = SourceStore(building)
+        store.add(document("visit-2024"))
+        mention = mention_of("visit-2024", TEXT, "He visits Harbin.")
+        mention.excerpt = "He  visits Harbin."  # not what the text holds there (a parser's slip)
+        store.hold_excerpts([mention])
+        assert type(mention) is Mention and mention.excerpt == "He  visits Harbin."
+        building.discard()
+
+
 def test_the_store_keeps_only_the_texts_read_last_and_reads_the_others_again(tmp_path):
     with temporary_database(tmp_path / "events.db") as building:
         store = SourceStore(building)
