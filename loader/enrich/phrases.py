@@ -1,9 +1,15 @@
-"""The one phrase matcher: every list of names or cue words the enrich stages look for in text.
+"""The one phrase matcher: every list of names or cue words the enrich stages look for in text (and
+its hits without the automaton, for the gazetteer's long list: `NameIndex`).
 
 Actors (names, short names, not-actor names, cues), roles (the cue words before and after a name),
-places (curated aliases and the gazetteer's city names) use it, and link kinds and curated-date keys
-can switch to it the same way. It is an Aho-Corasick automaton (pyahocorasick): one pass over the text
-finds every phrase, whatever the number of phrases, so the cost grows with the text, not the list.
+places (curated aliases and cue words) use it, and link kinds and curated-date keys can switch to it
+the same way. It is an Aho-Corasick automaton (pyahocorasick): one pass over the text finds every
+phrase, whatever the number of phrases, so the cost grows with the text, not the list.
+
+`NameIndex` gives the same hits as a case-sensitive `PhraseMatcher.find` for a long list of names the
+caller already holds in a dict or set (the gazetteer's city names), without the automaton: it looks up
+each piece of the text that starts where a name can start and ends at a word boundary. It costs a
+sorted list of references where the automaton took some 25 MB for 130,000 names.
 
 ONE definition of a whole word, here and nowhere else (`is_word_char`, `_boundary_before`,
 `_boundary_after`): a phrase matches only where the character before it and the character after it
@@ -33,6 +39,12 @@ API
     with single spaces), values (the tuple of values listed for the phrase).
     len(matcher), bool(matcher): the number of distinct phrases.
 
+    index = NameIndex(names, value)
+        `names`: a collection of strings (a dict's keys are read in place, not copied, and must not
+        change afterwards), each with `value`.
+    index.find(text) -> list[Hit]
+        exactly `PhraseMatcher(((name, value) for name in names)).find(text)`.
+
 With `case_sensitive=False` phrases and text are compared in lower case (the offsets stay those of
 the text as given).
 """
@@ -40,12 +52,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cached_property
-from typing import Iterable, NamedTuple, Optional
+from bisect import bisect_right
+from functools import cached_property, lru_cache
+from itertools import chain
+from typing import Collection, Iterable, NamedTuple, Optional
 
 import ahocorasick
 
 _SPACE_RUN = re.compile(r"\s+")
+_NOT_ALNUM = re.compile(r"\W")  # every character that is not a word character, and combining marks
 _ODD_SPACE = re.compile(r"\s\s|[^\S ]")  # whitespace that is not one plain space
 
 
@@ -248,6 +263,87 @@ class PhraseMatcher:
         window = text[:self._reach + 1]
         found = [h for h in self.find_all(window) if h.start == 0 and (len(window) == len(text) or h.end < len(window))]
         return max(found, key=lambda h: h.end) if found else None
+
+
+class NameIndex:
+    """`PhraseMatcher(((name, value) for name in names)).find(text)`, hit for hit, without an automaton:
+    for a long list of proper names (the gazetteer's, some 130,000, where the automaton took some 25 MB).
+    A name can start only at a character some name starts with, at a word boundary, and end only at a
+    word boundary; each such piece of the text is looked up in `names` itself (the dict or set the
+    caller holds), and a sorted list of the names (references, not copies) ends the search from a
+    start as soon as no name goes on as the text does. Case-sensitive, as the gazetteer's matcher was.
+    """
+
+    def __init__(self, names: Collection[str], value: object, cache: int = 4096):
+        self._names = names
+        # The matcher lists each name with its whitespace squeezed (`PhraseMatcher.__init__`): the few
+        # names not written so are held apart, and listed as the matcher lists them.
+        self._odd = frozenset(name for name in names if _SPACE_RUN.sub(" ", name.strip()) != name)
+        self._added = frozenset(filter(None, (_SPACE_RUN.sub(" ", name.strip()) for name in self._odd)))
+        # Built at the build's peak: a list sorted once, no set or tuple copy on the way (a name listed
+        # twice, once squeezed, changes nothing below).
+        self._sorted = sorted(chain((name for name in names if name not in self._odd), self._added))
+        self._values = (value,)
+        firsts = sorted({key[0] for key in self._sorted})
+        # Such a character not right after a letter or digit (`_boundary_before` decides the rest), and the
+        # word characters after it (group 1): where they end is the first place a name starting there can
+        # end. Taken whole when every name starts with a letter (no start inside it is missed), else looked
+        # ahead at, so that a start right after the "(" of "(Foo" is tried too.
+        within = "[" + "".join(map(re.escape, firsts)) + r"]\w*"
+        letters = all(re.fullmatch(r"\w", first) for first in firsts)
+        self._starts = re.compile(rf"(?<!\w)({within})" if letters else rf"(?<!\w)(?=({within}))") if firsts else None
+        # The same capitalized words come again and again ("Russia", "Putin"): remember the last few.
+        self._look = lru_cache(maxsize=cache)(self._lookup)
+
+    def __len__(self) -> int:
+        return len(self._sorted)
+
+    def _lookup(self, piece: str) -> tuple[bool, bool]:
+        """(is `piece` a listed name, does a longer listed name start with it)."""
+        names = self._sorted
+        after = bisect_right(names, piece)  # the names that start with `piece` come right after it
+        listed = (piece in self._names and piece not in self._odd) or piece in self._added
+        return listed, after < len(names) and names[after].startswith(piece)
+
+    def find(self, text: str) -> list[Hit]:
+        """Whole-word hits, leftmost-longest and not overlapping, in text order (`PhraseMatcher.find`)."""
+        if self._starts is None or not text:
+            return []
+        haystack, origin = _squeeze(text)
+        size = len(haystack)
+        hits: list[Hit] = []
+        reached = 0
+        look = self._look
+        for first in self._starts.finditer(haystack):
+            start, end = first.span(1)
+            if start < reached:
+                continue
+            listed, goes_on = look(first.group(1))  # most capitalized words: no name starts so (one lookup)
+            if not (listed or goes_on) or (start and haystack[start - 1] != " "
+                                           and not _boundary_before(haystack, start)):
+                continue
+            best = None
+            while True:
+                if listed and (end == size or haystack[end] == " " or _boundary_after(haystack, end)):
+                    best = end
+                if not goes_on or end == size:
+                    break
+                # The next place a name can end: the end of the text or a character that is not a word
+                # character (\W also takes the combining marks, which `_boundary_after` then rejects).
+                following = _NOT_ALNUM.search(haystack, end + 1)
+                end = following.start() if following else size
+                listed, goes_on = look(haystack[start:end])
+            if best is None:
+                continue
+            reached = best
+            key = haystack[start:best]
+            if origin is not None:
+                start, best = origin[start], origin[best - 1] + 1
+            written = text[start:best]
+            if written == key:
+                key = written  # one string for both, the usual case
+            hits.append(Hit(start, best, written, key, self._values))
+        return hits
 
 
 def normalize(text: str) -> tuple[str, Optional[list[int]]]:

@@ -23,8 +23,10 @@ A name listed right after a placed name ("off Durban and Richards Bay") is a pla
 The place of an event is where it happened: a place given only after "from", when the same excerpt
 also gives another ("travels from Moscow to Kazan"), is where someone came from, not the event's place.
 
-One phrase matcher (enrich/phrases.py) holds every curated alias and gazetteer name: one pass over
-each excerpt. The GeoNames data is read once per build (`load_places`). Pure: no SQLite here.
+One phrase matcher (enrich/phrases.py) holds every curated alias: one pass over each excerpt. The
+gazetteer's names (some 130,000) are found by a `NameIndex` over the dict of names GeoNames already
+holds (the same hits as a phrase matcher, without its automaton's 25 MB). The GeoNames data is read
+once per build (`load_places`). Pure: no SQLite here.
 """
 from __future__ import annotations
 
@@ -39,7 +41,7 @@ from typing import NamedTuple, Optional, get_args
 from .. import schemas
 from ..model import Event, InputError, Problem
 from .mentionkeys import MentionKey
-from .phrases import PhraseMatcher
+from .phrases import NameIndex, PhraseMatcher
 
 PRECISIONS = set(get_args(schemas.Precision))
 # Words right before a name that make it the place where something happens (optionally then "the").
@@ -103,7 +105,7 @@ class City(NamedTuple):
     population: int
 
 
-GAZETTEER = ("gazetteer",)  # what the phrase matcher holds for each gazetteer name (`_hits` reads it)
+GAZETTEER = ("gazetteer",)  # the value of each gazetteer name's hit (`_hits` reads it)
 
 
 class GeoNames:
@@ -113,7 +115,7 @@ class GeoNames:
         self.cities = {c.geonameid: c for c in cities}
         self.names = names  # one geonameid, or several in geonameid order (see `ids`)
         self.version = version
-        self._matcher: Optional[PhraseMatcher] = None
+        self._finder: Optional[NameIndex] = None
 
     @classmethod
     def load(cls, exclude: frozenset) -> "GeoNames":
@@ -126,10 +128,12 @@ class GeoNames:
         return (found,) if isinstance(found, int) else found
 
     @property
-    def matcher(self) -> PhraseMatcher:
-        if self._matcher is None:
-            self._matcher = PhraseMatcher((name, GAZETTEER) for name in self.names)
-        return self._matcher
+    def finder(self) -> NameIndex:
+        """Finds the names in a text: `find` gives what `PhraseMatcher((name, GAZETTEER) for name in
+        self.names).find` gives."""
+        if self._finder is None:
+            self._finder = NameIndex(self.names, GAZETTEER)
+        return self._finder
 
 
 @lru_cache(maxsize=2)
@@ -286,7 +290,7 @@ class Gazetteer:
     def _city_hits(self, text: str) -> list:
         """Gazetteer names in an excerpt. Read again by `links` after `learn`: held for every excerpt in
         between, they took more memory (some 55 MB at 100,000 reports) than reading twice takes time."""
-        return self.geonames.matcher.find(text)
+        return self.geonames.finder.find(text)
 
     def as_place(self, issue, mention=None):
         """An unknown name that the gazetteer knows, used as a place ("visits Pretoria"), is a place,
