@@ -375,6 +375,22 @@ def test_the_seed_links_score_at_or_above_the_threshold_and_the_candidates_below
     assert max(below) < linker.LINK_AT and max(below) > 0.43
 
 
+def test_a_scored_reason_states_the_pairs_own_score_against_the_threshold(conn):
+    """The words of a reason decided by a rule quote the row's own figures (made when the row is written)."""
+    linked = conn.execute("select score, reason from event_links where method = 'score' and reason like 'score %'").fetchall()
+    assert linked
+    for score, reason in linked:
+        assert reason.startswith(f"score {score} at or above {linker.LINK_AT}"), reason
+    below = conn.execute("select score, reason from link_candidates where score < ?", (linker.LINK_AT,)).fetchall()
+    assert below
+    for score, reason in below:
+        assert reason.startswith(f"score {score} below {linker.LINK_AT}"), reason
+    for score, text, date, reason in conn.execute(
+            "select score, text_score, date_score, reason from link_candidates where reason like '%share too little%'"):
+        assert reason.startswith(f"score {score}, but the texts share too little (content {text} below "), reason
+        assert f"for date evidence {date}" in reason, reason
+
+
 def test_a_curated_reason_that_quotes_a_score_quotes_the_stored_one(conn):
     import re
     for score, reason in conn.execute("select score, reason from event_links where method = 'curated'"):

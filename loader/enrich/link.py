@@ -53,7 +53,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional, Union
 
 from .. import schemas
 from ..model import InputError, Mention, Problem
@@ -234,7 +234,20 @@ class PairScore:
     named: bool = False  # two or more named people (not states) did it in both reports
     gap: Optional[int] = None  # days between the two reports' bounds, when they do not overlap
     method: str = "score"  # score | curated
-    reason: str = ""
+    # Why the pair links or not (`reason`): its words, or the linker's rule that decided (`_reason_below`
+    # and the like), whose words are made from the pair's figures when they are read. A corpus's pairs
+    # are held from the links to the write, most decided by those rules: one function each, not a string.
+    _reason: Union[str, Callable[["PairScore"], str]] = ""
+
+    @property
+    def reason(self) -> str:
+        """Why the pair links or not, in words."""
+        reason = self._reason
+        return reason if type(reason) is str else reason(self)
+
+    @reason.setter
+    def reason(self, value: Union[str, Callable[["PairScore"], str]]) -> None:
+        self._reason = value
 
 
 @dataclass
@@ -1050,6 +1063,23 @@ def _date_note(pair: PairScore) -> str:
             f"{pair.b.source_id} {_range(b0, b1)}): the date lowers the score, each source keeps its own")
 
 
+# The rules `link_mentions` decides most pairs by, each giving the pair its words (`PairScore.reason`)
+# from the pair's own figures and its reports' dates, which nothing changes once the links are made.
+
+def _reason_below(pair: PairScore) -> str:
+    return f"score {pair.score} below {LINK_AT}{_date_note(pair)}"
+
+
+def _reason_too_little_content(pair: PairScore) -> str:
+    needed = content_needed(pair.date, pair.named)
+    return (f"score {pair.score}, but the texts share too little (content {pair.text} below {needed} for date "
+            f"evidence {pair.date}): the date, actors and kind alone do not make one event{_date_note(pair)}")
+
+
+def _reason_linked(pair: PairScore) -> str:
+    return f"score {pair.score} at or above {LINK_AT}{_date_note(pair)}"
+
+
 def _range(first: str, last: str) -> str:
     return first if first == last else f"{first}..{last}"
 
@@ -1158,14 +1188,11 @@ def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabul
         if (pair.a.key, pair.b.key) in curated_pairs:
             continue
         if pair.score < LINK_AT:
-            pair.reason = f"score {pair.score} below {LINK_AT}{_date_note(pair)}"
+            pair.reason = _reason_below
             candidates.append(pair)
             continue
         if pair.text < content_needed(pair.date, pair.named):
-            pair.reason = (
-                f"score {pair.score}, but the texts share too little (content {pair.text} below "
-                f"{content_needed(pair.date, pair.named)} for date evidence {pair.date}): the date, actors and kind alone "
-                f"do not make one event{_date_note(pair)}")
+            pair.reason = _reason_too_little_content
             candidates.append(pair)
             continue
         a, b = pair.a, pair.b
@@ -1184,7 +1211,7 @@ def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabul
             candidates.append(pair)
             continue
         clusters.union(pair.a, pair.b)
-        pair.reason = f"score {pair.score} at or above {LINK_AT}{_date_note(pair)}"
+        pair.reason = _reason_linked
         links.append(pair)
 
     links.extend(outcome_links(mentions, scorer, clusters))
