@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import hashlib
+from array import array
 import re
 import sys
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Callable, Iterable, Optional, TypeVar
+from typing import Callable, Generic, Iterable, Optional, TypeVar
 
 from ..model import Event, Mention
 from ..parse.text import Span, sentences
@@ -22,19 +23,62 @@ def event_id(mention: Mention, occurrence: int = 0) -> str:
 
 
 def events_at(events: Iterable[T], mentions: Iterable[Mention],
-              members: Callable[[T], Iterable[Mention]] = attrgetter("mentions")) -> dict[str, dict[int, T]]:
+              members: Callable[[T], Iterable[Mention]] = attrgetter("mentions")) -> dict[str, "EventsByPosition[T]"]:
     """The event of each of `mentions`, by source id and position: for these mentions only, and without a
     key tuple per mention (a stage that needs the events of a few mentions does not hold a map of all).
     `members` gives an event's mentions (by default its `mentions`; the linker's groups are lists)."""
-    wanted: dict[str, set[int]] = {}
+    events = events if isinstance(events, list) else list(events)
+    wanted: dict[str, array] = {}
     for mention in mentions:
-        wanted.setdefault(mention.source_id, set()).add(mention.position)
-    found: dict[str, dict[int, T]] = {source: {} for source in wanted}
-    for event in events:
+        wanted.setdefault(mention.source_id, array("i")).append(mention.position)
+    found = {source: EventsByPosition(events, positions) for source, positions in wanted.items()}
+    del wanted
+    for index, event in enumerate(events):
         for mention in members(event):
-            if mention.position in wanted.get(mention.source_id, ()):
-                found[mention.source_id][mention.position] = event
+            held = found.get(mention.source_id)
+            if held is not None:
+                held.hold(mention.position, index)
     return found
+
+
+class EventsByPosition(Generic[T]):
+    """One source's wanted positions and the event of each, as `events_at` finds them: a dict's `[]`,
+    `get` and `in`, held as two arrays over the span of the wanted positions (an index into the events
+    per position, and which positions are wanted), not a dict entry and an int per mention: a stage may
+    want the events of hundreds of thousands of mentions."""
+
+    __slots__ = ("events", "first", "wanted", "found")
+
+    def __init__(self, events: list[T], positions: array):
+        self.events = events
+        self.first = min(positions, default=0)
+        size = max(positions, default=-1) - self.first + 1
+        self.wanted = bytearray(size)
+        for position in positions:
+            self.wanted[position - self.first] = 1
+        self.found = array("i", [-1]) * size
+
+    def hold(self, position: int, index: int) -> None:
+        at = position - self.first
+        if 0 <= at < len(self.wanted) and self.wanted[at]:
+            self.found[at] = index
+
+    def _index(self, position: int) -> int:
+        at = position - self.first
+        return self.found[at] if 0 <= at < len(self.found) else -1
+
+    def __getitem__(self, position: int) -> T:
+        index = self._index(position)
+        if index < 0:
+            raise KeyError(position)
+        return self.events[index]
+
+    def get(self, position: int, default=None):
+        index = self._index(position)
+        return self.events[index] if index >= 0 else default
+
+    def __contains__(self, position: int) -> bool:
+        return self._index(position) >= 0
 
 
 def summarize(mention: Mention) -> str:
