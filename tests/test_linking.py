@@ -385,10 +385,19 @@ def test_a_scored_reason_states_the_pairs_own_score_against_the_threshold(conn):
     assert below
     for score, reason in below:
         assert reason.startswith(f"score {score} below {linker.LINK_AT}"), reason
-    for score, text, date, reason in conn.execute(
-            "select score, text_score, date_score, reason from link_candidates where reason like '%share too little%'"):
-        assert reason.startswith(f"score {score}, but the texts share too little (content {text} below "), reason
-        assert f"for date evidence {date}" in reason, reason
+
+
+def test_a_pair_decided_by_a_rule_reads_its_words_from_its_own_figures():
+    a, b = (Mention(source, 1, 0, 4, "text", 1, date=DateBounds("2021-05-19", "2021-05-19")) for source in ("x", "y"))
+    pair = linker.PairScore(a, b, text=0.1, date=1.0, actors=None, kind=None, score=0.6)
+    pair.reason = linker._reason_too_little_content
+    needed = linker.content_needed(1.0)
+    assert pair.reason == (f"score 0.6, but the texts share too little (content 0.1 below {needed} for date evidence "
+                           "1.0): the date, actors and kind alone do not make one event")
+    pair.score = 0.61  # the words follow the figures they quote
+    assert pair.reason.startswith("score 0.61, but")
+    pair.reason = "joined through other links"  # words given as words are kept as they are
+    assert pair.reason == "joined through other links"
 
 
 def test_a_curated_reason_that_quotes_a_score_quotes_the_stored_one(conn):

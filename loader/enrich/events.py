@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import hashlib
-from array import array
 import re
 import sys
+from array import array
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Callable, Generic, Iterable, Optional, TypeVar
@@ -43,29 +43,29 @@ def events_at(events: Iterable[T], mentions: Iterable[Mention],
 
 class EventsByPosition(Generic[T]):
     """One source's wanted positions and the event of each, as `events_at` finds them: a dict's `[]`,
-    `get` and `in`, held as two arrays over the span of the wanted positions (an index into the events
-    per position, and which positions are wanted), not a dict entry and an int per mention: a stage may
-    want the events of hundreds of thousands of mentions."""
+    `get` and `in`, held as one array over the span of the wanted positions (the index of each one's
+    event, WANTED until it is found, NOT_WANTED between them), not a dict entry and an int per mention:
+    a stage may want the events of hundreds of thousands of mentions."""
 
-    __slots__ = ("events", "first", "wanted", "found")
+    NOT_WANTED, WANTED = -1, -2
+    __slots__ = ("events", "first", "found")
 
     def __init__(self, events: list[T], positions: array):
         self.events = events
         self.first = min(positions, default=0)
-        size = max(positions, default=-1) - self.first + 1
-        self.wanted = bytearray(size)
+        self.found = array("i", [self.NOT_WANTED]) * (max(positions, default=-1) - self.first + 1)
         for position in positions:
-            self.wanted[position - self.first] = 1
-        self.found = array("i", [-1]) * size
+            self.found[position - self.first] = self.WANTED
 
     def hold(self, position: int, index: int) -> None:
         at = position - self.first
-        if 0 <= at < len(self.wanted) and self.wanted[at]:
+        if 0 <= at < len(self.found) and self.found[at] != self.NOT_WANTED:
             self.found[at] = index
 
     def _index(self, position: int) -> int:
+        """The index of the event at `position`, or a negative number: not wanted, or not found."""
         at = position - self.first
-        return self.found[at] if 0 <= at < len(self.found) else -1
+        return self.found[at] if 0 <= at < len(self.found) else self.NOT_WANTED
 
     def __getitem__(self, position: int) -> T:
         index = self._index(position)

@@ -30,6 +30,7 @@ from typing import Optional
 from ..model import DateBounds, Event, Mention
 from ..parse.datetext import DATE_LABEL, MONTH_NAMES, WEEKDAY_NAMES, bounds_from_label
 from ..parse.text import Span, paragraphs, sentences
+from .events import EventsByPosition
 
 VERB = (
     r"said|says|say|told|tells|responded|replied|added|adding|noted|stressed|claimed|claims|"
@@ -280,7 +281,8 @@ class Attribution:
     speaker, read with the actors dictionary as it stands after every document was read, and the date
     and event. The speakers are read in the order the statements were found (the dictionary can learn)."""
 
-    def __init__(self, source_id: str, text: str, mentions: list[Mention], events: dict[int, Event],
+    def __init__(self, source_id: str, text: str, mentions: list[Mention],
+                 events: EventsByPosition[Event] | dict[int, Event],
                  actor_types: dict[str, str], match_actors, window: DateBounds):
         self.source_id = source_id
         self.text = text
