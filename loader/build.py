@@ -40,6 +40,7 @@ from .enrich.taxonomy import Taxonomy, classify, load_taxonomy, override_keys
 from .model import ActorMatch, DateBounds, Document, Event, InputError, Mention, NameIssue, Problem, SourceInfo
 from .parse import parse_document
 from .sources import read_documents
+from .spill import Datings, pickled
 from .timings import Timings
 from .workers import per_document, settle
 from .yamlfiles import load_yaml
@@ -157,7 +158,6 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     gazetteer.country_codes = alpha2_codes(actors.actors)  # homonyms go to a country the event involves
     metadata_path = seeds.parent / METADATA_FILE
     metadata = _curated(errors, metadata_path, load_yaml, None) if metadata_path.exists() else None
-    dating: list[DocumentDates] = []
     keep()  # the curated dictionaries stay to the end
 
     def fail(problem: Problem) -> None:
@@ -174,6 +174,9 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     readings = Readings()  # what the linker read of each mention in its document's stages
     drafts: dict[str, array] = {}  # source id -> the statements read_document found in its text
     shared = Shared()  # what the documents' records repeat, held once
+    # Each document's dating, on disk beside the database being built until the dates stage (spill.py).
+    dating = Datings(sources.directory, share=shared.dating)
+    spans: dict[str, tuple[int, int]] = {}  # source id -> where its mentions lie in `mentions`
     for item, reading in per_document(timings.iterate("read", _read_documents(seeds, errors)), read_document,
                                       stages, workers, timings):
         if isinstance(item, Problem):
@@ -191,7 +194,6 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         # A curated date that contradicts a source is a curation error: never skipped by --keep-going.
         errors.extend(p for p in dated.problems if p.severity == "error")
         problems.extend(p for p in dated.problems if p.severity != "error")
-        dating.append(dated)
         if reading.learned is not None:  # read in a worker: settle what depended on other documents
             with timings.stage("settle"):  # the main process's share of the actors stage
                 reading.name_issues = settle(reading, document.info, stages)
@@ -199,10 +201,12 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         documents.append(document)
         drafts[document.info.id] = reading.statements
         sources.add(document)  # its text kept there, not in memory; read back by id (events, statements)
+        spans[document.info.id] = (len(mentions), len(reading.mentions))
         mentions.extend(reading.mentions)
         with timings.stage("link readings"):
             readings.extend(reading.mentions, reading.linking, link_vocabulary)
-        shared.document(reading.mentions, dated)  # after the readings: they compare each mention's actors as read
+        shared.mentions(reading.mentions)  # after the readings: they compare each mention's actors as read
+        dating.add(dated, reading.mentions)
         sources.hold_excerpts(reading.mentions)  # the excerpts are read back from the text kept there
         if progress:
             progress(document)
@@ -213,7 +217,13 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
             problems.append(Problem(item.file, item.line, f"curated date for {item.source!r}, a source not loaded; not used"))
     if not documents and not errors:
         errors.append(Problem(str(seeds), None, "no documents to load", "error"))
-    partial = BuildData(documents=documents, events=[], actors=actors.actors, problems=problems, dates=dating)
+
+    def mentions_of(source_id: str) -> list[Mention]:
+        first, count = spans[source_id]
+        return mentions[first:first + count]
+
+    partial = BuildData(documents=documents, events=[], actors=actors.actors, problems=problems,
+                        dates=[] if dating.spilled else dating.documents(mentions_of))
     if errors:
         return partial, errors
     # The overrides and places that name mentions ({source, text}) must name at least one each.
@@ -233,7 +243,9 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     problems.extend(linked.problems)
     with timings.stage("dates"):
         # Judged on the sources' own days, before date_events lends any: the last stage to read the scorer.
-        contradictions = curated_contradictions(dating, linked.clusters, same_event_judge(linked.scorer))
+        # Only a document with a curated entry is judged; none, and the datings wait on disk a little longer.
+        contradictions = curated_contradictions(dating.documents(mentions_of) if dating.judged else [],
+                                                linked.clusters, same_event_judge(linked.scorer))
     # The scorer (words, vectors, profiles of every mention) is read by no later stage: let it go before
     # the events and their dates are made, which then take the room it leaves rather than come on top.
     linked.scorer = None
@@ -244,6 +256,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     linked.clusters = None  # each event holds its mentions now
     keep()
     with timings.stage("dates"):
+        dating = dating.documents(mentions_of)  # read back now that the scorer is gone
         found = date_events(events, dating, shared.date)  # each event's bounds shared as they are made
         for event in events:  # made in the main process, held to the write too
             _share(event)
@@ -304,9 +317,10 @@ class Shared:
     an actor match's fields but its offsets (`ActorMatch.about`: a few thousand distinct in a corpus),
     a mention's actors as a tuple, and its categories as a tuple (most are empty: then the one empty
     tuple; a few combinations in all). Nothing changes a DateBounds, a match's `about` or a mention's categories once its document
-    is read, so sharing them is safe; the values are unchanged, only who holds them. `document` runs on
-    each document as the main process takes it (from a worker, a document arrives with its own copies of
-    all of these)."""
+    is read, so sharing them is safe; the values are unchanged, only who holds them. `mentions` runs on
+    each document's mentions as the main process takes them, `dating` on its dating as it is made in the
+    main process (spill.Datings: when added, or read back from disk); from a worker, or read back, each
+    arrives with its own copies of all of these."""
 
     def __init__(self):
         self._ints: list = []  # value -> the int held for it, or None
@@ -314,7 +328,7 @@ class Shared:
         self._categories: dict[tuple, tuple] = {}  # a mention's categories -> the equal tuple held
         self._abouts: dict[tuple, tuple] = {}  # ActorMatch.about -> the equal tuple held, its strings shared
 
-    def document(self, mentions: list[Mention], dated: DocumentDates) -> None:
+    def mentions(self, mentions: list[Mention]) -> None:
         abouts = self._abouts
         for mention in mentions:
             _share(mention)
@@ -331,6 +345,8 @@ class Shared:
                 if about is None:
                     about = abouts[match.about] = tuple(sys.intern(v) if type(v) is str else v for v in match.about)
                 match.about = about
+
+    def dating(self, dated: DocumentDates) -> None:
         for entry in dated.entries:
             _share(entry)
             entry.document_only = self.date(entry.document_only)
@@ -424,6 +440,12 @@ class DocumentReading:
     learned: Optional[object] = None  # read in a worker: what settle() needs (workers.Learned)
     linking: Optional[Readings] = None  # what the linker reads of each mention by itself
     statements: Optional[array] = None  # the statements found in its text (enrich.statements.DRAFT ints each)
+
+    def pack(self) -> None:
+        """Made ready to leave a worker: its dating pickled here (spill.py), so the main process copies it
+        to disk as bytes rather than make its objects."""
+        if self.dated is not None:
+            self.dated = pickled(self.dated, self.mentions)
 
 
 def read_document(document: Document, stages: DocumentStages, timings: Timings, watch=None) -> DocumentReading:

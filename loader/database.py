@@ -497,6 +497,8 @@ class SourceStore:
     def __init__(self, database: Optional[TemporaryDatabase] = None):
         self.db = database.db if database is not None else None
         self.texts: dict[str, str] = {}  # in memory: every text; with a database: the CACHED last read
+        # Where the build may keep other temporary files: beside the database being built; None in memory.
+        self.directory = database.temporary.parent if database is not None else None
 
     def add(self, document: Document) -> None:
         if self.db is None:

@@ -132,6 +132,7 @@ def _read_in_worker(document) -> tuple:
             watch.learned.everything = discovery.taught_known_actors(snapshot)
             discovery.restore(_stages.actors, snapshot)
     reading.learned = watch.learned
+    reading.pack()
     return reading, timings.seconds, None
 
 

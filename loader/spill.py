@@ -1,0 +1,139 @@
+"""The documents' dating, kept on disk from the reading until the events are dated.
+
+Each document's dating (`enrich.dating.DocumentDates`: an entry per report, its anchors, its evidence)
+is read by no stage between the reading and the dates stage after the links, and the links are where the
+build's memory peaks: at a million reports the datings come to about a sixth of what the main process
+holds then. `Datings` keeps them in an anonymous temporary file beside the database being built (deleted
+by the system when the build ends, however it ends) and reads them back, all at once and in document
+order, when the dates stage asks for them. Without a database (`validate`, `loader dates`) they stay in
+memory, as before.
+
+A dating refers to its document's mentions (each entry's report, each anchor's entry), which the build
+holds anyway: the pickle names each of them by its position in the document (a persistent id), and
+loading hands back the very mentions the build holds, so that the dates stage still changes what the
+write reads. A worker process pickles its documents' datings itself (`pickled`), so that the main
+process, the one serial step, only copies bytes to the file.
+"""
+from __future__ import annotations
+
+import io
+import pickle
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional, Sequence, Union
+
+from .model import Mention, Problem
+
+
+@dataclass
+class PickledDating:
+    """A document's dating as a worker sends it: the pickle, and what the main process reads of it
+    at once (its problems; whether it has a curated entry that `curated_contradictions` judges)."""
+
+    source_id: str
+    blob: bytes
+    problems: list[Problem]
+    judged: bool
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, file, mentions: Sequence[Mention]):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.held = {id(m): m.position for m in mentions}
+
+    def persistent_id(self, obj):
+        # Only the document's own mention objects go by position; a copy (none is made today) would be
+        # pickled whole, so what loads is always what was dumped.
+        if isinstance(obj, Mention):
+            return self.held.get(id(obj))
+        return None
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file, mentions: Sequence[Mention]):
+        super().__init__(file)
+        self.by_position = {m.position: m for m in mentions}
+
+    def persistent_load(self, position):
+        return self.by_position[position]
+
+
+def dump(dated, mentions: Sequence[Mention]) -> bytes:
+    """A document's dating as bytes, its mentions (`mentions`, the document's) named by position."""
+    buffer = io.BytesIO()
+    _Pickler(buffer, mentions).dump(dated)
+    return buffer.getvalue()
+
+
+def load(blob: bytes, mentions: Sequence[Mention]):
+    """The dating `dump` gave `blob`, referring to `mentions` (the document's, as the build holds them)."""
+    return _Unpickler(io.BytesIO(blob), mentions).load()
+
+
+def judged(dated) -> bool:
+    """Whether `curated_contradictions` would judge an entry of this document (it reads every document's
+    datings only when one does)."""
+    return bool(dated.window[0] and dated.window[1]) and any(
+        entry.curated is not None and not entry.curated.disagrees for entry in dated.entries)
+
+
+def pickled(dated, mentions: Sequence[Mention]) -> PickledDating:
+    return PickledDating(dated.source_id, dump(dated, mentions), list(dated.problems), judged(dated))
+
+
+class Datings:
+    """Every document's dating in document order: in memory (`directory` None), or in a temporary file
+    in `directory` until `documents()` reads them all back (once; later calls give the same list).
+    `share(dated)` is given each dating as it is made in this process (build.Shared: what it repeats,
+    held once): as it is added in memory, or as it is read back."""
+
+    def __init__(self, directory: Optional[Path] = None, share: Callable = lambda dated: None):
+        self._share = share
+        self._file = tempfile.TemporaryFile(prefix=".datings.", dir=directory) if directory is not None else None
+        self._held: list = []  # in memory: the datings; on disk: (source id, offset, length) each
+        self._offset = 0
+        self._loaded: Optional[list] = None
+        self.judged = False  # a document has a curated entry that `curated_contradictions` judges
+
+    @property
+    def spilled(self) -> bool:
+        return self._file is not None
+
+    def add(self, dated: Union[PickledDating, object], mentions: Sequence[Mention]) -> None:
+        """A document's dating (or a worker's `PickledDating` of it), with the document's mentions."""
+        if self._file is None:
+            if isinstance(dated, PickledDating):
+                dated = load(dated.blob, mentions)
+            self._share(dated)
+            self._held.append(dated)
+            self.judged = self.judged or judged(dated)
+            return
+        if isinstance(dated, PickledDating):
+            source_id, blob, self.judged = dated.source_id, dated.blob, self.judged or dated.judged
+        else:
+            source_id, blob, self.judged = dated.source_id, dump(dated, mentions), self.judged or judged(dated)
+        self._file.write(blob)
+        self._held.append((source_id, self._offset, len(blob)))
+        self._offset += len(blob)
+
+    def documents(self, mentions_of: Callable[[str], Sequence[Mention]]) -> list:
+        """Every dating, in the order added; read back from the file the first time.
+        `mentions_of(source_id)` gives a document's mentions as the build holds them."""
+        if self._file is None:
+            return self._held
+        if self._loaded is None:
+            self._loaded = []
+            self._file.flush()
+            for source_id, offset, length in self._held:
+                self._file.seek(offset)
+                dated = load(self._file.read(length), mentions_of(source_id))
+                self._share(dated)
+                self._loaded.append(dated)
+            self._held = []
+            self.close()
+        return self._loaded
+
+    def close(self) -> None:
+        if self._file is not None and not self._file.closed:
+            self._file.close()
