@@ -56,6 +56,28 @@ def test_every_link_records_how_it_was_made_and_its_score(conn):
     assert firsts == conn.execute("select count(*) from events").fetchone()[0]
 
 
+def test_a_report_records_the_strongest_link_that_joined_it(conn):
+    """A report that two links join to its event (the seed's three-source summit) records the strongest:
+    a curated decision first, then the highest score; one no link names was joined through the others."""
+    links = conn.execute("select source_a, position_a, source_b, position_b, method, score from event_links").fetchall()
+    touching: dict[tuple, list] = {}
+    for a_source, a_position, b_source, b_position, method, score in links:
+        for key in ((a_source, a_position), (b_source, b_position)):
+            touching.setdefault(key, []).append((method != "curated", -score, method))
+    assert any(len(found) > 1 for found in touching.values()), "the seeds have a report two links name"
+    rows = conn.execute("select source_id, position, link_method, link_score from event_sources "
+                        "where link_method != 'first'").fetchall()
+    assert rows
+    for source_id, position, method, score in rows:
+        found = touching.get((source_id, position))
+        if found is None:
+            assert (method, score) == ("joined", None)
+            continue
+        best = min(found)
+        assert (method != "curated", -score) == best[:2], (source_id, position)
+        assert method in {m for rank, negative, m in found if (rank, negative) == best[:2]}
+
+
 def test_uncertain_pairs_wait_for_a_curator_instead_of_merging(conn):
     rows = conn.execute("select score, reason, event_a, event_b from link_candidates").fetchall()
     assert rows
