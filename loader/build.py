@@ -40,7 +40,7 @@ from .enrich.taxonomy import Taxonomy, classify, load_taxonomy, override_keys
 from .model import ActorMatch, DateBounds, Document, Event, InputError, Mention, NameIssue, Problem, SourceInfo
 from .parse import parse_document
 from .sources import read_documents
-from .spill import Datings, pickled
+from .spill import Datings, PackedActors, pickled
 from .timings import Timings
 from .workers import per_document, settle
 from .yamlfiles import load_yaml
@@ -254,6 +254,9 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         events = events_from_clusters(linked.clusters, formats, texts=sources,
                                       words=actors.role_words)
     linked.clusters = None  # each event holds its mentions now
+    # Nothing reads the reports' actors again until the statements: held as numbers meanwhile, while the
+    # datings are back in memory (spill.PackedActors).
+    packed = PackedActors(mentions) if sources.db is not None else None
     keep()
     with timings.stage("dates"):
         dating = dating.documents(mentions_of)  # read back now that the scorer is gone
@@ -269,6 +272,10 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         staged = stage_event_rows(sources.db, events, linked.links, linked.candidates, dating)
     if sources.db is not None:
         dating, linked.links, linked.candidates = [], [], []
+    if packed is not None:
+        with timings.stage("write"):
+            packed.unpack(mentions, shared.held_int)
+        del packed
     keep()
     with timings.stage("statements"):
         statements = Staged(sources.db, "statements")  # into the database being built as they are found
@@ -365,18 +372,26 @@ class Shared:
             held = self._dates[key] = bounds
         return held
 
+    def held_int(self, value: int) -> int:
+        """The int object held for `value` (an offset, a line): the first one given, below SHARED_INTS_BELOW."""
+        if 256 < value < SHARED_INTS_BELOW:
+            ints = self._ints
+            if value >= len(ints):
+                ints.extend([None] * (value + 1 - len(ints)))
+            held = ints[value]
+            if held is None:
+                ints[value] = value
+                return value
+            return held
+        return value
+
     def _share_ints(self, record) -> None:
-        ints = self._ints
+        held_int = self.held_int
         for name in SHARED_INTS[type(record)]:
             value = getattr(record, name)
-            if 256 < value < SHARED_INTS_BELOW:
-                if value >= len(ints):
-                    ints.extend([None] * (value + 1 - len(ints)))
-                held = ints[value]
-                if held is None:
-                    ints[value] = value
-                else:
-                    setattr(record, name, held)
+            held = held_int(value)
+            if held is not value:
+                setattr(record, name, held)
 
 
 def _share(record) -> None:

@@ -9,9 +9,9 @@ import pytest
 
 from loader.enrich.curated_dates import load_curated_dates
 from loader.enrich.dates import date_document
-from loader.model import SourceInfo
+from loader.model import ActorMatch, SourceInfo
 from loader.parse import chronology
-from loader.spill import Datings, pickled
+from loader.spill import Datings, PackedActors, pickled
 
 # Constructed in our own words from the public record (entries newest first, undated ones between dated
 # ones): Putin's visit to Harbin for the China-Russia Expo (17 May 2024), his talks with Xi Jinping in
@@ -108,3 +108,23 @@ def test_a_curated_entry_is_noticed_without_reading_the_datings_back(tmp_path, f
         store = Datings(spill)
         store.add(pickled(dated, mentions) if from_a_worker else dated, mentions)
         assert store.judged == judged
+
+
+
+def test_packed_actors_come_back_equal_in_order_on_the_same_mentions():
+    """Between the events and the statements the reports' actor matches are held as numbers
+    (spill.PackedActors): each mention gets equal matches back, in order, the equal `about` tuples shared."""
+    mentions, _ = read()
+    lavrov = ActorMatch("sergei-lavrov", "participant", 10, 24, "Sergei Lavrov", evidence="an alias")
+    wang = ActorMatch("wang-yi", "participant", 29, 35, "Wang Yi")
+    mentions[0].actors = (ActorMatch("vladimir-putin", "subject", 300, 314, "Vladimir Putin"),)
+    mentions[3].actors = (lavrov, wang, lavrov.replace(start=900, end=914))
+    before = [list(m.actors) for m in mentions]
+    packed = PackedActors(mentions)
+    assert all(m.actors == () for m in mentions), "nothing held on the mentions meanwhile"
+    packed.unpack(mentions)
+    assert [list(m.actors) for m in mentions] == before
+    first, _, third = mentions[3].actors
+    assert first.about is third.about, "one tuple per distinct about"
+    with pytest.raises(ValueError):
+        packed.unpack(mentions[:2])
