@@ -2,8 +2,10 @@
 
 `build` opens the database it writes, a temporary file, first: each document's `sources` row (with its
 text) goes in as soon as the document is read, and the text is read back by id where a later stage needs
-it (a report's excerpt too: its mention holds offsets, `model.StoredMention`); the other stages work on dataclasses in memory until `TemporaryDatabase.finish` writes the rest and
-renames the file into place. A failed build deletes the temporary file and leaves the database as it
+it (a report's excerpt too: its mention holds offsets, `model.StoredMention`); the other stages work on
+dataclasses in memory until `TemporaryDatabase.finish` writes the rest and renames the file into place,
+but for what spill.py sets aside while no stage reads it (each document's dating, on disk until the dates
+stage; the reports' actor matches, as numbers from the events to the statements). A failed build deletes the temporary file and leaves the database as it
 was. The stages are not pure: several fill in the mentions and events an earlier stage made (actors,
 dates, places), in the order `check` runs them.
 """
