@@ -152,8 +152,8 @@ def event_rows(events: list[Event]) -> Iterable[dict]:
 
 def write_order(events: list[Event]) -> list[Event]:
     """The order the events and their reports are written in: by date, then by the first report. Stable
-    sorts from the least telling field to the most, the same order as one sort by the four: no key tuple
-    is made per event (at a million events, some 60 MB for the length of the sort)."""
+    sorts from the least telling field to the most, the same order as one sort by the four, with no key
+    tuple made per event and held for the length of the sort."""
     ordered = sorted(events, key=lambda e: e.mentions[0].position)
     for least_first in (lambda e: e.mentions[0].source_id, lambda e: e.date.latest or "9999",
                         lambda e: e.date.earliest or "9999"):

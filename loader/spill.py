@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, Sequence, Union
 
+from .enrich.dating.combine import judged_entries
 from .model import ActorMatch, Mention, Problem
 
 
@@ -72,15 +73,8 @@ def load(blob: bytes, mentions: Sequence[Mention]):
     return _Unpickler(io.BytesIO(blob), mentions).load()
 
 
-def judged(dated) -> bool:
-    """Whether `curated_contradictions` would judge an entry of this document (it reads every document's
-    datings only when one does)."""
-    return bool(dated.window[0] and dated.window[1]) and any(
-        entry.curated is not None and not entry.curated.disagrees for entry in dated.entries)
-
-
 def pickled(dated, mentions: Sequence[Mention]) -> PickledDating:
-    return PickledDating(dated.source_id, dump(dated, mentions), list(dated.problems), judged(dated))
+    return PickledDating(dated.source_id, dump(dated, mentions), list(dated.problems), bool(judged_entries(dated)))
 
 
 class Datings:
@@ -108,15 +102,14 @@ class Datings:
                 dated = load(dated.blob, mentions)
             self._share(dated)
             self._held.append(dated)
-            self.judged = self.judged or judged(dated)
+            self.judged = self.judged or bool(judged_entries(dated))
             return
-        if isinstance(dated, PickledDating):
-            source_id, blob, self.judged = dated.source_id, dated.blob, self.judged or dated.judged
-        else:
-            source_id, blob, self.judged = dated.source_id, dump(dated, mentions), self.judged or judged(dated)
-        self._file.write(blob)
-        self._held.append((source_id, self._offset, len(blob)))
-        self._offset += len(blob)
+        if not isinstance(dated, PickledDating):  # read in this process
+            dated = pickled(dated, mentions)
+        self.judged = self.judged or dated.judged
+        self._file.write(dated.blob)
+        self._held.append((dated.source_id, self._offset, len(dated.blob)))
+        self._offset += len(dated.blob)
 
     def documents(self, mentions_of: Callable[[str], Sequence[Mention]]) -> list:
         """Every dating, in the order added; read back from the file the first time.

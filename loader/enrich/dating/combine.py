@@ -223,6 +223,14 @@ def _curated_disagreements(members: list[tuple[DocumentDates, Entry]], during: l
     return problems
 
 
+def judged_entries(doc: DocumentDates) -> list[Entry]:
+    """The entries of `doc` that `curated_contradictions` judges: curated, with no `disagrees:`, in a
+    document whose coverage window is known at both ends (the window stands in for the curated day)."""
+    if not (doc.window[0] and doc.window[1]):
+        return []
+    return [entry for entry in doc.entries if entry.curated is not None and not entry.curated.disagrees]
+
+
 def curated_contradictions(documents: list[DocumentDates], groups: Iterable[Sequence[Mention]], same_event) -> list[Problem]:
     """Curated dates that put their entry away from another source's printed day for the same event
     (`groups`: the reports the linker put in one event, each group an event to be).
@@ -236,8 +244,7 @@ def curated_contradictions(documents: list[DocumentDates], groups: Iterable[Sequ
     mention's day more than TOLERANCE_DAYS from the curated one is an error naming the curated file
     and line, unless the entry says why with `disagrees:`; a day within the tolerance, a warning.
     """
-    judged = [(doc, entry) for doc in documents if doc.window[0] and doc.window[1]
-              for entry in doc.entries if entry.curated is not None and not entry.curated.disagrees]
+    judged = [(doc, entry) for doc in documents for entry in judged_entries(doc)]
     if not judged:  # then nothing below is needed: a corpus-wide index of days and of events, for none
         return []
     by_day: dict[str, list[Entry]] = {}
