@@ -4,9 +4,9 @@
 text) goes in as soon as the document is read, and the text is read back by id where a later stage needs
 it (a report's excerpt too: its mention holds offsets, `model.StoredMention`); the other stages work on
 dataclasses in memory until `TemporaryDatabase.finish` writes the rest and renames the file into place,
-but for what spill.py sets aside while no stage reads it (each document's dating, on disk until the dates
-stage; the reports' actor matches, as numbers from the events to the statements). A failed build deletes the temporary file and leaves the database as it
-was. The stages are not pure: several fill in the mentions and events an earlier stage made (actors,
+but for what spill.py sets aside (each document's dating, on disk until the dates stage) or holds as
+numbers (the reports' actor matches, made again when read). A failed build deletes the temporary file
+and leaves the database as it was. The stages are not pure: several fill in the mentions and events an earlier stage made (actors,
 dates, places), in the order `check` runs them.
 """
 from __future__ import annotations
@@ -39,10 +39,10 @@ from .enrich.places import Gazetteer, load_places
 from .enrich.statements import Attribution, Statement, StatementFinder, document_window
 from .enrich.taxonomy import FIELDS as TAXONOMY_FIELDS
 from .enrich.taxonomy import Taxonomy, classify, load_taxonomy, override_keys
-from .model import ActorMatch, DateBounds, Document, Event, InputError, Mention, NameIssue, Problem, SourceInfo
+from .model import DateBounds, Document, Event, InputError, Mention, NameIssue, Problem, SourceInfo
 from .parse import parse_document
 from .sources import read_documents
-from .spill import Datings, PackedActors, pickled
+from .spill import Datings, pickled
 from .timings import Timings
 from .workers import per_document, settle
 from .yamlfiles import load_yaml
@@ -256,9 +256,6 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         events = events_from_clusters(linked.clusters, formats, texts=sources,
                                       words=actors.role_words)
     linked.clusters = None  # each event holds its mentions now
-    # Nothing reads the reports' actors again until the statements: held as numbers meanwhile, while the
-    # datings are back in memory (spill.PackedActors).
-    packed = PackedActors(mentions) if sources.db is not None else None
     keep()
     with timings.stage("dates"):
         dating = dating.documents(mentions_of)  # read back now that the scorer is gone
@@ -274,10 +271,6 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         staged = stage_event_rows(sources.db, events, linked.links, linked.candidates, dating)
     if sources.db is not None:
         dating, linked.links, linked.candidates = [], [], []
-    if packed is not None:
-        with timings.stage("write"):
-            packed.unpack(mentions, shared.held_int)
-        del packed
     keep()
     with timings.stage("statements"):
         statements = Staged(sources.db, "statements")  # into the database being built as they are found
@@ -312,7 +305,6 @@ SHARED_FIELDS: dict[type, tuple[str, ...]] = {
 # (32 bytes) per record that holds it, and an offset of one document is an offset of the next too.
 SHARED_INTS: dict[type, tuple[str, ...]] = {
     Mention: ("position", "start", "end", "line", "lead"),
-    ActorMatch: ("start", "end"),
 }
 # Offsets below this are held once each in a list indexed by the value (8 bytes a slot, up to the
 # longest document's length); larger ones, in a document of more than a million characters, are not.
@@ -323,9 +315,9 @@ class Shared:
     """What the records of a corpus repeat, held once per value rather than once per report: strings
     (SHARED_FIELDS), ints (SHARED_INTS), equal DateBounds (a mention's date and its dating entry's
     `document_only` are equal, and reports of one day with one kind of evidence give equal bounds),
-    an actor match's fields but its offsets (`ActorMatch.about`: a few thousand distinct in a corpus),
-    a mention's actors as a tuple, and its categories as a tuple (most are empty: then the one empty
-    tuple; a few combinations in all). Nothing changes a DateBounds, a match's `about` or a mention's categories once its document
+    an actor match's fields but its offsets (`ActorMatch.about`: a few thousand distinct in a corpus;
+    the matches themselves are then packed as numbers, spill.PackedActors), and a mention's categories
+    as a tuple (most are empty: then the one empty tuple; a few combinations in all). Nothing changes a DateBounds, a match's `about` or a mention's categories once its document
     is read, so sharing them is safe; the values are unchanged, only who holds them. `mentions` runs on
     each document's mentions as the main process takes them, `dating` on its dating as it is made in the
     main process (spill.Datings: when added, or read back from disk); from a worker, or read back, each
@@ -345,11 +337,8 @@ class Shared:
             mention.date = self.date(mention.date)
             categories = tuple(sys.intern(category) for category in mention.categories)
             mention.categories = self._categories.setdefault(categories, categories)
-            # Nothing adds to a mention's actors once it is settled: a tuple holds them in less than a list
-            # (a list that came through pickle also has room for more items than it holds).
-            mention.actors = tuple(mention.actors)
+            # Its matches are packed as numbers next (spill.PackedActors), their `about` tuples held once each.
             for match in mention.actors:
-                self._share_ints(match)
                 about = abouts.get(match.about)
                 if about is None:
                     about = abouts[match.about] = tuple(sys.intern(v) if type(v) is str else v for v in match.about)

@@ -34,6 +34,7 @@ from .enrich.names import UnmatchedName
 from .enrich.participants import event_actor_links, event_countries
 from .enrich.taxonomy import Classification, Taxonomy
 from .model import Document, Event, Mention, Problem, StoredMention
+from .spill import PackedActors
 from .tables import TABLES, VIEWS, Table
 from .timings import Timings
 
@@ -507,6 +508,7 @@ class SourceStore:
         self.texts: dict[str, str] = {}  # in memory: every text; with a database: the CACHED last read
         # Where the build may keep other temporary files: beside the database being built; None in memory.
         self.directory = database.temporary.parent if database is not None else None
+        self.packed = PackedActors()  # the actor matches of the mentions held here (`hold_excerpts`)
 
     def add(self, document: Document) -> None:
         if self.db is None:
@@ -532,10 +534,17 @@ class SourceStore:
     def excerpt(self, source_id: str, start: int, end: int) -> str:
         return self.get(source_id)[start:end]
 
+    def pack_actors(self, matches):
+        return self.packed.pack(matches)
+
+    def actors(self, handle: int):
+        return self.packed.matches(handle)
+
     def hold_excerpts(self, mentions: Iterable[Mention]) -> None:
-        """From now on these mentions (of documents added here) read their excerpts from the texts kept here:
-        each one whose excerpt is its text at its offsets, as the parsers promise (model.py); one that is
-        not keeps its own string, so what is written never changes."""
+        """From now on these mentions (of documents added here) read their excerpts from the texts kept here,
+        and their actor matches from the numbers packed here (model.StoredMention): each one whose excerpt is
+        its text at its offsets, as the parsers promise (model.py); one that is not keeps its own string and
+        matches, so what is written never changes. Nothing changes a mention's actors after this."""
         for mention in mentions:
             text = self.get(mention.source_id)
             if text is not None and text[mention.start:mention.end] == mention.excerpt:

@@ -100,20 +100,26 @@ class Mention:
         return (self.source_id, self.position)
 
 
-_EXCERPT = Mention.__dict__["excerpt"]  # the slot itself, under the property of `StoredMention`
+_EXCERPT = Mention.__dict__["excerpt"]  # the slots themselves, under the properties of `StoredMention`
+_ACTORS = Mention.__dict__["actors"]
 
 
 class StoredMention(Mention):
     """A mention whose excerpt is read back from its document's text when asked (`text[start:end]`, the
-    invariant above), not held as a string of its own: the build keeps each text once, in the database
-    being built (`database.SourceStore`), and the excerpts were the largest thing it held per report. The
-    slot that held the excerpt holds the store instead; assigning a string holds that string again.
-    `hold` turns a Mention into one in place (same slots: only its class changes)."""
+    invariant above), not held as a string of its own, and whose actor matches are held as numbers and
+    made again when asked: the build keeps each text once, in the database being built
+    (`database.SourceStore`), and each match as two offsets and the index of its `about` tuple
+    (`spill.PackedActors`). The excerpts were the largest thing held per report, the matches (near three
+    per report, a tuple to hold them) next. The slot that held the excerpt holds the store instead, and
+    the slot of the actors a number (`actors` gives equal matches, in order, made each time); assigning
+    a string or a tuple holds that again. `hold` turns a Mention into one in place (same slots: only its
+    class changes)."""
 
     __slots__ = ()
 
     @classmethod
-    def hold(cls, mention: Mention, texts: "ExcerptSource") -> None:
+    def hold(cls, mention: Mention, texts: "HeldSource") -> None:
+        _ACTORS.__set__(mention, texts.pack_actors(_ACTORS.__get__(mention)))
         _EXCERPT.__set__(mention, texts)
         mention.__class__ = cls
 
@@ -124,13 +130,39 @@ class StoredMention(Mention):
 
     @excerpt.setter
     def excerpt(self, value: str) -> None:
+        held = getattr(self, "_store", None)
+        if held is not None:  # the store goes: the actors it holds come back to the mention first
+            _ACTORS.__set__(self, self.actors)
         _EXCERPT.__set__(self, value)
 
+    @property
+    def _store(self) -> "Optional[HeldSource]":
+        """The store the excerpt and the actors are read from; None once a string is held (or in a copy
+        being made, dataclasses.replace, before its fields are set)."""
+        try:
+            held = _EXCERPT.__get__(self)
+        except AttributeError:
+            return None
+        return None if type(held) is str else held
 
-class ExcerptSource(Protocol):
-    """What `StoredMention` reads its excerpt from (`database.SourceStore`)."""
+    @property
+    def actors(self) -> Sequence["ActorMatch"]:
+        held = _ACTORS.__get__(self)
+        return _EXCERPT.__get__(self).actors(held) if type(held) is int else held
+
+    @actors.setter
+    def actors(self, value: Sequence["ActorMatch"]) -> None:
+        _ACTORS.__set__(self, value)
+
+
+class HeldSource(Protocol):
+    """What `StoredMention` reads its excerpt and its actors from (`database.SourceStore`)."""
 
     def excerpt(self, source_id: str, start: int, end: int) -> str: ...
+
+    def pack_actors(self, matches: Sequence["ActorMatch"]) -> "int | Sequence[ActorMatch]": ...
+
+    def actors(self, handle: int) -> tuple["ActorMatch", ...]: ...
 
 
 @dataclass

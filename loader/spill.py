@@ -1,4 +1,4 @@
-"""The documents' dating, kept on disk from the reading until the events are dated.
+"""The documents' dating, kept on disk from the reading until the events are dated; the actor matches, held as numbers.
 
 Each document's dating (`enrich.dating.DocumentDates`: an entry per report, its anchors, its evidence)
 is read by no stage between the reading and the dates stage after the links, and the links are where the
@@ -13,6 +13,9 @@ holds anyway: the pickle names each of them by its position in the document (a p
 loading hands back the very mentions the build holds, so that the dates stage still changes what the
 write reads. A worker process pickles its documents' datings itself (`pickled`), so that the main
 process, the one serial step, only copies bytes to the file.
+
+The reports' actor matches are held as numbers (`PackedActors`) from the moment a document is read to
+the end of the build, and made again each time a stage reads them (`model.StoredMention.actors`).
 """
 from __future__ import annotations
 
@@ -134,48 +137,46 @@ class Datings:
 
 
 class PackedActors:
-    """Every mention's actor matches, held as numbers while the stages that do not read them run (the
-    dates stage and the staging of the reports' rows, when the datings are back in memory): per mention
-    how many, per match its two offsets and which of the corpus's distinct `about` tuples it holds (a few
-    thousand). A match is an object of 56 bytes and a slot in its mention's tuple, near three per report:
-    at a million reports some 170 MB, against 12 bytes a match here. `unpack` makes equal matches again,
-    in the same order, on the same mentions; until then each mention holds no actors (an empty tuple)."""
+    """The actor matches of every mention the build holds (`model.StoredMention`), as numbers from the
+    moment its document is read to the end of the build: per match its two offsets and which of the
+    corpus's distinct `about` tuples it holds (a few thousand). A match is an object of 56 bytes and a slot
+    in its mention's tuple, near three per report: at a million reports some 170 MB, against 12 bytes a
+    match here. A mention holds a handle (one int: where its matches begin, and how many); `matches` makes
+    equal matches again, in the same order, each time it is asked (the `about` tuples are the ones held)."""
 
-    def __init__(self, mentions: Sequence[Mention]):
-        self.counts = array("i")  # per mention, in the order of `mentions`
+    LIMIT = 64  # a mention with more matches than fit in the handle's low bits (none in practice) holds them itself
+
+    def __init__(self):
         self.spans = array("i")  # per match: start, end
         self.about_of = array("i")  # per match: its index in `abouts`
         self.abouts: list[tuple] = []
-        index: dict[tuple, int] = {}
-        for mention in mentions:
-            matches = mention.actors
-            self.counts.append(len(matches))
-            for match in matches:
-                about = match.about
-                at = index.get(about)
-                if at is None:
-                    at = index[about] = len(self.abouts)
-                    self.abouts.append(about)
-                self.about_of.append(at)
-                self.spans.append(match.start)
-                self.spans.append(match.end)
-            mention.actors = ()
+        self._index: dict[tuple, int] = {}
 
-    def unpack(self, mentions: Sequence[Mention], held_int: Callable[[int], int] = lambda value: value) -> None:
-        """Each of `mentions` (the list packed, in its order) given its matches again. `held_int(value)`
-        gives the int object to hold for an offset (build.Shared holds each once)."""
-        if len(mentions) != len(self.counts):
-            raise ValueError(f"{len(mentions)} mentions for {len(self.counts)} packed")
+    def pack(self, matches: Sequence[ActorMatch]) -> Union[int, Sequence[ActorMatch]]:
+        """The handle to hold for a mention's `matches`; none (an empty tuple) or too many are held as they are."""
+        count = len(matches)
+        if not count or count >= self.LIMIT:
+            return matches
+        first = len(self.about_of)
+        index, abouts, about_of, spans = self._index, self.abouts, self.about_of, self.spans
+        for match in matches:
+            about = match.about
+            at = index.get(about)
+            if at is None:
+                at = index[about] = len(abouts)
+                abouts.append(about)
+            about_of.append(at)
+            spans.append(match.start)
+            spans.append(match.end)
+        return first * self.LIMIT + count
+
+    def matches(self, handle: int) -> tuple[ActorMatch, ...]:
+        """The matches `pack` gave `handle` for, made again."""
+        first, count = divmod(handle, self.LIMIT)
         new, abouts, about_of, spans = ActorMatch.__new__, self.abouts, self.about_of, self.spans
-        at = 0
-        for mention, count in zip(mentions, self.counts):
-            if not count:
-                continue
-            matches = []
-            for i in range(at, at + count):
-                match = new(ActorMatch)
-                match.start, match.end, match.about = held_int(spans[2 * i]), held_int(spans[2 * i + 1]), abouts[about_of[i]]
-                matches.append(match)
-            mention.actors = tuple(matches)
-            at += count
-        self.counts, self.spans, self.about_of, self.abouts = array("i"), array("i"), array("i"), []
+        made = []
+        for i in range(first, first + count):
+            match = new(ActorMatch)
+            match.start, match.end, match.about = spans[2 * i], spans[2 * i + 1], abouts[about_of[i]]
+            made.append(match)
+        return tuple(made)

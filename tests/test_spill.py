@@ -2,6 +2,7 @@
 what was put there, on the very mentions the build holds, and nothing of it stays in memory or on disk."""
 from __future__ import annotations
 
+import dataclasses
 import gc
 import weakref
 
@@ -9,9 +10,10 @@ import pytest
 
 from loader.enrich.curated_dates import load_curated_dates
 from loader.enrich.dates import date_document
-from loader.model import ActorMatch, SourceInfo
+from loader.database import SourceStore
+from loader.model import ActorMatch, Document, SourceInfo, StoredMention
 from loader.parse import chronology
-from loader.spill import Datings, PackedActors, pickled
+from loader.spill import Datings, pickled
 
 # Constructed in our own words from the public record (entries newest first, undated ones between dated
 # ones): Putin's visit to Harbin for the China-Russia Expo (17 May 2024), his talks with Xi Jinping in
@@ -111,20 +113,26 @@ def test_a_curated_entry_is_noticed_without_reading_the_datings_back(tmp_path, f
 
 
 
-def test_packed_actors_come_back_equal_in_order_on_the_same_mentions():
-    """Between the events and the statements the reports' actor matches are held as numbers
-    (spill.PackedActors): each mention gets equal matches back, in order, the equal `about` tuples shared."""
+def test_a_held_mentions_actors_come_back_equal_in_order_from_numbers():
+    """Once its document is read, a mention holds its actor matches as numbers (model.StoredMention,
+    spill.PackedActors): it gives equal matches back, in order, each time, the equal `about` tuples
+    shared; it holds no match object meanwhile; and a copy, or an excerpt set as a string, keeps them."""
     mentions, _ = read()
     lavrov = ActorMatch("sergei-lavrov", "participant", 10, 24, "Sergei Lavrov", evidence="an alias")
     wang = ActorMatch("wang-yi", "participant", 29, 35, "Wang Yi")
     mentions[0].actors = (ActorMatch("vladimir-putin", "subject", 300, 314, "Vladimir Putin"),)
     mentions[3].actors = (lavrov, wang, lavrov.replace(start=900, end=914))
     before = [list(m.actors) for m in mentions]
-    packed = PackedActors(mentions)
-    assert all(m.actors == () for m in mentions), "nothing held on the mentions meanwhile"
-    packed.unpack(mentions)
+    store = SourceStore()
+    store.add(Document(SourceInfo(id="harbin-2024", file="harbin-2024.txt"), HARBIN, "sha"))
+    store.hold_excerpts(mentions)
+    assert all(isinstance(m, StoredMention) for m in mentions)
     assert [list(m.actors) for m in mentions] == before
+    assert not any(isinstance(held, (ActorMatch, tuple)) and held for m in mentions for held in gc.get_referents(m)), \
+        "no match, and no tuple of them, held by a mention"
     first, _, third = mentions[3].actors
     assert first.about is third.about, "one tuple per distinct about"
-    with pytest.raises(ValueError):
-        packed.unpack(mentions[:2])
+    copy = dataclasses.replace(mentions[3], line=99)
+    assert list(copy.actors) == before[3] and copy.line == 99
+    mentions[3].excerpt = "Sergei Lavrov and Wang Yi hold talks."
+    assert list(mentions[3].actors) == before[3], "the actors come back to the mention before the store goes"
