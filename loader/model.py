@@ -248,24 +248,46 @@ class NameIssue:
     reason: Optional[str] = None
 
 
+# A piece of an excerpt, start and end, as one int (an event holds it to the write: one object, not a
+# tuple and the ints in it): `start << PIECE_BITS | end`, for an excerpt shorter than 1 << PIECE_BITS.
+PIECE_BITS = 24
+PIECE_MASK = (1 << PIECE_BITS) - 1
+
+
+def piece(start: int, end: int) -> Optional[int]:
+    """`start`..`end` of an excerpt as one int, or None where they do not fit."""
+    return start << PIECE_BITS | end if 0 <= start <= end <= PIECE_MASK else None
+
+
 @dataclass(slots=True)  # no __dict__: there is one or more per report, all held until the write
 class Event:
     """One real-world event, reported by one or more mentions."""
 
     id: str
-    # The summary, or where it lies in the first mention's excerpt, `(start, end)`: most summaries are a
-    # piece of it, read back when asked (`summary`) rather than held as a copy of that piece.
-    summary_piece: str | tuple[int, int]
+    # The summary, or where it lies in the first mention's excerpt: most summaries are the excerpt or a
+    # piece of it, read back when asked (`summary`) rather than held as a copy. None: the whole excerpt;
+    # an int: the piece from `start` to `end`, one number (`piece`); a string: a summary of its own.
+    summary_piece: str | int | None
     date: DateBounds
-    mentions: list[Mention]  # the first, the most trusted (enrich.events.TRUST), speaks for the event
+    mentions: Sequence[Mention]  # the first, the most trusted (enrich.events.TRUST), speaks for the event
     categories: Sequence[str] = ()  # the sources' own categories, in their order
     summary_method: str = "excerpt"  # excerpt (a verbatim piece of it) or derived (loader/enrich/events.py)
     summary_evidence: Optional[str] = None  # how the summary was made from the excerpt, in words
 
     @property
     def summary(self) -> str:
+        span = self.summary_span
+        return self.summary_piece if span is None else self.mentions[0].excerpt[span[0]:span[1]]
+
+    @property
+    def summary_span(self) -> Optional[tuple[int, int]]:
+        """Where the summary lies in the first mention's excerpt, (start, end); None for a summary of its own."""
         piece = self.summary_piece
-        return piece if type(piece) is str else self.mentions[0].excerpt[piece[0]:piece[1]]
+        if piece is None:
+            return 0, len(self.mentions[0].excerpt)
+        if type(piece) is int:
+            return piece >> PIECE_BITS, piece & PIECE_MASK
+        return None
 
     @property
     def description(self) -> str:

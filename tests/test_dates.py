@@ -48,7 +48,7 @@ def events_of(*docs, links=()):
     by_key = {(e.mentions[0].source_id, e.mentions[0].position): e for e in events}
     for a, b in links:
         first, second = by_key[a], by_key[b]
-        first.mentions.extend(second.mentions)
+        first.mentions = (*first.mentions, *second.mentions)
         events.remove(second)
         by_key[b] = first
     problems = date_events(events, list(docs))

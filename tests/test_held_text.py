@@ -6,7 +6,7 @@ import hashlib
 
 from loader.database import SourceStore, temporary_database
 from loader.enrich.events import events_from_clusters, piece_of
-from loader.model import Document, Mention, SourceInfo, StoredMention
+from loader.model import Document, Mention, SourceInfo, StoredMention, piece
 
 TEXT = "Chronology\n\nMay 16: Putin arrives in Beijing for a state visit.\n\nMay 17: He visits Harbin.\n"
 
@@ -64,12 +64,23 @@ def test_the_store_keeps_only_the_texts_read_last_and_reads_the_others_again(tmp
 
 def test_a_summary_that_is_a_piece_of_the_excerpt_is_held_as_where_it_lies():
     excerpt = "On May 16, 2024, Putin arrived in Beijing. He met Xi Jinping."
-    assert piece_of(excerpt, "Putin arrived in Beijing.") == (17, 42)
+    assert piece_of(excerpt, "Putin arrived in Beijing.") == piece(17, 42)
+    assert piece_of(excerpt, excerpt) is None, "the whole excerpt: nothing held"
     assert piece_of(excerpt, "The Russian president arrived.") == "The Russian president arrived."
     assert piece_of(excerpt, "") == ""
     mention = mention_of("visit-2024", excerpt, excerpt)
     mention.lead = len("On May 16, 2024, ")
     [event] = events_from_clusters([[mention]], {"visit-2024": "timeline"})
-    assert event.summary_piece == (17, 42)
+    assert event.summary_span == (17, 42) and type(event.summary_piece) is int
     assert event.summary == "Putin arrived in Beijing."
     assert event.description == excerpt
+    whole = mention_of("visit-2024", "Putin arrived in Beijing.", "Putin arrived in Beijing.")  # one sentence
+    [event] = events_from_clusters([[whole]], {"visit-2024": "timeline"})
+    assert event.summary_piece is None, "the whole excerpt: nothing held"
+    assert event.summary == "Putin arrived in Beijing." and event.summary_span == (0, 25)
+
+
+def test_a_piece_too_long_for_one_number_is_held_as_text():
+    assert piece(0, 1 << 24) is None and piece(3, 2) is None
+    long = "x" * (1 << 24) + " Putin arrived in Beijing."
+    assert piece_of(long, "Putin arrived in Beijing.") == "Putin arrived in Beijing."

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Callable, Generic, Iterable, Optional, TypeVar
 
-from ..model import Event, Mention
+from ..model import Event, Mention, piece
 from ..parse.text import Span, sentences
 
 SUMMARY_LIMIT = 200
@@ -272,17 +272,21 @@ def events_from_clusters(clusters: list[list[Mention]], formats: dict[str, str],
                 summary_method=summary.method,
                 summary_evidence=sys.intern(summary.evidence),  # mostly the same few words: held once
                 date=first.date,  # until enrich.dates.date_events combines the sources' bounds
-                mentions=ordered,
+                mentions=tuple(ordered),  # nothing adds to them: a tuple holds them in less than a list
                 categories=categories,
             )
         )
     return events
 
 
-def piece_of(excerpt: str, text: str) -> str | tuple[int, int]:
-    """Where `text` lies in `excerpt` (start, end), or `text` itself when it is not a piece of it."""
+def piece_of(excerpt: str, text: str) -> str | int | None:
+    """What an event holds for its summary `text` (`Event.summary_piece`): None when it is the whole
+    `excerpt`, where it lies in it as one int (`model.piece`) when it is a piece of it, else `text` itself."""
+    if text and text == excerpt:
+        return None
     at = excerpt.find(text)
-    return (at, at + len(text)) if at >= 0 and text else text
+    held = piece(at, at + len(text)) if at >= 0 and text else None
+    return text if held is None else held
 
 
 def events_from_mentions(mentions: list[Mention]) -> list[Event]:
