@@ -27,7 +27,7 @@ from .aggregates import write_aggregates
 from .enrich.actors import Actor
 from .enrich.dates import last_day_of, month_of, own_bounds, width_days
 from .enrich.events import events_at
-from .enrich.link import PairScore
+from .enrich.link import PairScore, by_keys
 from .enrich.places import Gazetteer, PlaceLink
 from .enrich.statements import Statement
 from .enrich.names import UnmatchedName
@@ -240,14 +240,14 @@ def event_ids_of(events: list[Event], mentions: list) -> Callable[[Mention], str
 
 
 def link_rows(links: list[PairScore], event_of: Callable[[Mention], str]) -> Iterable[dict]:
-    for pair in sorted(links, key=lambda p: (event_of(p.a), p.a.key, p.b.key)):
+    for pair in by_keys(links, first=lambda p: event_of(p.a)):
         yield {"event_id": event_of(pair.a), "source_a": pair.a.source_id, "position_a": pair.a.position,
                "source_b": pair.b.source_id, "position_b": pair.b.position, "method": pair.method,
                **_features(pair)}
 
 
 def candidate_rows(candidates: list[PairScore], event_of: Callable[[Mention], str]) -> Iterable[dict]:
-    for pair in sorted(candidates, key=lambda p: (-p.score, p.a.key, p.b.key)):
+    for pair in by_keys(candidates, first=lambda p: p.score, reverse=True):  # the highest score first
         yield {"source_a": pair.a.source_id, "position_a": pair.a.position, "event_a": event_of(pair.a),
                "excerpt_a": pair.a.excerpt, "source_b": pair.b.source_id, "position_b": pair.b.position,
                "event_b": event_of(pair.b), "excerpt_b": pair.b.excerpt, **_features(pair)}
