@@ -276,8 +276,12 @@ class Event:
 
     @property
     def summary(self) -> str:
-        span = self.summary_span
-        return self.summary_piece if span is None else self.mentions[0].excerpt[span[0]:span[1]]
+        piece = self.summary_piece
+        if piece is None:
+            return self.mentions[0].excerpt
+        if type(piece) is int:
+            return self.mentions[0].excerpt[piece >> PIECE_BITS:piece & PIECE_MASK]
+        return piece
 
     @property
     def summary_span(self) -> Optional[tuple[int, int]]:
