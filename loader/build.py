@@ -248,7 +248,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         # Only a document with a curated entry is judged; none, and the datings wait on disk a little longer.
         contradictions = curated_contradictions(dating.documents(mentions_of) if dating.judged else [],
                                                 linked.clusters, same_event_judge(linked.scorer))
-    # The scorer (words, vectors, profiles of every mention) is read by no later stage: let it go before
+    # The scorer (the IDF, every mention's profile held as numbers) is read by no later stage: let it go before
     # the events and their dates are made, which then take the room it leaves rather than come on top.
     linked.scorer = None
     keep()

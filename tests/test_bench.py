@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import sqlite3
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import pytest
 
@@ -89,6 +89,15 @@ def reference_pairs(mentions, scorer):
                     yield (a, b) if a.key < b.key else (b, a)
 
 
+def built_mentions(which: str, corpus) -> tuple[list, object]:
+    """Every mention the build makes of the seeds or of the generated corpus, in the order of their keys,
+    and the curated folder it read."""
+    out, _ = corpus
+    seeds, curated = (SEEDS, ROOT / "curated") if which == "seeds" else (out / "seeds", out / "curated")
+    data = collect(seeds, curated)
+    return sorted((m for e in data.events for m in e.mentions), key=lambda m: m.key), curated
+
+
 @pytest.mark.parametrize("which, cap", [("seeds", None), ("generated", None), ("seeds", (4, 20)), ("generated", (12, 3))])
 def test_pair_enumeration_without_a_seen_set_gives_the_same_pairs_each_once(which, cap, corpus, monkeypatch):
     # The order pairs come in does not reach the database (the linker sorts what it scored by score and
@@ -97,10 +106,7 @@ def test_pair_enumeration_without_a_seen_set_gives_the_same_pairs_each_once(whic
     if cap:
         monkeypatch.setattr(link, "MAX_BLOCK", cap[0])
         monkeypatch.setattr(link, "BLOCK_DAYS", cap[1])
-    out, _ = corpus
-    seeds, curated = (SEEDS, ROOT / "curated") if which == "seeds" else (out / "seeds", out / "curated")
-    data = collect(seeds, curated)
-    mentions = sorted((m for e in data.events for m in e.mentions), key=lambda m: m.key)
+    mentions, curated = built_mentions(which, corpus)
     scorer = Scorer(mentions, load_vocabulary(curated / "linking.yml"))
     expected = [(a.key, b.key) for a, b in reference_pairs(mentions, scorer)]
     assert expected
@@ -116,10 +122,7 @@ def test_a_pair_scored_against_a_threshold_is_dropped_only_when_its_full_score_f
     # a pair that no text could lift to it. Against any threshold, and against each pair's own score (the
     # closest call: a total just below a figure that rounds up to it), a pair scored with the threshold is
     # the pair scored in full, every figure the same, or nothing when its full score falls below it.
-    out, _ = corpus
-    seeds, curated = (SEEDS, ROOT / "curated") if which == "seeds" else (out / "seeds", out / "curated")
-    data = collect(seeds, curated)
-    mentions = sorted((m for e in data.events for m in e.mentions), key=lambda m: m.key)
+    mentions, curated = built_mentions(which, corpus)
     scorer = Scorer(mentions, load_vocabulary(curated / "linking.yml"))
     full = [scorer.score(a, b) for a, b in candidate_pairs(mentions, scorer)]
     assert any(p.score >= link.LINK_AT for p in full) and any(p.score < link.CANDIDATE_AT for p in full)
@@ -127,3 +130,39 @@ def test_a_pair_scored_against_a_threshold_is_dropped_only_when_its_full_score_f
         for at_least in (pair.score, round(pair.score + 0.0001, 4), link.CANDIDATE_AT, link.LINK_AT):
             found = scorer.score(pair.a, pair.b, at_least=at_least)
             assert found == (pair if pair.score >= at_least else None), (pair, at_least)
+
+
+@pytest.mark.parametrize("which", ["seeds", "generated"])
+def test_each_mention_is_passed_once_after_its_last_pair_in_the_order_of_its_start(which, corpus):
+    # The scorer makes a mention's profile when its first pair comes and lets it go once the mention is
+    # passed: no pair after that may read it. Passed in the order of their spans' starts, what is held at
+    # once is the mentions whose spans meet the current one's, not the corpus.
+    mentions, curated = built_mentions(which, corpus)
+    scorer = Scorer(mentions, load_vocabulary(curated / "linking.yml"))
+    passed, done, pairs = [], set(), 0
+    for i, j, own in link._candidate_indices(mentions, scorer, passed=lambda i: (passed.append(i), done.add(i))):
+        assert own in (i, j) and not {i, j} & done, "a passed mention comes again"
+        pairs += 1
+    assert pairs and sorted(passed) == list(range(len(mentions)))
+    starts = [span(mentions[i])[0] for i in passed]
+    assert starts == sorted(starts)
+
+
+@pytest.mark.parametrize("which", ["seeds", "generated"])
+def test_a_profile_made_again_from_the_numbers_held_is_the_reading_it_was_made_from(which, corpus):
+    mentions, curated = built_mentions(which, corpus)
+    vocabulary = load_vocabulary(curated / "linking.yml")
+    readings = link.read_for_linking(mentions, vocabulary)
+    held = link.HeldProfiles()
+    for reading in readings.mentions:
+        held.add(reading)
+    assert len(held) == len(mentions)
+    repeated = 0
+    for i, reading in enumerate(readings.mentions):
+        profile = held.profile(i)
+        counts = Counter(reading.words)
+        assert list(profile.counted()) == [(w, counts[w]) for w in dict.fromkeys(reading.words)]
+        repeated += profile.repeats is not None
+        for name in held.SETS:
+            assert getattr(profile, name) == getattr(reading, name), name
+    assert repeated, "some first sentence repeats a word"

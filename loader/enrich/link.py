@@ -449,33 +449,108 @@ def mention_reading(mention: Mention, vocabulary: Vocabulary) -> MentionReading:
 @dataclass
 class Readings:
     """The linker's readings of mentions: one document's as read (`mentions`, `read_for_linking`), or,
-    gathered document by document (`extend`), each kept as the profile the scorer completes (`profiles`);
-    and every word their excerpts write in lower case (`lower_words`)."""
+    gathered document by document (`extend`), each kept as numbers (`held`, `HeldProfiles`: the profile
+    the scorer makes of it when a pair reads it); and every word their excerpts write in lower case
+    (`lower_words`)."""
 
     mentions: list[MentionReading] = field(default_factory=list)
     lower: set[str] = field(default_factory=set)
-    profiles: list["_Profile"] = field(default_factory=list)
-    # Words and small sets many mentions share (most sets are empty), kept once each: a reading made in a
-    # worker process arrives with its own copies.
-    _kept: dict = field(default_factory=dict, repr=False)
+    held: "HeldProfiles" = field(default_factory=lambda: HeldProfiles())
 
     def extend(self, mentions: list[Mention], readings: "Readings", vocabulary: Vocabulary) -> None:
-        """Add one document's readings, made for `mentions`, as profiles (the words counted, not listed:
-        the list is let go with the document). A reading made before its mention's actors were settled
-        (workers.settle read the mention again) is made again, by the same rule."""
-        keep = self._kept.setdefault
+        """Add one document's readings, made for `mentions` (the reading objects are let go with the
+        document). A reading made before its mention's actors were settled (workers.settle read the
+        mention again) is made again, by the same rule."""
         for mention, reading in zip(mentions, readings.mentions, strict=True):
             if reading.read_with is not mention.actors and reading.read_with != mention.actors:
                 reading = mention_reading(mention, vocabulary)
-            self.profiles.append(_Profile(
-                reading.words, keep, keep(reading.kinds, reading.kinds), keep(reading.means, reading.means),
-                keep(reading.doers, reading.doers), keep(reading.actors, reading.actors),
-                keep(reading.places, reading.places), keep(reading.names, reading.names)))
+            self.held.add(reading)
         self.lower |= readings.lower
 
     def let_go(self) -> None:
         """Hold nothing more (the scorer holds the profiles now)."""
-        self.mentions, self.lower, self.profiles, self._kept = [], set(), [], {}
+        self.mentions, self.lower, self.held = [], set(), HeldProfiles()
+
+
+class HeldProfiles:
+    """Every mention's profile as numbers, from its document's reading to the end of the links: per
+    mention its distinct words (ids into `vocabulary`, one run after another in `words`) and its six
+    sets (kinds, means, doers, actors, places, names: ids into `sets`, the distinct sets of the corpus,
+    a few thousand). A `_Profile` is about 220 bytes with its tuple of words; held here, some 60. The
+    scorer makes a mention's profile again (`profile`) when its pairs are scored: the same words (the
+    very strings), in the same order, so every sum over them is the same to the last bit. `df` counts
+    the mentions that have each word as they come (the IDF needs nothing else of the corpus)."""
+
+    SETS = ("kinds", "means", "doers", "actors", "places", "names")
+
+    def __init__(self):
+        self.words = array("i")  # each mention's distinct words, in order, one mention after another
+        self.ends = array("q")  # where each mention's words end in `words`
+        self.set_ids = array("i")  # per mention, its SETS as ids into `sets`
+        self.repeats: dict[int, Union[bytes, tuple]] = {}  # mention -> how often each word comes, when one repeats
+        self.vocabulary: list[str] = []  # word id -> the word (one string per word)
+        self.df = array("i")  # word id -> how many mentions have it
+        self.sets: list[frozenset] = []  # set id -> the set
+        self._word_ids: dict[str, int] = {}
+        self._set_ids: dict[frozenset, int] = {}
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def add(self, reading: MentionReading) -> None:
+        words = reading.words
+        distinct = dict.fromkeys(words)
+        ids, vocabulary, df, add_ids = self._word_ids, self.vocabulary, self.df, self.words.append
+        for word in distinct:
+            at = ids.get(word)
+            if at is None:
+                at = ids[word] = len(vocabulary)
+                vocabulary.append(word)
+                df.append(0)
+            df[at] += 1
+            add_ids(at)
+        if len(distinct) < len(words):  # few do: how often each comes
+            counted = Counter(words)
+            repeats = [counted[w] for w in distinct]
+            self.repeats[len(self.ends)] = bytes(repeats) if max(repeats) < 256 else tuple(repeats)
+        self.ends.append(len(self.words))
+        set_ids, sets = self._set_ids, self.sets
+        for name in self.SETS:
+            value = getattr(reading, name)
+            at = set_ids.get(value)
+            if at is None:
+                at = set_ids[value] = len(sets)
+                sets.append(value)
+            self.set_ids.append(at)
+
+    def set_of(self, i: int, name: str) -> frozenset:
+        """One of the i-th mention's SETS, by name: its profile's `kinds`, `actors` and so on (the names as read)."""
+        return self.sets[self.set_ids[6 * i + self.SETS.index(name)]]
+
+    def kinds(self, i: int) -> frozenset:
+        """The kinds of event the i-th mention names (its profile's `kinds`)."""
+        return self.set_of(i, "kinds")
+
+    def words_of(self, i: int) -> tuple[str, ...]:
+        """The i-th mention's distinct words, in order (its profile's `words`)."""
+        vocabulary = self.vocabulary
+        return tuple([vocabulary[k] for k in self.word_ids(i)])
+
+    def word_ids(self, i: int) -> array:
+        return self.words[self.ends[i - 1] if i else 0 : self.ends[i]]
+
+    def profile(self, i: int) -> "_Profile":
+        """The i-th mention's profile as it was read (`_Profile.complete` adds what needs the corpus)."""
+        sets, at = self.sets, 6 * i
+        kinds, means, doers, actors, places, names = (sets[k] for k in self.set_ids[at : at + 6])  # in SETS' order
+        return _Profile(self.words_of(i), self.repeats.get(i), kinds, means, doers, actors, places, names)
+
+    def blocking_keys(self, i: int) -> set[str]:
+        """`Scorer.blocking_keys` but the day's, read from the numbers: its words, places and actors."""
+        keys = {f"w:{w}" for w in self.words_of(i) if w[0] not in "@#"}
+        keys |= {f"p:{w[1:]}" for w in self.set_of(i, "places")}
+        keys |= {f"a:{actor}" for actor in self.set_of(i, "actors")}
+        return keys
 
 
 def read_for_linking(mentions: list[Mention], vocabulary: Vocabulary) -> Readings:
@@ -639,30 +714,31 @@ class Scorer:
 
     def __init__(self, mentions: list[Mention], vocabulary: Vocabulary, readings: Optional[Readings] = None):
         """`readings`: what `read_for_linking` read of `mentions` (in their order), gathered by
-        `Readings.extend`, when the caller has it; used up: the scorer takes its profiles and completes them."""
+        `Readings.extend`, when the caller has it; used up: the scorer takes the profiles it holds."""
         self.vocabulary = vocabulary
         if readings is None:
             readings = Readings()
             readings.extend(mentions, read_for_linking(mentions, vocabulary), vocabulary)
-        if len(readings.profiles) != len(mentions):
-            raise ValueError(f"{len(readings.profiles)} readings for {len(mentions)} mentions")
+        if len(readings.held) != len(mentions):
+            raise ValueError(f"{len(readings.held)} readings for {len(mentions)} mentions")
         self._index = Positions(mentions)
-        df = Counter(w for profile in readings.profiles for w in profile.words)
+        self.held = readings.held
         n = max(len(mentions), 1)
-        self.idf = {w: math.log((1 + n) / (1 + c)) + 1 for w, c in df.items()}
-        del df
+        self.idf = {w: math.log((1 + n) / (1 + c)) + 1 for w, c in zip(self.held.vocabulary, self.held.df)}
         self._shared_sets: dict[frozenset, frozenset] = {}
-        # One profile per mention, in their order (`profile`): the readings' own, completed here.
-        self.profiles = readings.profiles
-        lower = readings.lower
-        for profile in self.profiles:
-            profile.complete(self, lower)
+        self._lower = readings.lower  # every word the corpus writes in lower case: a name it is not
         readings.let_go()
         self._compatible: dict[tuple[frozenset, frozenset], bool] = {}
         self._figures: dict[float, float] = {}
 
     def profile(self, mention: Mention) -> "_Profile":
-        return self.profiles[self._index.of(mention)]
+        return self.profile_at(self._index.of(mention))
+
+    def profile_at(self, i: int) -> "_Profile":
+        """The profile of the i-th mention, made again from the numbers held, completed."""
+        profile = self.held.profile(i)
+        profile.complete(self, self._lower)
+        return profile
 
     def _share(self, items: set) -> frozenset:
         frozen = frozenset(items)
@@ -789,33 +865,30 @@ class Scorer:
         return None if compatible else -1.0
 
     def blocking_keys(self, mention: Mention) -> set[str]:
-        profile = self.profile(mention)
-        keys = {f"w:{w}" for w in profile.words if w[0] not in "@#"}
-        keys |= {f"p:{w[1:]}" for w in profile.places}
-        keys |= {f"a:{actor}" for actor in profile.actors}
+        return self._blocking_keys(self._index.of(mention), mention)
+
+    def _blocking_keys(self, i: int, mention: Mention) -> set[str]:
+        """The blocking keys of the i-th mention (`mention`): its words, places and actors, and its day
+        when it is known to the day."""
+        keys = self.held.blocking_keys(i)
         if days_of(mention) == 1:
             keys.add(f"d:{mention.date.earliest}")
         return keys
 
 
 class _Profile:
-    """What every pair reads of one mention, worked out once: a mention is met in hundreds of pairs.
-    Made from its reading as its document comes in (`Readings.extend`); `complete` adds what needs the
-    whole corpus (the IDF weights; the names the corpus also writes in lower case)."""
+    """What every pair reads of one mention, worked out once for all its pairs: a mention is met in
+    hundreds of pairs. Made again from the numbers its reading is held as (`HeldProfiles.profile`) when
+    its pairs come; `complete` adds what needs the whole corpus (the IDF weights; the names the corpus
+    also writes in lower case)."""
 
     __slots__ = ("words", "repeats", "norm", "weight_sum", "means", "kinds", "doers", "actors", "names", "places")
 
-    def __init__(self, words: list[str], keep, kinds: frozenset, means: frozenset, doers: frozenset,
-                 actors: frozenset, places: frozenset, names: frozenset):
-        # Each distinct word once (each string kept once), in the order of the words, and how often each
-        # comes only when one comes more than once (few do): a tuple, not a dict per mention.
-        distinct = dict.fromkeys(words)
-        self.words = tuple([keep(w, w) for w in distinct])  # from a list: sized exactly, as tuple(map(...)) is not
-        self.repeats = None
-        if len(distinct) < len(words):
-            counted = Counter(words)
-            repeats = [counted[w] for w in distinct]
-            self.repeats = bytes(repeats) if max(repeats) < 256 else tuple(repeats)
+    def __init__(self, words: tuple[str, ...], repeats: Union[None, bytes, tuple], kinds: frozenset,
+                 means: frozenset, doers: frozenset, actors: frozenset, places: frozenset, names: frozenset):
+        # Each distinct word once, in the order of the words, and how often each comes only when one comes
+        # more than once (few do): a tuple, not a dict per mention.
+        self.words, self.repeats = words, repeats
         self.norm = self.weight_sum = 0.0
         self.means, self.kinds, self.doers = means, kinds, doers
         self.actors, self.places, self.names = actors, places, names  # every actor named, the two states aside
@@ -847,9 +920,13 @@ def candidate_pairs(mentions: list[Mention], scorer: Scorer) -> Iterable[tuple[M
         yield mentions[i], mentions[j]
 
 
-def _candidate_indices(mentions: list[Mention], scorer: Scorer) -> Iterable[tuple[int, int, int]]:
+def _candidate_indices(mentions: list[Mention], scorer: Scorer,
+                       passed: Optional[Callable[[int], None]] = None) -> Iterable[tuple[int, int, int]]:
     """`candidate_pairs`, as positions in `mentions`, the mention with the lower key first, each with the
-    position of the one (i or j) among whose partners it was found: the pairs come grouped by that one.
+    position of the one (i or j) among whose partners it was found: the pairs come grouped by that one,
+    in the order of the start of their spans (widened by DATE_SLACK days), and each of its partners
+    starts no earlier than it. `passed(i)`, when given, is called once each mention's pairs have all come
+    (whether it had any or not): no later pair has it.
 
     Each usable block is sorted by the start of its members' spans (widened by DATE_SLACK days); a
     pair is met from the member that comes first in that order, among the members that start no later
@@ -872,12 +949,9 @@ def _candidate_indices(mentions: list[Mention], scorer: Scorer) -> Iterable[tupl
         starts.append(start)
     del widened
     n = len(mentions)
-    # By the widened start, ties in the order of `mentions` (a stable sort of the places).
+    # By the widened start, ties in the order of `mentions` (a stable sort of the places): a mention's
+    # rank. Its partners are near it in that order, and all come after it.
     order = array("i", sorted(range(n), key=starts.__getitem__))
-    rank = array("i", bytes(4 * n))
-    for r, i in enumerate(order):
-        rank[i] = r
-    # What a pair reads of its partner, by rank: a mention's partners are near it in that order.
     starts = [starts[i] for i in order]  # sorted
     facts_of = [facts_of[i] for i in order]
     sources = [mentions[i].source_id for i in order]
@@ -885,39 +959,48 @@ def _candidate_indices(mentions: list[Mention], scorer: Scorer) -> Iterable[tupl
     # member is let go; a mention's blocks are found again from its keys (cheap), not held per mention.
     blocks: dict[str, array] = defaultdict(functools.partial(array, "i"))
     for r, i in enumerate(order):
-        for key in scorer.blocking_keys(mentions[i]):
+        for key in scorer._blocking_keys(i, mentions[i]):
             blocks[key].append(r)
     blocks = {key: ranks for key, ranks in blocks.items() if len(ranks) > 1}
-    for i, own in enumerate(rank):
-        keys = [key for key in scorer.blocking_keys(mentions[i]) if key in blocks]
-        if not keys:
-            continue  # alone in each of its blocks
-        fa = facts_of[own]
-        r0 = fa[0]
-        a0, a1 = starts[own], fa[1]  # the widened span; r0..a1 the bounds
-        source = sources[own]
-        # The ranks that start within BLOCK_DAYS of this mention's start or inside its span, [low, high),
-        # and those that start no later than it ends, [0, last): `starts` is sorted.
-        low = bisect.bisect_left(starts, _shifted(a0, -BLOCK_DAYS))
-        high = bisect.bisect_right(starts, max(a1, _shifted(a0, BLOCK_DAYS)))
-        last = bisect.bisect_right(starts, a1)
-        partners: set[int] = set()
-        for key in keys:
-            ranks = blocks[key]
-            if not block_serves(ranks, low, high):
-                continue  # too common in the months around this mention
-            partners.update(ranks[bisect.bisect_right(ranks, own) : bisect.bisect_left(ranks, last)])
-        for r in sorted(partners):
-            if source == sources[r]:  # a document reports each event once; later mentions recall others
-                continue
-            fb = facts_of[r]
-            s0, s1 = fb[0], fb[1]
-            if a0 > s1:  # (and it starts no later than this one ends: r < last)
-                continue
-            if (r0 <= s1 and s0 <= a1) or _near(fa, fb):  # the dates overlap, or nearly (DATE_SLACK)
-                j = order[r]
-                # The lower key first: the sources differ, so the source ids decide.
-                yield (i, j, i) if source < sources[r] else (j, i, i)
+    for own, i in enumerate(order):  # in rank order: a mention's pairs, then it is passed
+        yield from _pairs_from(own, i, [key for key in scorer._blocking_keys(i, mentions[i]) if key in blocks],
+                               blocks, order, starts, facts_of, sources)
+        if passed is not None:
+            passed(i)
+
+
+def _pairs_from(own: int, i: int, keys: list[str], blocks: dict[str, array], order: array, starts: list[str],
+                facts_of: list[tuple], sources: list[str]) -> Iterable[tuple[int, int, int]]:
+    """The pairs met from the mention of rank `own` (position i in the mentions), over its blocking keys
+    `keys` (those of `blocks`, the blocks of two or more): `_candidate_indices`, for one mention."""
+    if not keys:
+        return  # alone in each of its blocks
+    fa = facts_of[own]
+    r0 = fa[0]
+    a0, a1 = starts[own], fa[1]  # the widened span; r0..a1 the bounds
+    source = sources[own]
+    # The ranks that start within BLOCK_DAYS of this mention's start or inside its span, [low, high),
+    # and those that start no later than it ends, [0, last): `starts` is sorted.
+    low = bisect.bisect_left(starts, _shifted(a0, -BLOCK_DAYS))
+    high = bisect.bisect_right(starts, max(a1, _shifted(a0, BLOCK_DAYS)))
+    last = bisect.bisect_right(starts, a1)
+    partners: set[int] = set()
+    for key in keys:
+        ranks = blocks[key]
+        if not block_serves(ranks, low, high):
+            continue  # too common in the months around this mention
+        partners.update(ranks[bisect.bisect_right(ranks, own) : bisect.bisect_left(ranks, last)])
+    for r in sorted(partners):
+        if source == sources[r]:  # a document reports each event once; later mentions recall others
+            continue
+        fb = facts_of[r]
+        s0, s1 = fb[0], fb[1]
+        if a0 > s1:  # (and it starts no later than this one ends: r < last)
+            continue
+        if (r0 <= s1 and s0 <= a1) or _near(fa, fb):  # the dates overlap, or nearly (DATE_SLACK)
+            j = order[r]
+            # The lower key first: the sources differ, so the source ids decide.
+            yield (i, j, i) if source < sources[r] else (j, i, i)
 
 
 def block_serves(members, low: int, high: int) -> bool:
@@ -1095,23 +1178,27 @@ def outcome_links(mentions: list[Mention], scorer: Scorer, clusters: Clusters) -
     when that is the only such meeting any other source reports in those days: two, and nothing says
     which; and nothing says they differ (kinds that exclude each other, places, names). Method 'outcome', scored as any pair; the reason says why. Joins `clusters` as it goes."""
     found = []
-    profile = scorer.profile
-    dated = [m for m in mentions if (days_of(m) or HIGH_DAYS) <= NARROW_DAYS + 1 and profile(m).kinds]
+    # What is read of each mention here, its kinds and words, is read from the numbers held
+    # (`HeldProfiles`), not from a profile made for it.
+    at, held = scorer._index.of, scorer.held
+    kinds_of = lambda m: held.kinds(at(m))  # noqa: E731
+    words_of = lambda m: held.words_of(at(m))  # noqa: E731
+    dated = [m for m in mentions if (days_of(m) or HIGH_DAYS) <= NARROW_DAYS + 1 and kinds_of(m)]
     by_day: dict[str, list[Mention]] = defaultdict(list)  # the meetings among them, by day
     for m in dated:
-        if MEETING in profile(m).kinds:
+        if MEETING in kinds_of(m):
             by_day[m.date.earliest].append(m)
     for x in dated:
-        kinds_x = profile(x).kinds
+        kinds_x = kinds_of(x)
         if MEETING in kinds_x or not scorer.vocabulary.compatible_kinds(kinds_x, {MEETING}):
             continue
         if days_of(x) != 1 or not x.actors or {a.actor_id for a in x.actors} - UBIQUITOUS_ACTORS:
             continue
-        x_words = {w for w in profile(x).words if w[0] not in "@#"}  # words, not actors or places
+        x_words = {w for w in words_of(x) if w[0] not in "@#"}  # words, not actors or places
         near = [y for shift in range(-DATE_SLACK - NARROW_DAYS, DATE_SLACK + 1)
                 for y in by_day.get(_shifted(x.date.earliest, shift), [])]
-        meetings = [y for y in near if y.source_id != x.source_id and not kinds_x & (py := profile(y)).kinds
-                    and not x_words.isdisjoint(py.words) and overlaps(x, y)]
+        meetings = [y for y in near if y.source_id != x.source_id and not kinds_x & kinds_of(y)
+                    and not x_words.isdisjoint(words_of(y)) and overlaps(x, y)]
         if len({clusters.find(y.key) for y in meetings}) != 1:
             continue
         y = min(meetings, key=lambda m: m.key)
@@ -1120,7 +1207,7 @@ def outcome_links(mentions: list[Mention], scorer: Scorer, clusters: Clusters) -
         pair = scorer.score(*sorted((x, y), key=lambda m: m.key))
         if -1.0 in (pair.kind, pair.place, pair.names):
             continue  # the kinds exclude each other, or the places or the names differ
-        shared = sorted(x_words.intersection(profile(y).words))
+        shared = sorted(x_words.intersection(words_of(y)))
         pair.method = "outcome"
         pair.reason = (f"an outcome ({', '.join(sorted(kinds_x))}) reported with no one but the two states, and the "
                        f"only meeting another source reports within {DATE_SLACK} days that shares its words "
@@ -1141,6 +1228,36 @@ def by_keys(pairs: list[PairScore], first: Optional[Callable[[PairScore], object
     if first is not None:
         ordered.sort(key=first, reverse=reverse)  # stable, reversed too: equal ones keep the order of the keys
     return ordered
+
+
+def _score_candidates(mentions: list[Mention], scorer: Scorer) -> list[PairScore]:
+    """The candidate pairs (`_candidate_indices`) that score CANDIDATE_AT or more.
+
+    The pairs come in the order of their spans' starts, each mention's partners starting no earlier than
+    it: the profiles made for them (`Scorer.profile_at`) are held while pairs may still read them, each
+    let go as soon as its mention is passed, so what is held is the mentions whose spans meet the current
+    one's, not the corpus."""
+    profiles: dict[int, _Profile] = {}  # position -> the profile made for it, while its pairs may come
+
+    def profile(i: int) -> _Profile:
+        held = profiles.get(i)
+        if held is None:
+            held = profiles[i] = scorer.profile_at(i)
+        return held
+
+    facts = [_facts_of(m) for m in mentions]
+    score = scorer._score
+    scored = []
+    known_of, known = -1, set()  # the words of the mention whose partners come now, as a set made once
+    for i, j, own in _candidate_indices(mentions, scorer, passed=lambda i: profiles.pop(i, None)):
+        pi, pj = profile(i), profile(j)
+        if own != known_of:
+            known_of, known = own, set((pi if own == i else pj).words)
+        other = (pj if own == i else pi).words
+        pair = score(mentions[i], mentions[j], pi, pj, facts[i], facts[j], CANDIDATE_AT, known, other)
+        if pair is not None:
+            scored.append(pair)
+    return scored
 
 
 def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabulary,
@@ -1173,18 +1290,7 @@ def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabul
             links.append(pair)
 
     # Scored as they come, keeping only those a curator or the linker will use.
-    profiles = scorer.profiles
-    facts = [_facts_of(m) for m in mentions]
-    score = scorer._score
-    scored = []
-    known_of, known = -1, set()  # the words of the mention whose partners come now, as a set made once
-    for i, j, own in _candidate_indices(mentions, scorer):
-        if own != known_of:
-            known_of, known = own, set(profiles[own].words)
-        other = profiles[j if own == i else i].words
-        pair = score(mentions[i], mentions[j], profiles[i], profiles[j], facts[i], facts[j], CANDIDATE_AT, known, other)
-        if pair is not None:
-            scored.append(pair)
+    scored = _score_candidates(mentions, scorer)
     scored = by_keys(scored, first=lambda p: p.score, reverse=True)  # the highest score first
     best_to_source: dict[tuple, PairScore] = {}  # (source, position, other source) -> the pair
     for pair in scored:  # each mention keeps only its best link to any one other source, of those that could link
