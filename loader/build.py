@@ -238,7 +238,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     formats = {d.info.id: d.info.format for d in documents}
     try:
         with timings.stage("links"):
-            linked = link_mentions(mentions, decisions, link_vocabulary, readings)
+            linked = link_mentions(mentions, decisions, link_vocabulary, readings, workers)
     except InputError as error:  # a curated link that names no mention
         return partial, error.problems
     del partial  # it holds the documents' dating, let go after the dates stage

@@ -17,13 +17,21 @@ and reads those again against the dictionary that learned from every earlier doc
 exactly what one process does. A mention that involved none of it reads the same against either
 dictionary; where the memory after such a mention differs from the worker's, it reads the rest of
 the document itself. An alias added to a known actor makes it read the whole document again.
+
+`forked` runs one piece of work in a process forked when it is needed (the linker's scoring of the later
+half of its pairs, enrich/link.py): the child starts with the main process's memory and sends nothing
+back but its results, through a temporary file.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
+import pickle
 import signal
+import tempfile
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterable, Iterator, Optional
@@ -32,6 +40,7 @@ from .model import InputError, Problem
 from .timings import Timings
 
 AHEAD = 4  # documents submitted per worker beyond the one being consumed
+BATCH = 4096  # items a forked process (`forked`) pickles at a time
 MAX_DEFAULT = 8  # default workers: the cores, at most this many
 
 
@@ -166,3 +175,67 @@ def settle(reading, info, stages) -> list:
         name_issues.extend(found)
     _states_of_the_entry(reading.mentions, stages.actors)
     return name_issues
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+@contextmanager
+def forked(produce: Callable[[], Iterable]) -> Iterator[Callable[[], Iterator]]:
+    """Run `produce()` in a forked process while the block runs; the block's `collect()` waits for it and
+    gives what it produced, in order. The child starts with this process's memory as it is (nothing is
+    sent) and writes its items, pickled a batch at a time, into an unnamed temporary file, so it never
+    waits on the parent. It runs no collector (gc.disable: a pass would touch, and so copy, every page
+    of the objects it inherited) and leaves by os._exit: no handler of the build runs twice. When the
+    child fails or cannot start, `collect()` runs `produce()` here instead: the same items, later.
+    Leaving the block before collecting stops the child."""
+    file = tempfile.TemporaryFile(prefix=".forked.")
+    try:
+        pid = os.fork()
+    except OSError:  # no memory for another process, or no more processes: do it here
+        pid = None
+    if pid == 0:  # the child
+        status = 1
+        try:
+            gc.disable()
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C, and stops this child
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            batch: list = []
+            for item in produce():
+                batch.append(item)
+                if len(batch) >= BATCH:
+                    pickle.dump(batch, file, pickle.HIGHEST_PROTOCOL)
+                    batch = []
+            pickle.dump(batch, file, pickle.HIGHEST_PROTOCOL)
+            file.flush()
+            status = 0
+        finally:
+            os._exit(status)
+    waiting = pid
+
+    def collect() -> Iterator:
+        nonlocal waiting
+        failed = waiting is None
+        if waiting is not None:
+            _, status = os.waitpid(waiting, 0)
+            waiting = None
+            failed = status != 0
+        if failed:
+            yield from produce()
+            return
+        file.seek(0)
+        while True:
+            try:
+                batch = pickle.load(file)
+            except EOFError:
+                return
+            yield from batch
+
+    try:
+        yield collect
+    finally:
+        if waiting is not None:  # left before collecting (an error here): the child's work is not wanted
+            os.kill(waiting, signal.SIGKILL)
+            os.waitpid(waiting, 0)
+        file.close()

@@ -166,3 +166,22 @@ def test_a_profile_made_again_from_the_numbers_held_is_the_reading_it_was_made_f
         for name in held.SETS:
             assert getattr(profile, name) == getattr(reading, name), name
     assert repeated, "some first sentence repeats a word"
+
+
+@pytest.mark.parametrize("which", ["seeds", "generated"])
+def test_two_processes_score_the_same_pairs_with_the_same_figures_as_one(which, corpus, monkeypatch):
+    # Every pair blocking proposes is kept here (CANDIDATE_AT below any score), so a pair the split
+    # between the two processes lost or scored twice shows.
+    mentions, curated = built_mentions(which, corpus)
+    vocabulary = load_vocabulary(curated / "linking.yml")
+    monkeypatch.setattr(link, "CANDIDATE_AT", -2.0)
+    monkeypatch.setattr(link, "FORK_AT", 0)
+
+    def scored(workers):
+        pairs = link._score_candidates(mentions, Scorer(mentions, vocabulary), workers)
+        return sorted((p.a.key, p.b.key, p.text, p.date, p.actors, p.kind, p.score, p.place, p.names, p.gap, p.named)
+                      for p in pairs)
+
+    one = scored(1)
+    assert len(one) == len(list(candidate_pairs(mentions, Scorer(mentions, vocabulary))))
+    assert scored(2) == one

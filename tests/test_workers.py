@@ -3,11 +3,14 @@ is the same, row for row in every table, whatever N is."""
 from __future__ import annotations
 
 import importlib.util
+import os
 import sqlite3
 
 import pytest
 
 from conftest import ROOT, SEEDS, run_build
+from loader.enrich import link
+from loader.workers import forked
 
 spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
 generate = importlib.util.module_from_spec(spec)
@@ -100,3 +103,50 @@ def test_a_worker_reports_a_document_it_cannot_parse_at_its_line_and_keep_going_
     assert skipped.exit_code == 0, skipped.output
     assert "broken.txt:3: warning: cannot read the coverage" in skipped.output
     assert "(skipped: --keep-going)" in skipped.output
+
+
+def test_a_forked_process_gives_its_items_in_order_and_a_failed_one_is_done_again_here():
+    parent = os.getpid()
+
+    def produce():
+        yield os.getpid()
+        yield from range(10_000)  # more than one pickled batch
+
+    with forked(produce) as collect:
+        items = list(collect())
+    assert items[0] != parent and items[1:] == list(range(10_000)), "made in another process, in order"
+
+    def fails_elsewhere():
+        if os.getpid() != parent:
+            raise RuntimeError("lost in the child")
+        yield from ("done", "here")
+
+    with forked(fails_elsewhere) as collect:
+        assert list(collect()) == ["done", "here"]
+
+
+def test_a_generated_corpus_links_the_same_when_a_second_process_scores_half_the_pairs(corpus, tmp_path, monkeypatch):
+    # A large corpus (link.FORK_AT mentions or more) has the later half of its pairs, in the order of their
+    # starts, scored in a forked process: the same links and candidates, to the last figure. Here the
+    # small corpus is forked too; and a child that fails leaves its half to the main process.
+    one = built(corpus / "seeds", tmp_path / "one.db", 1, corpus / "curated")
+    monkeypatch.setattr(link, "FORK_AT", 0)
+    forks = []
+
+    def counted(produce):
+        forks.append(produce)
+        return forked(produce)
+
+    monkeypatch.setattr(link, "forked", counted)
+    assert_same(one, built(corpus / "seeds", tmp_path / "two.db", 2, corpus / "curated"))
+    assert forks, "the pairs were scored in two processes"
+    assert one["event_links"] and one["link_candidates"]
+    parent, scored = os.getpid(), link._scored_figures
+
+    def fails_elsewhere(*args):
+        if os.getpid() != parent:
+            raise RuntimeError("lost in the child")
+        return scored(*args)
+
+    monkeypatch.setattr(link, "_scored_figures", fails_elsewhere)
+    assert_same(one, built(corpus / "seeds", tmp_path / "three.db", 2, corpus / "curated"))

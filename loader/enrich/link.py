@@ -53,12 +53,13 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Optional, Union
+from typing import Callable, Iterable, Iterator, Optional, Union
 
 from .. import schemas
 from ..model import InputError, Mention, Problem
 from ..parse.datetext import CALENDAR_WORDS, HIGH, LOW, width_days
 from ..parse.text import Span, sentences
+from ..workers import can_fork, forked
 from .mentionkeys import MentionIndex, MentionKey
 
 LINK_AT = 0.45
@@ -786,7 +787,22 @@ class Scorer:
 
     def _score(self, a: Mention, b: Mention, pa: "_Profile", pb: "_Profile", fa: tuple, fb: tuple,
                at_least: Optional[float], known: set[str], other: tuple[str, ...]) -> Optional[PairScore]:
-        """`score`, given the two profiles, the facts of the two dates (`_facts_of`), and the words of one
+        """`score`, given the two profiles, the facts of the two dates, and the words of one of the two as
+        a set and the other's (`_pair_figures`)."""
+        figures = self._pair_figures(pa, pb, fa, fb, at_least, known, other)
+        return None if figures is None else self._pair(a, b, figures)
+
+    def _pair(self, a: Mention, b: Mention, figures: tuple) -> PairScore:
+        """The pair of `a` and `b` with the figures `_pair_figures` gave it."""
+        text, date, actor, kind, total, place, names, gap, named = figures
+        figure = self._figure
+        return PairScore(a, b, figure(text), date, None if actor is None else figure(actor), kind,
+                         figure(total), place=place, names=names, gap=gap or None, named=named)
+
+    def _pair_figures(self, pa: "_Profile", pb: "_Profile", fa: tuple, fb: tuple, at_least: Optional[float],
+                 known: set[str], other: tuple[str, ...]) -> Optional[tuple]:
+        """A pair's figures (text, date, actors, kind, score, place, names, gap, named: PairScore's), given
+        the two profiles, the facts of the two dates (`_facts_of`), and the words of one
         of the two as a set (`known`: made once for all the pairs of a mention, not once per pair) and the
         other's (`other`). The features other than the text come first: when even the most a text could say
         would leave the total below `at_least`, the texts are never compared (`need` below: no pair that
@@ -836,9 +852,8 @@ class Scorer:
         total = _total(text, date, actor, kind, place, names)  # the kept pairs' figures, worked out in full
         if at_least is not None and total < at_least:
             return None
-        figure = self._figure
-        return PairScore(a, b, figure(round(text, 4)), date, None if actor is None else figure(round(actor, 4)), kind,
-                         figure(total), place=place, names=names, gap=gap or None, named=named)
+        return (round(text, 4), date, None if actor is None else round(actor, 4), kind, total, place, names, gap,
+                named)
 
     def _figure(self, value: float) -> float:
         """The one float held for a figure rounded to 4 places (at most 20,001 of them): the pairs kept
@@ -865,14 +880,14 @@ class Scorer:
         return None if compatible else -1.0
 
     def blocking_keys(self, mention: Mention) -> set[str]:
-        return self._blocking_keys(self._index.of(mention), mention)
+        return self._blocking_keys(self._index.of(mention), _facts_of(mention))
 
-    def _blocking_keys(self, i: int, mention: Mention) -> set[str]:
-        """The blocking keys of the i-th mention (`mention`): its words, places and actors, and its day
-        when it is known to the day."""
+    def _blocking_keys(self, i: int, facts: tuple) -> set[str]:
+        """The blocking keys of the i-th mention, whose date's facts are `facts` (`_facts_of`): its words,
+        places and actors, and its day when it is known to the day."""
         keys = self.held.blocking_keys(i)
-        if days_of(mention) == 1:
-            keys.add(f"d:{mention.date.earliest}")
+        if _width(facts) == 1:
+            keys.add(f"d:{facts[3]}")
         return keys
 
 
@@ -926,7 +941,14 @@ def _candidate_indices(mentions: list[Mention], scorer: Scorer,
     position of the one (i or j) among whose partners it was found: the pairs come grouped by that one,
     in the order of the start of their spans (widened by DATE_SLACK days), and each of its partners
     starts no earlier than it. `passed(i)`, when given, is called once each mention's pairs have all come
-    (whether it had any or not): no later pair has it.
+    (whether it had any or not): no later pair has it."""
+    return _Candidates(mentions, scorer).pairs(passed=passed)
+
+
+class _Candidates:
+    """What `_candidate_indices` needs to propose the pairs of any run of mentions in the order of their
+    starts (`pairs`), worked out once for the whole corpus: each mention's rank in that order, and the
+    blocks.
 
     Each usable block is sorted by the start of its members' spans (widened by DATE_SLACK days); a
     pair is met from the member that comes first in that order, among the members that start no later
@@ -936,37 +958,52 @@ def _candidate_indices(mentions: list[Mention], scorer: Scorer,
     on a large corpus). A block serves a mention only when at most MAX_BLOCK of its members start within
     BLOCK_DAYS of that mention's start or inside its span (`block_serves`), so no mention is ever
     compared with more than MAX_BLOCK members of one block; the pair is met from the one that starts first.
+    Nothing here reads a mention once it is made: a forked process proposing pairs touches (and so
+    copies) none of them.
     """
-    # Compared when the spans overlap once each is widened by DATE_SLACK days at its start. Many
-    # mentions share their dates: each distinct start is widened once.
-    facts_of = [_facts_of(m) for m in mentions]  # (first day, last day, ...): shared by the mentions of one date
-    widened: dict[str, str] = {}
-    starts = []  # each mention's widened start
-    for facts in facts_of:
-        start = widened.get(facts[0])
-        if start is None:
-            start = widened[facts[0]] = _shifted(facts[0], -DATE_SLACK)
-        starts.append(start)
-    del widened
-    n = len(mentions)
-    # By the widened start, ties in the order of `mentions` (a stable sort of the places): a mention's
-    # rank. Its partners are near it in that order, and all come after it.
-    order = array("i", sorted(range(n), key=starts.__getitem__))
-    starts = [starts[i] for i in order]  # sorted
-    facts_of = [facts_of[i] for i in order]
-    sources = [mentions[i].source_id for i in order]
-    # Each block's members by rank: read in rank order, each block's array comes sorted. A block of one
-    # member is let go; a mention's blocks are found again from its keys (cheap), not held per mention.
-    blocks: dict[str, array] = defaultdict(functools.partial(array, "i"))
-    for r, i in enumerate(order):
-        for key in scorer._blocking_keys(i, mentions[i]):
-            blocks[key].append(r)
-    blocks = {key: ranks for key, ranks in blocks.items() if len(ranks) > 1}
-    for own, i in enumerate(order):  # in rank order: a mention's pairs, then it is passed
-        yield from _pairs_from(own, i, [key for key in scorer._blocking_keys(i, mentions[i]) if key in blocks],
-                               blocks, order, starts, facts_of, sources)
-        if passed is not None:
-            passed(i)
+
+    def __init__(self, mentions: list[Mention], scorer: Scorer):
+        # Compared when the spans overlap once each is widened by DATE_SLACK days at its start. Many
+        # mentions share their dates: each distinct start is widened once.
+        facts_of = [_facts_of(m) for m in mentions]  # (first day, last day, ...): shared by the mentions of one date
+        widened: dict[str, str] = {}
+        starts = []  # each mention's widened start
+        for facts in facts_of:
+            start = widened.get(facts[0])
+            if start is None:
+                start = widened[facts[0]] = _shifted(facts[0], -DATE_SLACK)
+            starts.append(start)
+        del widened
+        n = len(mentions)
+        # By the widened start, ties in the order of `mentions` (a stable sort of the places): a mention's
+        # rank. Its partners are near it in that order, and all come after it.
+        self.order = order = array("i", sorted(range(n), key=starts.__getitem__))
+        self.starts = [starts[i] for i in order]  # sorted
+        self.facts_of = facts_of = [facts_of[i] for i in order]
+        self.sources = [mentions[i].source_id for i in order]
+        self.scorer = scorer
+        # Each block's members by rank: read in rank order, each block's array comes sorted. A block of one
+        # member is let go; a mention's blocks are found again from its keys (cheap), not held per mention.
+        blocks: dict[str, array] = defaultdict(functools.partial(array, "i"))
+        for r, i in enumerate(order):
+            for key in scorer._blocking_keys(i, facts_of[r]):
+                blocks[key].append(r)
+        self.blocks = {key: ranks for key, ranks in blocks.items() if len(ranks) > 1}
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def pairs(self, first: int = 0, stop: Optional[int] = None,
+              passed: Optional[Callable[[int], None]] = None) -> Iterable[tuple[int, int, int]]:
+        """The pairs met from the mentions of ranks `first` up to `stop` (`_candidate_indices`)."""
+        order, blocks, starts, facts_of, sources = self.order, self.blocks, self.starts, self.facts_of, self.sources
+        keys_of = self.scorer._blocking_keys
+        for own in range(first, len(order) if stop is None else stop):  # a mention's pairs, then it is passed
+            i = order[own]
+            yield from _pairs_from(own, i, [key for key in keys_of(i, facts_of[own]) if key in blocks],
+                                   blocks, order, starts, facts_of, sources)
+            if passed is not None:
+                passed(i)
 
 
 def _pairs_from(own: int, i: int, keys: list[str], blocks: dict[str, array], order: array, starts: list[str],
@@ -1185,9 +1222,11 @@ def outcome_links(mentions: list[Mention], scorer: Scorer, clusters: Clusters) -
     words_of = lambda m: held.words_of(at(m))  # noqa: E731
     dated = [m for m in mentions if (days_of(m) or HIGH_DAYS) <= NARROW_DAYS + 1 and kinds_of(m)]
     by_day: dict[str, list[Mention]] = defaultdict(list)  # the meetings among them, by day
+    meeting_words: dict[tuple, tuple[str, ...]] = {}  # key -> a meeting's words, read once for every report near it
     for m in dated:
         if MEETING in kinds_of(m):
             by_day[m.date.earliest].append(m)
+            meeting_words[m.key] = words_of(m)
     for x in dated:
         kinds_x = kinds_of(x)
         if MEETING in kinds_x or not scorer.vocabulary.compatible_kinds(kinds_x, {MEETING}):
@@ -1198,7 +1237,7 @@ def outcome_links(mentions: list[Mention], scorer: Scorer, clusters: Clusters) -
         near = [y for shift in range(-DATE_SLACK - NARROW_DAYS, DATE_SLACK + 1)
                 for y in by_day.get(_shifted(x.date.earliest, shift), [])]
         meetings = [y for y in near if y.source_id != x.source_id and not kinds_x & kinds_of(y)
-                    and not x_words.isdisjoint(words_of(y)) and overlaps(x, y)]
+                    and not x_words.isdisjoint(meeting_words[y.key]) and overlaps(x, y)]
         if len({clusters.find(y.key) for y in meetings}) != 1:
             continue
         y = min(meetings, key=lambda m: m.key)
@@ -1207,7 +1246,7 @@ def outcome_links(mentions: list[Mention], scorer: Scorer, clusters: Clusters) -
         pair = scorer.score(*sorted((x, y), key=lambda m: m.key))
         if -1.0 in (pair.kind, pair.place, pair.names):
             continue  # the kinds exclude each other, or the places or the names differ
-        shared = sorted(x_words.intersection(words_of(y)))
+        shared = sorted(x_words.intersection(meeting_words[y.key]))
         pair.method = "outcome"
         pair.reason = (f"an outcome ({', '.join(sorted(kinds_x))}) reported with no one but the two states, and the "
                        f"only meeting another source reports within {DATE_SLACK} days that shares its words "
@@ -1230,39 +1269,65 @@ def by_keys(pairs: list[PairScore], first: Optional[Callable[[PairScore], object
     return ordered
 
 
-def _score_candidates(mentions: list[Mention], scorer: Scorer) -> list[PairScore]:
-    """The candidate pairs (`_candidate_indices`) that score CANDIDATE_AT or more.
+# A corpus smaller than this is scored in one process: a fork would cost more than it saves.
+FORK_AT = 20_000
+
+
+def _score_candidates(mentions: list[Mention], scorer: Scorer, workers: int = 1) -> list[PairScore]:
+    """The candidate pairs (`_candidate_indices`) that score CANDIDATE_AT or more, in no set order.
+
+    With two or more `workers` and FORK_AT mentions or more, a forked process (workers.forked) scores
+    the later half of them, in the order of their starts, while this one scores the first: the same
+    pairs, with the same figures (the same code on the same numbers), whatever the number of workers."""
+    candidates = _Candidates(mentions, scorer)
+    facts = [_facts_of(m) for m in mentions]
+    n = len(candidates)
+    split = n // 2 if workers > 1 and n >= FORK_AT and can_fork() else n
+    pair = scorer._pair
+    with forked(lambda: _scored_figures(candidates, scorer, facts, split, n)) as later:
+        scored = [pair(mentions[i], mentions[j], figures)
+                  for i, j, figures in _scored_figures(candidates, scorer, facts, 0, split)]
+        scored.extend(pair(mentions[i], mentions[j], figures) for i, j, figures in later())
+    return scored
+
+
+def _scored_figures(candidates: "_Candidates", scorer: Scorer, facts: list[tuple], first: int,
+                    stop: int) -> Iterator[tuple[int, int, tuple]]:
+    """(i, j, the pair's figures) for each pair met from the mentions of ranks `first` up to `stop` that
+    scores CANDIDATE_AT or more (`Scorer._pair_figures`); reads no mention, only their positions.
 
     The pairs come in the order of their spans' starts, each mention's partners starting no earlier than
     it: the profiles made for them (`Scorer.profile_at`) are held while pairs may still read them, each
     let go as soon as its mention is passed, so what is held is the mentions whose spans meet the current
     one's, not the corpus."""
     profiles: dict[int, _Profile] = {}  # position -> the profile made for it, while its pairs may come
+    held = profiles.get
 
-    def profile(i: int) -> _Profile:
-        held = profiles.get(i)
-        if held is None:
-            held = profiles[i] = scorer.profile_at(i)
-        return held
+    def make(i: int) -> _Profile:
+        made = profiles[i] = scorer.profile_at(i)
+        return made
 
-    facts = [_facts_of(m) for m in mentions]
-    score = scorer._score
-    scored = []
-    known_of, known = -1, set()  # the words of the mention whose partners come now, as a set made once
-    for i, j, own in _candidate_indices(mentions, scorer, passed=lambda i: profiles.pop(i, None)):
-        pi, pj = profile(i), profile(j)
+    figures_of = scorer._pair_figures
+    known_of, known, mine = -1, set(), None  # the mention whose partners come now: its profile, its words as a set
+    for i, j, own in candidates.pairs(first, stop, passed=lambda i: profiles.pop(i, None)):
         if own != known_of:
-            known_of, known = own, set((pi if own == i else pj).words)
-        other = (pj if own == i else pi).words
-        pair = score(mentions[i], mentions[j], pi, pj, facts[i], facts[j], CANDIDATE_AT, known, other)
-        if pair is not None:
-            scored.append(pair)
-    return scored
+            mine = held(own) or make(own)  # (a profile is never false)
+            known_of, known = own, set(mine.words)
+        if own == i:
+            pi, pj = mine, held(j) or make(j)
+            other = pj.words
+        else:
+            pi, pj = held(i) or make(i), mine
+            other = pi.words
+        figures = figures_of(pi, pj, facts[i], facts[j], CANDIDATE_AT, known, other)
+        if figures is not None:
+            yield i, j, figures
 
 
 def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabulary,
-                  readings: Optional[Readings] = None) -> LinkResult:
-    """Group mentions into events. Pure: the same mentions and decisions give the same clusters.
+                  readings: Optional[Readings] = None, workers: int = 1) -> LinkResult:
+    """Group mentions into events. Pure: the same mentions and decisions give the same clusters, whatever
+    the number of `workers` (processes that score the pairs, `_score_candidates`).
     `readings`: what `read_for_linking` read of `mentions` (in their order), when the caller has it."""
     by_source: dict[str, list[Mention]] = defaultdict(list)
     for mention in mentions:
@@ -1290,7 +1355,7 @@ def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabul
             links.append(pair)
 
     # Scored as they come, keeping only those a curator or the linker will use.
-    scored = _score_candidates(mentions, scorer)
+    scored = _score_candidates(mentions, scorer, workers)
     scored = by_keys(scored, first=lambda p: p.score, reverse=True)  # the highest score first
     best_to_source: dict[tuple, PairScore] = {}  # (source, position, other source) -> the pair
     for pair in scored:  # each mention keeps only its best link to any one other source, of those that could link
