@@ -176,6 +176,7 @@ def test_two_processes_score_the_same_pairs_with_the_same_figures_as_one(which, 
     vocabulary = load_vocabulary(curated / "linking.yml")
     monkeypatch.setattr(link, "CANDIDATE_AT", -2.0)
     monkeypatch.setattr(link, "FORK_AT", 0)
+    monkeypatch.setattr(link, "PART_RANKS", 7)  # runs dealt in turn to the two processes: many runs each
 
     def scored(workers):
         pairs = link._score_candidates(mentions, Scorer(mentions, vocabulary), workers)

@@ -126,11 +126,12 @@ def test_a_forked_process_gives_its_items_in_order_and_a_failed_one_is_done_agai
 
 
 def test_a_generated_corpus_links_the_same_when_a_second_process_scores_half_the_pairs(corpus, tmp_path, monkeypatch):
-    # A large corpus (link.FORK_AT mentions or more) has the later half of its pairs, in the order of their
-    # starts, scored in a forked process: the same links and candidates, to the last figure. Here the
-    # small corpus is forked too; and a child that fails leaves its half to the main process.
+    # A large corpus (link.FORK_AT mentions or more) has half its pairs (every other run of mentions in the
+    # order of their starts) scored in a forked process: the same links and candidates, to the last
+    # figure. Here the small corpus is forked too; and a child that fails leaves its half to the main process.
     one = built(corpus / "seeds", tmp_path / "one.db", 1, corpus / "curated")
     monkeypatch.setattr(link, "FORK_AT", 0)
+    monkeypatch.setattr(link, "PART_RANKS", 7)
     forks = []
 
     def counted(produce):

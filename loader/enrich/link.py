@@ -993,15 +993,17 @@ class _Candidates:
     def __len__(self) -> int:
         return len(self.order)
 
-    def pairs(self, first: int = 0, stop: Optional[int] = None,
+    def pairs(self, part: int = 0, parts: int = 1,
               passed: Optional[Callable[[int], None]] = None) -> Iterable[tuple[int, int, int]]:
-        """The pairs met from the mentions of ranks `first` up to `stop` (`_candidate_indices`)."""
+        """The pairs met from the mentions of one of `parts` parts (`part`, from 0) of the ranks: runs of
+        PART_RANKS ranks dealt in turn, so that each part has mentions of every season and about as many
+        pairs (`_candidate_indices`). Every mention is passed, in rank order, its own part's after its pairs."""
         order, blocks, starts, facts_of, sources = self.order, self.blocks, self.starts, self.facts_of, self.sources
         keys_of = self.scorer._blocking_keys
-        for own in range(first, len(order) if stop is None else stop):  # a mention's pairs, then it is passed
-            i = order[own]
-            yield from _pairs_from(own, i, [key for key in keys_of(i, facts_of[own]) if key in blocks],
-                                   blocks, order, starts, facts_of, sources)
+        for own, i in enumerate(order):  # a mention's pairs, then it is passed
+            if (own // PART_RANKS) % parts == part:
+                yield from _pairs_from(own, i, [key for key in keys_of(i, facts_of[own]) if key in blocks],
+                                       blocks, order, starts, facts_of, sources)
             if passed is not None:
                 passed(i)
 
@@ -1271,30 +1273,33 @@ def by_keys(pairs: list[PairScore], first: Optional[Callable[[PairScore], object
 
 # A corpus smaller than this is scored in one process: a fork would cost more than it saves.
 FORK_AT = 20_000
+PART_RANKS = 1024  # mentions in a run of the order of their starts that one process scores (`_Candidates.pairs`)
 
 
 def _score_candidates(mentions: list[Mention], scorer: Scorer, workers: int = 1) -> list[PairScore]:
     """The candidate pairs (`_candidate_indices`) that score CANDIDATE_AT or more, in no set order.
 
     With two or more `workers` and FORK_AT mentions or more, a forked process (workers.forked) scores
-    the later half of them, in the order of their starts, while this one scores the first: the same
-    pairs, with the same figures (the same code on the same numbers), whatever the number of workers."""
+    the pairs of every other run of mentions in the order of their starts (`_Candidates.pairs`) while
+    this one scores the rest: the same pairs, with the same figures (the same code on the same numbers),
+    whatever the number of workers."""
     candidates = _Candidates(mentions, scorer)
     facts = [_facts_of(m) for m in mentions]
-    n = len(candidates)
-    split = n // 2 if workers > 1 and n >= FORK_AT and can_fork() else n
     pair = scorer._pair
-    with forked(lambda: _scored_figures(candidates, scorer, facts, split, n)) as later:
+    if workers < 2 or len(candidates) < FORK_AT or not can_fork():
+        return [pair(mentions[i], mentions[j], figures) for i, j, figures in _scored_figures(candidates, scorer, facts)]
+    with forked(lambda: _scored_figures(candidates, scorer, facts, 1, 2)) as other_half:
         scored = [pair(mentions[i], mentions[j], figures)
-                  for i, j, figures in _scored_figures(candidates, scorer, facts, 0, split)]
-        scored.extend(pair(mentions[i], mentions[j], figures) for i, j, figures in later())
+                  for i, j, figures in _scored_figures(candidates, scorer, facts, 0, 2)]
+        scored.extend(pair(mentions[i], mentions[j], figures) for i, j, figures in other_half())
     return scored
 
 
-def _scored_figures(candidates: "_Candidates", scorer: Scorer, facts: list[tuple], first: int,
-                    stop: int) -> Iterator[tuple[int, int, tuple]]:
-    """(i, j, the pair's figures) for each pair met from the mentions of ranks `first` up to `stop` that
-    scores CANDIDATE_AT or more (`Scorer._pair_figures`); reads no mention, only their positions.
+def _scored_figures(candidates: "_Candidates", scorer: Scorer, facts: list[tuple], part: int = 0,
+                    parts: int = 1) -> Iterator[tuple[int, int, tuple]]:
+    """(i, j, the pair's figures) for each pair met from the mentions of one part of the ranks
+    (`_Candidates.pairs`) that scores CANDIDATE_AT or more (`Scorer._pair_figures`); reads no mention,
+    only their positions.
 
     The pairs come in the order of their spans' starts, each mention's partners starting no earlier than
     it: the profiles made for them (`Scorer.profile_at`) are held while pairs may still read them, each
@@ -1309,7 +1314,7 @@ def _scored_figures(candidates: "_Candidates", scorer: Scorer, facts: list[tuple
 
     figures_of = scorer._pair_figures
     known_of, known, mine = -1, set(), None  # the mention whose partners come now: its profile, its words as a set
-    for i, j, own in candidates.pairs(first, stop, passed=lambda i: profiles.pop(i, None)):
+    for i, j, own in candidates.pairs(part, parts, passed=lambda i: profiles.pop(i, None)):
         if own != known_of:
             mine = held(own) or make(own)  # (a profile is never false)
             known_of, known = own, set(mine.words)
