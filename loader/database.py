@@ -19,7 +19,7 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional, Sequence, Union
 
 import sqlite_utils
 
@@ -33,7 +33,7 @@ from .enrich.statements import Statement
 from .enrich.names import UnmatchedName
 from .enrich.participants import event_actor_links, event_countries
 from .enrich.taxonomy import Classification, Taxonomy
-from .model import Document, Event, Mention, Problem, StoredMention
+from .model import ActorMatch, Document, Event, Mention, Problem, StoredMention
 from .spill import PackedActors
 from .tables import TABLES, VIEWS, Table
 from .timings import Timings
@@ -534,10 +534,12 @@ class SourceStore:
     def excerpt(self, source_id: str, start: int, end: int) -> str:
         return self.get(source_id)[start:end]
 
-    def pack_actors(self, matches):
+    def pack_actors(self, matches: Sequence[ActorMatch]) -> Union[int, Sequence[ActorMatch]]:
+        """What a held mention keeps for its actor matches (`spill.PackedActors.pack`)."""
         return self.packed.pack(matches)
 
-    def actors(self, handle: int):
+    def actors(self, handle: int) -> tuple[ActorMatch, ...]:
+        """The actor matches `pack_actors` gave `handle` for, made again."""
         return self.packed.matches(handle)
 
     def hold_excerpts(self, mentions: Iterable[Mention]) -> None:
