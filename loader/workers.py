@@ -51,7 +51,7 @@ def default_workers() -> int:
 def per_document(items: Iterable, read: Callable, stages, workers: int, timings: Timings) -> Iterator[tuple]:
     """(item, reading) for each item in order: reading is `read(document, stages, timings)` for a
     Document, None for a Problem."""
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers <= 1 or not can_fork():
         for item in items:
             yield item, (None if isinstance(item, Problem) else read(item, stages, timings))
         return

@@ -800,7 +800,7 @@ class Scorer:
                          figure(total), place=place, names=names, gap=gap or None, named=named)
 
     def _pair_figures(self, pa: "_Profile", pb: "_Profile", fa: tuple, fb: tuple, at_least: Optional[float],
-                 known: set[str], other: tuple[str, ...]) -> Optional[tuple]:
+                      known: set[str], other: tuple[str, ...]) -> Optional[tuple]:
         """A pair's figures (text, date, actors, kind, score, place, names, gap, named: PairScore's), given
         the two profiles, the facts of the two dates (`_facts_of`), and the words of one
         of the two as a set (`known`: made once for all the pairs of a mention, not once per pair) and the
@@ -965,7 +965,8 @@ class _Candidates:
     def __init__(self, mentions: list[Mention], scorer: Scorer):
         # Compared when the spans overlap once each is widened by DATE_SLACK days at its start. Many
         # mentions share their dates: each distinct start is widened once.
-        facts_of = [_facts_of(m) for m in mentions]  # (first day, last day, ...): shared by the mentions of one date
+        # Each mention's date facts (first day, last day, ...), by position: shared by the mentions of one date.
+        self.facts = facts_of = [_facts_of(m) for m in mentions]
         widened: dict[str, str] = {}
         starts = []  # each mention's widened start
         for facts in facts_of:
@@ -979,7 +980,7 @@ class _Candidates:
         # rank. Its partners are near it in that order, and all come after it.
         self.order = order = array("i", sorted(range(n), key=starts.__getitem__))
         self.starts = [starts[i] for i in order]  # sorted
-        self.facts_of = facts_of = [facts_of[i] for i in order]
+        self.facts_of = facts_of = [facts_of[i] for i in order]  # by rank
         self.sources = [mentions[i].source_id for i in order]
         self.scorer = scorer
         # Each block's members by rank: read in rank order, each block's array comes sorted. A block of one
@@ -1284,7 +1285,7 @@ def _score_candidates(mentions: list[Mention], scorer: Scorer, workers: int = 1)
     this one scores the rest: the same pairs, with the same figures (the same code on the same numbers),
     whatever the number of workers."""
     candidates = _Candidates(mentions, scorer)
-    facts = [_facts_of(m) for m in mentions]
+    facts = candidates.facts
     pair = scorer._pair
     if workers < 2 or len(candidates) < FORK_AT or not can_fork():
         return [pair(mentions[i], mentions[j], figures) for i, j, figures in _scored_figures(candidates, scorer, facts)]
