@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
-from .database import (APPLICATION_ID, BuildData, EventDescription, SourceStore, Staged, stage_event_rows, statement_row,
-                       temporary_database)
+from .database import (APPLICATION_ID, BuildData, EventDescription, SourceStore, Staged, stage_link_rows,
+                       stage_mention_rows, statement_row, temporary_database)
 from .enrich.actors import ActorDictionary, DocumentMemory, load_actors
 from .enrich.countries import alpha2_codes
 from .enrich.curated_dates import CuratedDates, load_curated_dates
@@ -256,6 +256,13 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         events = events_from_clusters(linked.clusters, formats, texts=sources,
                                       words=actors.role_words)
     linked.clusters = None  # each event holds its mentions now
+    with timings.stage("write"):
+        # The links' and candidates' rows need the events' ids and nothing the dates change: staged now, and
+        # the scored pairs let go (held on only for `loader links`, which builds no database) before the
+        # documents' datings are read back, where the build's memory peaks.
+        staged, strongest = stage_link_rows(sources.db, events, linked.links, linked.candidates)
+    if sources.db is not None:
+        linked.links, linked.candidates = [], []
     keep()
     with timings.stage("dates"):
         dating = dating.documents(mentions_of)  # read back now that the scorer is gone
@@ -265,12 +272,12 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         for problem in dict.fromkeys(found + contradictions):  # a pair found twice is reported once
             (errors if problem.severity == "error" else problems).append(problem)
     with timings.stage("write"):
-        # The reports' own bounds are final now, and the links: their rows are written, and the documents'
-        # dating and the scored pairs let go (held on only for `loader dates` and `loader links`, which
-        # build no database).
-        staged = stage_event_rows(sources.db, events, linked.links, linked.candidates, dating)
+        # The reports' own bounds are final now: their rows are staged, and the documents' dating let go
+        # (held on only for `loader dates`, which builds no database).
+        staged.update(stage_mention_rows(sources.db, events, strongest, dating))
     if sources.db is not None:
-        dating, linked.links, linked.candidates = [], [], []
+        dating = []
+    del strongest
     keep()
     with timings.stage("statements"):
         statements = Staged(sources.db, "statements")  # into the database being built as they are found

@@ -53,9 +53,10 @@ class BuildData:
     candidates: list[PairScore] = field(default_factory=list)
     statements: "Staged" = field(default_factory=lambda: Staged(None, "statements"))  # their rows
     dates: list = field(default_factory=list)  # enrich.dates.DocumentDates per document, for `loader dates`
-    # The rows of EVENT_ROWS' tables, staged by the build as soon as the dates are final (`stage_event_rows`),
-    # so that neither `dates` nor `links` nor `candidates` need be held to the write; None: the write makes
-    # them from those.
+    # The rows of EVENT_ROWS' tables, staged by the build as soon as they are final (the links' once the
+    # events are made, `stage_link_rows`; the reports' once their dates are, `stage_mention_rows`), so that
+    # neither `dates` nor `links` nor `candidates` need be held to the write; None: the write makes them
+    # from those.
     staged: Optional[dict[str, "Staged"]] = None
     unmatched: list[UnmatchedName] = field(default_factory=list)
     taxonomy: Optional[Taxonomy] = None
@@ -162,47 +163,80 @@ def write_order(events: list[Event]) -> list[Event]:
     return ordered
 
 
-# The tables whose rows are final once the events' dates are (`stage_event_rows`).
-EVENT_ROWS = ("event_sources", "event_links", "link_candidates")
+# The tables whose rows are final once the events' ids are (`stage_link_rows`), and the one whose rows
+# wait for their dates too (`stage_mention_rows`).
+LINK_ROWS = ("event_links", "link_candidates")
+EVENT_ROWS = ("event_sources", *LINK_ROWS)
 
 
 def stage_event_rows(db: Optional[sqlite_utils.Database], events: list[Event], links: list[PairScore],
                      candidates: list[PairScore], dates: list) -> dict[str, "Staged"]:
-    """The rows of the reports (`mention_rows`, in the write's order), the links and the link candidates,
-    staged: the events' ids and dates, the pairs the linker scored and each report's own bounds (`dates`)
-    are final once the dates stage is done, and nothing else goes into these rows."""
-    event_of = event_ids_of(events, [pair.a for pair in links] + [m for pair in candidates for m in (pair.a, pair.b)])
-    staged = {table: Staged(db, table) for table in EVENT_ROWS}
-    for table, rows in (("event_sources", mention_rows(write_order(events), links, own_bounds(dates))),
-                        ("event_links", link_rows(links, event_of)),
-                        ("link_candidates", candidate_rows(candidates, event_of))):
-        for row in rows:
-            staged[table].add(row)
+    """The rows of the reports, the links and the link candidates, staged at once (`stage_link_rows`, then
+    `stage_mention_rows`): for data whose dates are already final."""
+    staged, strongest = stage_link_rows(db, events, links, candidates)
+    staged.update(stage_mention_rows(db, events, strongest, dates))
     return staged
 
 
-def mention_rows(events: list[Event], links: list[PairScore], own: Optional[Callable] = None) -> Iterable[dict]:
+def stage_link_rows(db: Optional[sqlite_utils.Database], events: list[Event], links: list[PairScore],
+                    candidates: list[PairScore]) -> tuple[dict[str, "Staged"], "StrongestLinks"]:
+    """The links' and the link candidates' rows, staged, and what the reports' rows will need of the links
+    (`StrongestLinks`): they read the pairs the linker scored and the events' ids, nothing the dates stage
+    changes, so the build stages them once the events are made and lets the pairs go before the dates."""
+    event_of = event_ids_of(events, [pair.a for pair in links] + [m for pair in candidates for m in (pair.a, pair.b)])
+    staged = {table: Staged(db, table) for table in LINK_ROWS}
+    for table, rows in (("event_links", link_rows(links, event_of)),
+                        ("link_candidates", candidate_rows(candidates, event_of))):
+        for row in rows:
+            staged[table].add(row)
+    return staged, StrongestLinks(links)
+
+
+def stage_mention_rows(db: Optional[sqlite_utils.Database], events: list[Event], strongest: "StrongestLinks",
+                       dates: list) -> dict[str, "Staged"]:
+    """The reports' rows (`mention_rows`, in the write's order), staged once the dates stage is done: the
+    events' dates give the order, and each report's own bounds (`dates`) its own_* columns."""
+    staged = Staged(db, "event_sources")
+    for row in mention_rows(write_order(events), strongest, own_bounds(dates)):
+        staged.add(row)
+    return {"event_sources": staged}
+
+
+class StrongestLinks:
+    """Each linked report's strongest link (curated first, then by score, then as listed): the method and
+    the score its event_sources row gives, held per link as one (method, score) pair and found through
+    `events_at`'s arrays, not through the scored pairs, which can then be let go."""
+
+    def __init__(self, links: list[PairScore]):
+        # The links weakest first, so that the last one `events_at` holds for a report is its strongest;
+        # by position, not a key tuple each.
+        ranked = sorted(links, key=lambda p: -p.score)
+        ranked.sort(key=lambda p: p.method != "curated")
+        ranked.reverse()
+        self._at = events_at(ranked, (m for pair in ranked for m in (pair.a, pair.b)), members=lambda p: (p.a, p.b),
+                             values=[(pair.method, pair.score) for pair in ranked])
+
+    def of(self, mention: Mention) -> Optional[tuple[str, float]]:
+        """(method, score) of the mention's strongest link; None for a report no link names."""
+        held = self._at.get(mention.source_id)
+        return held.get(mention.position) if held is not None else None
+
+
+def mention_rows(events: list[Event], strongest: StrongestLinks, own: Optional[Callable] = None) -> Iterable[dict]:
     """One row per report. `own(event)`: (source id, position) -> the report's own bounds and role
     (enrich.dates.own_bounds); a report it lacks (data without the dating stage's documents) keeps the
     bounds its document gave it."""
-    # Each report's strongest link (curated first, then by score, then as listed): the links weakest first,
-    # so that the last one `events_at` holds for a report is that one; by position, not a key tuple each.
-    ranked = sorted(links, key=lambda p: -p.score)
-    ranked.sort(key=lambda p: p.method != "curated")
-    ranked.reverse()
-    joined = events_at(ranked, (m for pair in ranked for m in (pair.a, pair.b)), members=lambda p: (p.a, p.b))
     for event in events:
         bounds = own(event) if own is not None else {}
         for index, m in enumerate(event.mentions):
-            held = joined.get(m.source_id) if index else None
-            pair = held.get(m.position) if held is not None else None
+            link = strongest.of(m) if index else None
             yield {
                 "event_id": event.id, "source_id": m.source_id, "position": m.position, "excerpt": m.excerpt,
                 "start_offset": m.start, "end_offset": m.end, "line": m.line, "reported_date": m.reported_date,
                 "reported_earliest": m.date.earliest if m.date and m.reported_date else None,
                 "reported_latest": m.date.latest if m.date and m.reported_date else None,
-                "link_method": (pair.method if pair else "joined") if index else "first",
-                "link_score": pair.score if pair else None,
+                "link_method": (link[0] if link else "joined") if index else "first",
+                "link_score": link[1] if link else None,
                 "reference_of": m.reference_of,
                 **own_columns(*(bounds.get(m.key) or (m.date, "start"))),
             }

@@ -23,15 +23,18 @@ def event_id(mention: Mention, occurrence: int = 0) -> str:
 
 
 def events_at(events: Iterable[T], mentions: Iterable[Mention],
-              members: Callable[[T], Iterable[Mention]] = attrgetter("mentions")) -> dict[str, "EventsByPosition[T]"]:
+              members: Callable[[T], Iterable[Mention]] = attrgetter("mentions"),
+              values: Optional[list] = None) -> dict[str, "EventsByPosition[T]"]:
     """The event of each of `mentions`, by source id and position: for these mentions only, and without a
     key tuple per mention (a stage that needs the events of a few mentions does not hold a map of all).
-    `members` gives an event's mentions (by default its `mentions`; the linker's groups are lists)."""
+    `members` gives an event's mentions (by default its `mentions`; the linker's groups are lists).
+    `values`, one per event: what is given for a mention instead of its event (the events are then not held)."""
     events = events if isinstance(events, list) else list(events)
     wanted: dict[str, array] = {}
     for mention in mentions:
         wanted.setdefault(mention.source_id, array("i")).append(mention.position)
-    found = {source: EventsByPosition(events, positions) for source, positions in wanted.items()}
+    given = events if values is None else values
+    found = {source: EventsByPosition(given, positions) for source, positions in wanted.items()}
     del wanted
     for index, event in enumerate(events):
         for mention in members(event):
