@@ -4,7 +4,8 @@
 text) goes in as soon as the document is read, and the text is read back by id where a later stage needs
 it (a report's excerpt too: its mention holds offsets, `model.StoredMention`); the other stages work on
 dataclasses in memory until `TemporaryDatabase.finish` writes the rest and renames the file into place,
-but for what spill.py sets aside (each document's dating, on disk until the dates stage) or holds as
+but for what spill.py sets aside (each document's dating, on disk until the dates stage, read back in
+part) or holds as
 numbers (the reports' actor matches, made again when read). A failed build deletes the temporary file
 and leaves the database as it was. The stages are not pure: several fill in the mentions and events an earlier stage made (actors,
 dates, places), in the order `check` runs them.
@@ -265,8 +266,12 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         linked.links, linked.candidates = [], []
     keep()
     with timings.stage("dates"):
-        dating = dating.documents(mentions_of)  # read back now that the scorer is gone
-        found = date_events(events, dating, shared.date)  # each event's bounds shared as they are made
+        # Read back now that the scorer is gone, each document's in part: the entries of the reports that
+        # have others, what its document alone gives each other one; one that is lent to is read whole.
+        datings = dating
+        dating, whole = datings.documents_in_part(mentions_of, reported_with_others(events))
+        found = date_events(events, dating, shared.date, whole)  # each event's bounds shared as they are made
+        datings.close()
         for event in events:  # made in the main process, held to the write too
             _share(event)
         for problem in dict.fromkeys(found + contradictions):  # a pair found twice is reported once
@@ -542,6 +547,18 @@ def _states_of_the_entry(mentions: list[Mention], actors) -> None:
                 evidence=f"the back-reference names no state; entry {parent.position}, which it is read from, names "
                          f"{match.matched!r}",
                 role_evidence="a state of the entry the back-reference is read from"))
+
+
+def reported_with_others(events: list[Event]) -> Callable[[Mention], bool]:
+    """Whether a mention is one of several reports of its event: the only ones `date_events` reads bounds
+    from or lends them to, so the only ones whose document's dating it needs in full."""
+    several = [event for event in events if len(event.mentions) > 1]
+    at = events_at(several, (m for event in several for m in event.mentions))
+
+    def reported(mention: Mention) -> bool:
+        held = at.get(mention.source_id)
+        return held is not None and mention.position in held
+    return reported
 
 
 def same_event_judge(scorer: Scorer):

@@ -4,9 +4,12 @@ Each document's dating (`enrich.dating.DocumentDates`: an entry per report, its 
 is read by no stage between the reading and the dates stage after the links, and the links are where the
 build's memory peaks: at a million reports the datings come to about a sixth of what the main process
 holds then. `Datings` keeps them in an anonymous temporary file beside the database being built (deleted
-by the system when the build ends, however it ends) and reads them back, all at once and in document
-order, when the dates stage asks for them. Without a database (`validate`, `loader dates`) they stay in
-memory, as before.
+by the system when the build ends, however it ends) and reads them back in document order when the
+dates stage asks for them: each held in part (`documents_in_part`: the entries of the reports that have
+others, and for each other report only the bounds its document gave it, `DocumentDatesInPart`), and
+read whole again only where another source lends a bound. Most reports have no other, so most entries
+are let go as they are read. Without a database (`validate`, `loader dates`) they stay in memory, whole,
+as before.
 
 A dating refers to its document's mentions (each entry's report, each anchor's entry), which the build
 holds anyway: the pickle names each of them by its position in the document (a persistent id), and
@@ -28,7 +31,13 @@ from pathlib import Path
 from typing import Callable, Optional, Sequence, Union
 
 from .enrich.dating.combine import judged_entries
+from .enrich.dating.propagate import DocumentDatesInPart
 from .model import ActorMatch, Mention, Problem
+
+
+# The dates stage reads the datings back each held in part (`Datings.documents_in_part`); False: whole,
+# as before (the tests compare the two).
+IN_PART = True
 
 
 @dataclass
@@ -93,6 +102,8 @@ class Datings:
         self._offset = 0
         self._loaded: Optional[list] = None
         self.judged = False  # a document has a curated entry that `curated_contradictions` judges
+        self._at: dict[str, tuple[int, int]] = {}  # held in part: source id -> where its dating lies in the file
+        self._mentions_of: Callable[[str], Sequence[Mention]] = lambda source_id: ()
 
     @property
     def spilled(self) -> bool:
@@ -130,6 +141,28 @@ class Datings:
             self._held = []
             self.close()
         return self._loaded
+
+    def documents_in_part(self, mentions_of: Callable[[str], Sequence[Mention]], keep: Callable[[Mention], bool]
+                          ) -> tuple[list, Callable[[str], object]]:
+        """Every dating, in the order added, each held in part (`DocumentDatesInPart.of`: the entries of the
+        mentions `keep` keeps, and the bounds each other report's document gives it), and the function that
+        reads one whole again (`date_events`' `whole`), by source id. Read one document at a time, so the
+        whole of every dating is never held at once. Held in memory, or read whole already: the datings
+        themselves. `close()` once they are read no more."""
+        if self._file is None or self._loaded is not None or not IN_PART:
+            return self.documents(mentions_of), self._whole
+        self._file.flush()
+        self._at = {source_id: (offset, length) for source_id, offset, length in self._held}
+        self._mentions_of = mentions_of
+        return [DocumentDatesInPart.of(self._whole(source_id), keep) for source_id in self._at], self._whole
+
+    def _whole(self, source_id: str):
+        """A document's dating read whole from the file (its strings and bounds shared as it is read)."""
+        offset, length = self._at[source_id]
+        self._file.seek(offset)
+        dated = load(self._file.read(length), self._mentions_of(source_id))
+        self._share(dated)
+        return dated
 
     def close(self) -> None:
         if self._file is not None and not self._file.closed:

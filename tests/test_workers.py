@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import sqlite3
 
 import pytest
 
 from conftest import ROOT, SEEDS, run_build
+from loader import spill
 from loader.enrich import link
+from loader.enrich.dating.propagate import DocumentDatesInPart
 from loader.workers import forked
 
 spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
@@ -151,3 +154,40 @@ def test_a_generated_corpus_links_the_same_when_a_second_process_scores_half_the
 
     monkeypatch.setattr(link, "_scored_figures", fails_elsewhere)
     assert_same(one, built(corpus / "seeds", tmp_path / "three.db", 2, corpus / "curated"))
+
+
+def test_a_generated_corpus_builds_the_same_database_with_its_datings_read_back_in_part_or_whole(corpus, tmp_path,
+                                                                                              monkeypatch):
+    # The dates stage reads each document's dating back in part (spill.Datings.documents_in_part): the
+    # entries of the reports that have others, and for the rest only what their document gives them; a
+    # document another source lends a bound to is read whole again first. The database is the one the
+    # whole datings give.
+    seeds = tmp_path / "seeds"
+    shutil.copytree(corpus / "seeds", seeds)
+    # A report read alone, whose own account differs from what is printed: a back-reference, outside
+    # the list's order (the bombers' ninth joint patrol, on 29-30 November 2024, and their first).
+    (seeds / "patrols-2024.txt").write_text(
+        "China - Russia\n\nChronology from Nov 2024 to Dec 2024\n\n"
+        ": Russian and Chinese strategic bombers fly their ninth joint air patrol, over the Sea of Japan and "
+        "the East China Sea. On July 23, 2019, the two air forces flew their first such patrol.\n", encoding="utf-8")
+    monkeypatch.setattr(spill, "IN_PART", False)
+    whole = built(seeds, tmp_path / "whole.db", 1, corpus / "curated")
+    first_patrol = [row for row in whole["events"] if row[15].startswith("On July 23, 2019")]
+    assert len(first_patrol) == 1 and "not part of the list's order" in first_patrol[0][7]  # its document's account
+    monkeypatch.setattr(spill, "IN_PART", True)
+    held, read_whole = [], []
+    of, read = DocumentDatesInPart.of.__func__, spill.Datings._whole
+
+    def held_in_part(cls, doc, keep):
+        made = of(cls, doc, keep)
+        held.append((len(made.entries), len(doc.entries)))
+        return made
+
+    def reading_whole(self, source_id):
+        read_whole.append(source_id)
+        return read(self, source_id)
+    monkeypatch.setattr(DocumentDatesInPart, "of", classmethod(held_in_part))
+    monkeypatch.setattr(spill.Datings, "_whole", reading_whole)
+    assert_same(whole, built(seeds, tmp_path / "in-part.db", 1, corpus / "curated"))
+    assert held and sum(kept for kept, _ in held) < sum(entries for _, entries in held)  # most reports have no other
+    assert len(held) < len(read_whole) < 2 * len(held)  # some documents, not all, are lent to and read whole again

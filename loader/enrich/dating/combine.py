@@ -11,7 +11,7 @@ from ..events import events_at
 from ...model import DateBounds, Event, Mention, Problem
 from ...parse.datetext import HIGH, LOW, gap_days, precision_of
 from .entries import PRINTED, Anchor, Candidate, Entry, doc_method, printed_day
-from .propagate import DocumentDates
+from .propagate import DocumentDates, DocumentDatesInPart
 from .wording import day_range, disagreement, lent, report
 
 # A curated official day may differ from a secondary source's printed day by this much (a time zone, an
@@ -21,7 +21,8 @@ TOLERANCE_DAYS = 1
 
 
 def date_events(events: list[Event], documents: list[DocumentDates],
-                share: Callable[[DateBounds], DateBounds] = lambda bounds: bounds) -> list[Problem]:
+                share: Callable[[DateBounds], DateBounds] = lambda bounds: bounds,
+                whole: Optional[Callable[[str], DocumentDates]] = None) -> list[Problem]:
     """Final bounds for every event: its mentions' bounds combined, anchors propagated to a fixpoint.
 
     Writes into what it is given: sets `event.date` (with `conflict` when its sources disagree), and
@@ -30,8 +31,13 @@ def date_events(events: list[Event], documents: list[DocumentDates],
     to hold for each event's (build.Shared.date: one object per value), called as each is made so that
     equal ones never pile up; an event whose one report kept its own document's bounds takes that
     report's `document_only`.
+
+    A document may be held in part (`DocumentDatesInPart`: the entries of the reports that have others,
+    and what the document alone gives the rest): `whole(source id)` reads it whole again, and it takes
+    the place of the part in `documents`, before another source lends it a bound.
     """
     by_id = {doc.source_id: doc for doc in documents}
+    place_of = {doc.source_id: i for i, doc in enumerate(documents)}
     problems: list[Problem] = []
 
     def located(event: Event) -> list[tuple[DocumentDates, Entry]]:
@@ -73,6 +79,11 @@ def date_events(events: list[Event], documents: list[DocumentDates],
                     hi_entry.hi.day, entry.mention, "cross-source", "", f"dated by {hi_entry.mention.source_id}")
                 offers.setdefault(doc.source_id, {})[entry.key] = Candidate(lo, hi, "cross-source",
                                                                             (event, lo_from, hi_from))
+        # A document lent to is changed from now on: held in part, it is read whole first. The offers
+        # read the part's entries only for their values (days, notes), which the whole has too.
+        for source_id in offers:
+            if isinstance(by_id[source_id], DocumentDatesInPart):
+                by_id[source_id] = documents[place_of[source_id]] = whole(source_id)
         # Check every document's batch first; an event refused anywhere lends nothing anywhere. No event
         # offering is in `conflicts` yet, and checking changes nothing: its disagreement is written at once.
         for source_id, batch in offers.items():
@@ -98,7 +109,10 @@ def date_events(events: list[Event], documents: list[DocumentDates],
     for event in events:
         members = located(event)
         if not members:
-            event.date = share(event.date)  # a mention of a document that was not dated: keep what the event has
+            # A report whose document is held in part (it has no other): what that document gives it, as
+            # its entry's `document_only` would. Else a mention of a document that was not dated: kept.
+            alone = [bounds for m in event.mentions if (bounds := _alone(by_id, m)) is not None]
+            event.date = alone[0] if len(alone) == 1 else share(event.date)
         elif len(members) == 1:
             doc, entry = members[0]
             event.date = entry.document_only if _document_only(entry) else share(doc.bounds(entry))
@@ -168,8 +182,19 @@ def own_bounds(documents: list[DocumentDates]) -> Callable[[Event], dict[tuple[s
     def of(event: Event) -> dict[tuple[str, int], tuple[DateBounds, str]]:
         members = [member for m in event.mentions if (member := _member(by_id, m)) is not None]
         under_way = {entry.key for _, entry in _roles(members)[1]}
-        return {entry.key: (doc.bounds(entry), UNDER_WAY if entry.key in under_way else START) for doc, entry in members}
+        found = {entry.key: (doc.bounds(entry), UNDER_WAY if entry.key in under_way else START) for doc, entry in members}
+        for m in event.mentions:  # a report of a document held in part (`DocumentDatesInPart`) and never changed
+            if len(found) < len(event.mentions) and m.key not in found and (alone := _alone(by_id, m)) is not None:
+                found[m.key] = (alone, START)
+        return found
     return of
+
+
+def _alone(documents: dict[str, DocumentDates], mention: Mention) -> Optional[DateBounds]:
+    """What its document alone gives a report not held as an entry of a dating held in part, else None:
+    that document is as its own stage left it, so this is the bounds its entry's `doc.bounds` would give."""
+    doc = documents.get(mention.source_id)
+    return doc.alone(mention.position) if isinstance(doc, DocumentDatesInPart) and doc.at(mention.position) is None else None
 
 
 def _member(documents: dict[str, DocumentDates], mention: Mention) -> Optional[tuple[DocumentDates, Entry]]:

@@ -127,6 +127,44 @@ class DocumentDates:
         return entry_bounds(self, entry)
 
 
+@dataclass
+class DocumentDatesInPart(DocumentDates):
+    """A document's dating held in part, between the reading and the end of `date_events`: the entries of
+    the reports it keeps (`entries`, in list order: those reported with others, the only ones
+    date_events reads bounds from or lends them to), and for every report only the bounds its document
+    alone gave it (`alone`). A document no other source lends a bound to is never changed after its own
+    stage, so its other reports need nothing more; one that is lent to is read whole again before
+    (date_events' `whole`). An entry and its anchors take some 230 bytes; a report not kept here, 8."""
+
+    first: int = 0  # the position of the first report: positions run on from it
+    held: list = field(default_factory=list, repr=False)  # by position: the kept Entry, or a DateBounds
+
+    @classmethod
+    def of(cls, doc: DocumentDates, keep) -> DocumentDates:
+        """`doc` held in part: the entries whose mention `keep(mention)` keeps, and what the others'
+        document gives each. `doc` itself when its positions do not run on (1, 2, 3...), as a build's do."""
+        entries = doc.entries
+        if not entries or any(e.mention.position != entries[0].mention.position + i for i, e in enumerate(entries)):
+            return doc
+        held = [entry if keep(entry.mention) else entry.document_only for entry in entries]
+        return cls(doc.source_id, doc.file, doc.format, doc.window, [e for e in held if type(e) is Entry], doc.ordered,
+                   doc.direction, doc.direction_note, doc.direction_short, doc.problems,
+                   first=entries[0].mention.position, held=held)
+
+    def at(self, position: int) -> Optional[Entry]:
+        held = self._held(position)
+        return held if type(held) is Entry else None
+
+    def alone(self, position: int) -> Optional[DateBounds]:
+        """The bounds its document alone gives the report at `position` (`Entry.document_only`)."""
+        held = self._held(position)
+        return held.document_only if type(held) is Entry else held
+
+    def _held(self, position: int):
+        i = position - self.first
+        return self.held[i] if 0 <= i < len(self.held) else None
+
+
 def date_document(mentions: list[Mention], info: SourceInfo, header: dict,
                   curated: Optional[CuratedDates] = None) -> DocumentDates:
     """Bounds for every mention of one document from its own evidence and its order.
