@@ -287,10 +287,14 @@ def candidate_rows(candidates: list[PairScore], event_of: Callable[[Mention], st
                "event_b": event_of(pair.b), "excerpt_b": pair.b.excerpt, **_features(pair)}
 
 
-def event_actor_rows(events: list[Event], actors: dict[str, Actor]) -> Iterable[dict]:
-    """One row per actor of an event: the link enrich.participants chose among the actor's links."""
+def event_actor_rows(events: list[Event], actors: dict[str, Actor],
+                     counts: Optional[dict[str, int]] = None) -> Iterable[dict]:
+    """One row per actor of an event: the link enrich.participants chose among the actor's links.
+    `counts`, when given, counts each actor's rows (its events) as they are made."""
     for event in events:
         for mention, match, count in event_actor_links(event):
+            if counts is not None:
+                counts[match.actor_id] = counts.get(match.actor_id, 0) + 1
             yield {
                 "event_id": event.id, "actor_id": match.actor_id, "role": match.role,
                 "source_id": mention.source_id, "start_offset": match.start, "end_offset": match.end,
@@ -333,17 +337,14 @@ def write_rows(db: sqlite_utils.Database, data: BuildData) -> None:
     for event in events:
         for source_id in {m.source_id for m in event.mentions}:
             event_counts[source_id] = event_counts.get(source_id, 0) + 1
-    actor_counts: dict[str, int] = {}  # events per actor: one event_actors row each
-    for event in events:
-        for _, match, _ in event_actor_links(event):
-            actor_counts[match.actor_id] = actor_counts.get(match.actor_id, 0) + 1
+    actor_counts: dict[str, int] = {}  # events per actor, counted as the event_actors rows are written
     with db.conn:
         # A source the build stored as it read it (SourceStore: no text here) takes its event count now.
         insert_rows(db, "sources", source_rows([d for d in data.documents if d.text is not None], event_counts))
         db.conn.executemany("update sources set event_count = ? where id = ?",
                             [(event_counts[d.info.id], d.info.id) for d in data.documents
                              if d.text is None and d.info.id in event_counts])
-        insert_rows(db, "actors", actor_rows(data.actors, actor_counts))
+        insert_rows(db, "actors", actor_rows(data.actors, {}))  # each event_count set once its event_actors rows are
         described = Described(db)  # each event's places and taxonomy, asked for as its row is written
         insert_rows(db, "cameo_roots", cameo_root_rows(data.taxonomy))
         insert_rows(db, "events", described.rows(event_rows(events), events, data.describe))
@@ -352,7 +353,9 @@ def write_rows(db: sqlite_utils.Database, data: BuildData) -> None:
         for table in EVENT_ROWS:
             staged[table].write(db)
         data.statements.write(db)
-        insert_rows(db, "event_actors", event_actor_rows(events, data.actors))  # streamed, never held
+        insert_rows(db, "event_actors", event_actor_rows(events, data.actors, actor_counts))  # streamed, never held
+        db.conn.executemany("update actors set event_count = ? where id = ?",
+                            [(count, actor_id) for actor_id, count in actor_counts.items()])
         insert_rows(db, "unmatched_names", unmatched_rows(data.unmatched))
         write_site_rows(db, data, described)
         insert_rows(db, "build_problems", ({"file": p.file, "line": p.line, "severity": p.severity,

@@ -23,6 +23,13 @@ def test_every_seed_entry_is_reported_with_its_source(conn):
     assert linked == conn.execute("select count(*) from events").fetchone()[0]
 
 
+def test_an_actors_event_count_is_the_number_of_events_it_takes_part_in(conn):
+    counts = dict(conn.execute("select actor_id, count(distinct event_id) from event_actors group by actor_id"))
+    assert counts["china"] > 50 and counts["russia"] > 50
+    assert dict(conn.execute("select id, event_count from actors where event_count > 0")) == counts
+    assert conn.execute("select count(*) from actors where event_count = 0").fetchone()[0] > 0  # listed, never named
+
+
 def test_every_stored_excerpt_equals_the_source_text_at_its_offsets(conn):
     rows = conn.execute(
         """select es.excerpt, substr(s.text, es.start_offset + 1, es.end_offset - es.start_offset) as span
