@@ -4,11 +4,12 @@
 text) goes in as soon as the document is read, and the text is read back by id where a later stage needs
 it (a report's excerpt too: its mention holds offsets, `model.StoredMention`); the other stages work on
 dataclasses in memory until `TemporaryDatabase.finish` writes the rest and renames the file into place,
-but for what spill.py sets aside (each document's dating, on disk until the dates stage, read back in
-part) or holds as
-numbers (the reports' actor matches, made again when read). A failed build deletes the temporary file
-and leaves the database as it was. The stages are not pure: several fill in the mentions and events an earlier stage made (actors,
-dates, places), in the order `check` runs them.
+but for what spill.py sets aside (each document's dating, on disk until the dates stage, then read back
+in part) or holds as numbers (the reports' actor matches, made again when read), and the rows staged in
+the database as soon as they are final (the links' once the events are made, the reports' once their
+dates are). A failed build deletes the temporary file and leaves the database as it was. The stages are
+not pure: several fill in the mentions and events an earlier stage made (actors, dates, places), in the
+order `check` runs them.
 """
 from __future__ import annotations
 
