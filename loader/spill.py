@@ -134,10 +134,7 @@ class Datings:
             self._loaded = []
             self._file.flush()
             for source_id, offset, length in self._held:
-                self._file.seek(offset)
-                dated = load(self._file.read(length), mentions_of(source_id))
-                self._share(dated)
-                self._loaded.append(dated)
+                self._loaded.append(self._read(offset, length, mentions_of(source_id)))
             self._held = []
             self.close()
         return self._loaded
@@ -157,10 +154,14 @@ class Datings:
         return [DocumentDatesInPart.of(self._whole(source_id), keep) for source_id in self._at], self._whole
 
     def _whole(self, source_id: str):
-        """A document's dating read whole from the file (its strings and bounds shared as it is read)."""
+        """A document's dating read whole from the file, by source id (`documents_in_part`)."""
         offset, length = self._at[source_id]
+        return self._read(offset, length, self._mentions_of(source_id))
+
+    def _read(self, offset: int, length: int, mentions: Sequence[Mention]):
+        """The dating stored at `offset`, its strings and bounds shared as it is read."""
         self._file.seek(offset)
-        dated = load(self._file.read(length), self._mentions_of(source_id))
+        dated = load(self._file.read(length), mentions)
         self._share(dated)
         return dated
 
