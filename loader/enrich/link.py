@@ -891,6 +891,44 @@ class Scorer:
         return keys
 
 
+class BlockingKeyIds:
+    """`Scorer._blocking_keys` as numbers, one per key, read from the numbers a mention is held as
+    (`HeldProfiles`) without making a string: a word's key is the word's id; a place's, an actor's and a
+    day's come after the vocabulary, numbered as they are first met. The same keys, one number each, so
+    the blocks they make are the same."""
+
+    def __init__(self, held: HeldProfiles):
+        self.held = held
+        # Which words are blocking keys: a word, not an actor or a place (those come from the sets).
+        self.word_is_key = bytes(w[0] not in "@#" for w in held.vocabulary)
+        self.other: dict[str, int] = {}  # "p:place", "a:actor", "d:day" -> its id
+        self.of_places: dict[int, tuple[int, ...]] = {}  # set id -> the ids of its places' keys
+        self.of_actors: dict[int, tuple[int, ...]] = {}
+
+    def _id(self, key: str) -> int:
+        found = self.other.get(key)
+        if found is None:
+            found = self.other[key] = len(self.word_is_key) + len(self.other)
+        return found
+
+    def _of_set(self, held: dict[int, tuple[int, ...]], set_id: int, keys: Callable[[frozenset], Iterable[str]]):
+        found = held.get(set_id)
+        if found is None:
+            found = held[set_id] = tuple(self._id(key) for key in sorted(keys(self.held.sets[set_id])))
+        return found
+
+    def of(self, i: int, facts: tuple) -> list[int]:
+        """The ids of the i-th mention's blocking keys, each once; `facts` are its date's (`_facts_of`)."""
+        held, is_key = self.held, self.word_is_key
+        ids = [w for w in held.word_ids(i) if is_key[w]]  # a mention's words are distinct
+        at = 6 * i
+        ids += self._of_set(self.of_places, held.set_ids[at + 4], lambda places: {f"p:{w[1:]}" for w in places})
+        ids += self._of_set(self.of_actors, held.set_ids[at + 3], lambda actors: {f"a:{a}" for a in actors})
+        if _width(facts) == 1:
+            ids.append(self._id(f"d:{facts[3]}"))
+        return ids
+
+
 class _Profile:
     """What every pair reads of one mention, worked out once for all its pairs: a mention is met in
     hundreds of pairs. Made again from the numbers its reading is held as (`HeldProfiles.profile`) when
@@ -982,38 +1020,64 @@ class _Candidates:
         self.starts = [starts[i] for i in order]  # sorted
         self.facts_of = facts_of = [facts_of[i] for i in order]  # by rank
         self.sources = [mentions[i].source_id for i in order]
-        self.scorer = scorer
-        # Each block's members by rank: read in rank order, each block's array comes sorted. A block of one
-        # member is let go; a mention's blocks are found again from its keys (cheap), not held per mention.
-        blocks: dict[str, array] = defaultdict(functools.partial(array, "i"))
+        self.keys = keys = BlockingKeyIds(scorer.held)
+        # The blocks of two or more members, one run after another in `members` (block b's from start[b] to
+        # start[b + 1]), each run's ranks in rank order; block_of[key id] is the key's block, or -1 for a key
+        # of one member. Counted in one pass over the keys and filled in a second, so no Python object is
+        # made per block or per key: a forked process reading them copies no page of them.
+        counts = array("i", [0]) * len(keys.word_is_key)  # per key id; the other keys' come after the words'
         for r, i in enumerate(order):
-            for key in scorer._blocking_keys(i, facts_of[r]):
-                blocks[key].append(r)
-        self.blocks = {key: ranks for key, ranks in blocks.items() if len(ranks) > 1}
+            for key in keys.of(i, facts_of[r]):
+                if key >= len(counts):
+                    counts.extend(array("i", [0]) * (key + 1 - len(counts)))
+                counts[key] += 1
+        self.block_of = block_of = array("i", [0]) * len(counts)
+        self.start = start = array("q", [0])
+        for key, count in enumerate(counts):
+            if count > 1:
+                block_of[key] = len(start) - 1
+                start.append(start[-1] + count)
+            else:
+                block_of[key] = -1
+        del counts
+        self.members = members = array("i", [0]) * start[-1]
+        filled = array("q", start[:-1])  # where each block's next member goes
+        for r, i in enumerate(order):
+            for key in keys.of(i, facts_of[r]):
+                b = block_of[key]
+                if b >= 0:
+                    members[filled[b]] = r
+                    filled[b] += 1
 
     def __len__(self) -> int:
         return len(self.order)
+
+    def blocks_of(self, i: int, facts: tuple) -> list[int]:
+        """The blocks of two or more members among the i-th mention's blocking keys, whose date's facts
+        are `facts`."""
+        block_of = self.block_of
+        return [b for b in (block_of[key] for key in self.keys.of(i, facts)) if b >= 0]
 
     def pairs(self, part: int = 0, parts: int = 1,
               passed: Optional[Callable[[int], None]] = None) -> Iterable[tuple[int, int, int]]:
         """The pairs met from the mentions of one of `parts` parts (`part`, from 0) of the ranks: runs of
         PART_RANKS ranks dealt in turn, so that each part has mentions of every season and about as many
         pairs (`_candidate_indices`). Every mention is passed, in rank order, its own part's after its pairs."""
-        order, blocks, starts, facts_of, sources = self.order, self.blocks, self.starts, self.facts_of, self.sources
-        keys_of = self.scorer._blocking_keys
+        order, starts, facts_of, sources = self.order, self.starts, self.facts_of, self.sources
+        members, start, blocks_of = self.members, self.start, self.blocks_of
         for own, i in enumerate(order):  # a mention's pairs, then it is passed
             if (own // PART_RANKS) % parts == part:
-                yield from _pairs_from(own, i, [key for key in keys_of(i, facts_of[own]) if key in blocks],
-                                       blocks, order, starts, facts_of, sources)
+                yield from _pairs_from(own, i, blocks_of(i, facts_of[own]), members, start, order, starts,
+                                       facts_of, sources)
             if passed is not None:
                 passed(i)
 
 
-def _pairs_from(own: int, i: int, keys: list[str], blocks: dict[str, array], order: array, starts: list[str],
-                facts_of: list[tuple], sources: list[str]) -> Iterable[tuple[int, int, int]]:
-    """The pairs met from the mention of rank `own` (position i in the mentions), over its blocking keys
-    `keys` (those of `blocks`, the blocks of two or more): `_candidate_indices`, for one mention."""
-    if not keys:
+def _pairs_from(own: int, i: int, blocks: list[int], members: array, start: array, order: array,
+                starts: list[str], facts_of: list[tuple], sources: list[str]) -> Iterable[tuple[int, int, int]]:
+    """The pairs met from the mention of rank `own` (position i in the mentions), over its `blocks` of two
+    or more (block b's ranks are members[start[b]:start[b + 1]]): `_candidate_indices`, for one mention."""
+    if not blocks:
         return  # alone in each of its blocks
     fa = facts_of[own]
     r0 = fa[0]
@@ -1025,11 +1089,12 @@ def _pairs_from(own: int, i: int, keys: list[str], blocks: dict[str, array], ord
     high = bisect.bisect_right(starts, max(a1, _shifted(a0, BLOCK_DAYS)))
     last = bisect.bisect_right(starts, a1)
     partners: set[int] = set()
-    for key in keys:
-        ranks = blocks[key]
-        if not block_serves(ranks, low, high):
+    left, right = bisect.bisect_left, bisect.bisect_right
+    for b in blocks:
+        first, end = start[b], start[b + 1]
+        if not block_serves(members, low, high, first, end):
             continue  # too common in the months around this mention
-        partners.update(ranks[bisect.bisect_right(ranks, own) : bisect.bisect_left(ranks, last)])
+        partners.update(members[right(members, own, first, end) : left(members, last, first, end)])
     for r in sorted(partners):
         if source == sources[r]:  # a document reports each event once; later mentions recall others
             continue
@@ -1043,14 +1108,16 @@ def _pairs_from(own: int, i: int, keys: list[str], blocks: dict[str, array], ord
             yield (i, j, i) if source < sources[r] else (j, i, i)
 
 
-def block_serves(members, low: int, high: int) -> bool:
+def block_serves(members, low: int, high: int, first: int = 0, end: Optional[int] = None) -> bool:
     """Whether a block is rare enough to propose pairs for a mention: at most MAX_BLOCK of its members
     start within BLOCK_DAYS before its start to BLOCK_DAYS after it or its span's end, whichever is
-    later. `members` are ranks in the order of the start of their widened spans, and those that start
-    in that window are the ranks from `low` up to, not including, `high`."""
-    if len(members) <= MAX_BLOCK:
+    later. The block's members are `members[first:end]` (all of them by default), ranks in the order of
+    the start of their widened spans, and those that start in that window are the ranks from `low` up
+    to, not including, `high`."""
+    end = len(members) if end is None else end
+    if end - first <= MAX_BLOCK:
         return True
-    return bisect.bisect_left(members, high) - bisect.bisect_left(members, low) <= MAX_BLOCK
+    return bisect.bisect_left(members, high, first, end) - bisect.bisect_left(members, low, first, end) <= MAX_BLOCK
 
 
 class Positions:
@@ -1290,9 +1357,11 @@ def _score_candidates(mentions: list[Mention], scorer: Scorer, workers: int = 1)
     if workers < 2 or len(candidates) < FORK_AT or not can_fork():
         return [pair(mentions[i], mentions[j], figures) for i, j, figures in _scored_figures(candidates, scorer, facts)]
     with forked(lambda: _scored_figures(candidates, scorer, facts, 1, 2)) as other_half:
-        scored = [pair(mentions[i], mentions[j], figures)
-                  for i, j, figures in _scored_figures(candidates, scorer, facts, 0, 2)]
-        scored.extend(pair(mentions[i], mentions[j], figures) for i, j, figures in other_half())
+        # Each page either process writes while both run is copied (and so held twice): this one reads no
+        # mention until the other has ended, and its half's pairs wait as figures, which touch none.
+        mine = list(_scored_figures(candidates, scorer, facts, 0, 2))
+        scored = [pair(mentions[i], mentions[j], figures) for i, j, figures in other_half()]
+    scored.extend(pair(mentions[i], mentions[j], figures) for i, j, figures in mine)
     return scored
 
 
