@@ -20,7 +20,8 @@ the document itself. An alias added to a known actor makes it read the whole doc
 
 `forked` runs one piece of work in a process forked when it is needed (the linker's scoring of the later
 half of its pairs, enrich/link.py): the child starts with the main process's memory and sends nothing
-back but its results, through a temporary file.
+back but its results, through a temporary file. `spooled` keeps the items of an iterable in such a file
+while a block runs (the linker's own half of the pairs, while the forked process scores the other).
 """
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ from .model import InputError, Problem
 from .timings import Timings
 
 AHEAD = 4  # documents submitted per worker beyond the one being consumed
-BATCH = 4096  # items a forked process (`forked`) pickles at a time
+BATCH = 4096  # items pickled at a time (`forked`, `spooled`)
 MAX_DEFAULT = 8  # default workers: the cores, at most this many
 
 
@@ -201,14 +202,7 @@ def forked(produce: Callable[[], Iterable]) -> Iterator[Callable[[], Iterator]]:
             gc.disable()
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C, and stops this child
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            batch: list = []
-            for item in produce():
-                batch.append(item)
-                if len(batch) >= BATCH:
-                    pickle.dump(batch, file, pickle.HIGHEST_PROTOCOL)
-                    batch = []
-            pickle.dump(batch, file, pickle.HIGHEST_PROTOCOL)
-            file.flush()
+            _write(produce(), file)
             status = 0
         finally:
             os._exit(status)
@@ -224,13 +218,7 @@ def forked(produce: Callable[[], Iterable]) -> Iterator[Callable[[], Iterator]]:
         if failed:
             yield from produce()
             return
-        file.seek(0)
-        while True:
-            try:
-                batch = pickle.load(file)
-            except EOFError:
-                return
-            yield from batch
+        yield from _read(file)
 
     try:
         yield collect
@@ -239,3 +227,33 @@ def forked(produce: Callable[[], Iterable]) -> Iterator[Callable[[], Iterator]]:
             os.kill(waiting, signal.SIGKILL)
             os.waitpid(waiting, 0)
         file.close()
+
+
+@contextmanager
+def spooled(items: Iterable) -> Iterator[Callable[[], Iterator]]:
+    """Take every item now and keep them on disk, pickled a batch at a time in an unnamed temporary file,
+    while the block runs: its `collect()` gives them back, in order. What is held meanwhile is one batch."""
+    with tempfile.TemporaryFile(prefix=".spooled.") as file:
+        _write(items, file)
+        yield lambda: _read(file)
+
+
+def _write(items: Iterable, file) -> None:
+    batch: list = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= BATCH:
+            pickle.dump(batch, file, pickle.HIGHEST_PROTOCOL)
+            batch = []
+    pickle.dump(batch, file, pickle.HIGHEST_PROTOCOL)
+    file.flush()
+
+
+def _read(file) -> Iterator:
+    file.seek(0)
+    while True:
+        try:
+            batch = pickle.load(file)
+        except EOFError:
+            return
+        yield from batch

@@ -2,6 +2,7 @@
 enumeration on it. No timing is asserted here: speed and memory are measured by `make bench`."""
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import sqlite3
 from collections import Counter, defaultdict
@@ -11,6 +12,7 @@ import pytest
 from conftest import ROOT, SEEDS, run_build
 from loader.build import collect
 from loader.enrich import link
+from loader.enrich.places import load_places
 from loader.enrich.link import DATE_SLACK, Scorer, _shifted, candidate_pairs, load_vocabulary, overlaps, span
 
 spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
@@ -114,6 +116,29 @@ def test_pair_enumeration_without_a_seen_set_gives_the_same_pairs_each_once(whic
     assert len(found) == len(set(found))
     assert sorted(found) == sorted(expected)
     assert [(a.key, b.key) for a, b in candidate_pairs(mentions, scorer)] == found
+
+
+@pytest.mark.parametrize("which", ["seeds", "generated"])
+def test_the_blocking_keys_held_as_numbers_are_the_keys_one_number_each(which, corpus):
+    # The blocks are made from numbers read off the held profiles (link.BlockingKeyIds), not from the
+    # keys as strings: each mention has as many numbers as keys, and one key always gets one number,
+    # another key another.
+    mentions, curated = built_mentions(which, corpus)
+    gazetteer = load_places(curated / "places.yml", gazetteer=False)  # the places fold into tokens, as in a build
+    places = {alias: place.id for place in gazetteer.places.values() for alias in place.aliases}
+    scorer = Scorer(mentions, dataclasses.replace(load_vocabulary(curated / "linking.yml"), places=places))
+    ids = link.BlockingKeyIds(scorer.held)
+    number_of: dict[str, int] = {}
+    for i, mention in enumerate(mentions):
+        keys, numbers = sorted(scorer.blocking_keys(mention)), ids.of(i, link._facts_of(mention))
+        assert len(numbers) == len(set(numbers)) == len(keys), mention.key
+        by_number = {ids.held.vocabulary[n] if n < len(ids.word_is_key) else None: n for n in numbers}
+        for key in keys:  # a word's key is its word's id; every other key, its own number
+            n = by_number.get(key[2:]) if key.startswith("w:") else ids.other.get(key)
+            assert n in numbers, (mention.key, key)
+            assert number_of.setdefault(key, n) == n, key
+    assert len(set(number_of.values())) == len(number_of)
+    assert {key[:2] for key in number_of} == {"w:", "p:", "a:", "d:"}
 
 
 @pytest.mark.parametrize("which", ["seeds", "generated"])

@@ -13,7 +13,7 @@ from conftest import ROOT, SEEDS, run_build
 from loader import spill
 from loader.enrich import link
 from loader.enrich.dating.propagate import DocumentDatesInPart
-from loader.workers import forked
+from loader.workers import forked, spooled
 
 spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
 generate = importlib.util.module_from_spec(spec)
@@ -126,6 +126,21 @@ def test_a_forked_process_gives_its_items_in_order_and_a_failed_one_is_done_agai
 
     with forked(fails_elsewhere) as collect:
         assert list(collect()) == ["done", "here"]
+
+
+def test_spooled_items_are_all_taken_at_once_and_given_back_in_order_from_disk():
+    taken = []
+
+    def produce():
+        for n in range(10_000):  # more than one pickled batch
+            taken.append(n)
+            yield (n, str(n))
+
+    with spooled(produce()) as collect:
+        assert len(taken) == 10_000, "every item is taken before the block runs"
+        assert list(collect()) == [(n, str(n)) for n in range(10_000)]
+    with spooled(iter(())) as collect:
+        assert list(collect()) == []
 
 
 def test_a_generated_corpus_links_the_same_when_a_second_process_scores_half_the_pairs(corpus, tmp_path, monkeypatch):

@@ -48,6 +48,7 @@ import bisect
 from array import array
 import datetime as dt
 import functools
+import itertools
 import math
 import re
 from collections import Counter, defaultdict
@@ -59,7 +60,7 @@ from .. import schemas
 from ..model import InputError, Mention, Problem
 from ..parse.datetext import CALENDAR_WORDS, HIGH, LOW, width_days
 from ..parse.text import Span, sentences
-from ..workers import can_fork, forked
+from ..workers import can_fork, forked, spooled
 from .mentionkeys import MentionIndex, MentionKey
 
 LINK_AT = 0.45
@@ -1358,10 +1359,14 @@ def _score_candidates(mentions: list[Mention], scorer: Scorer, workers: int = 1)
         return [pair(mentions[i], mentions[j], figures) for i, j, figures in _scored_figures(candidates, scorer, facts)]
     with forked(lambda: _scored_figures(candidates, scorer, facts, 1, 2)) as other_half:
         # Each page either process writes while both run is copied (and so held twice): this one reads no
-        # mention until the other has ended, and its half's pairs wait as figures, which touch none.
-        mine = list(_scored_figures(candidates, scorer, facts, 0, 2))
-        scored = [pair(mentions[i], mentions[j], figures) for i, j, figures in other_half()]
-    scored.extend(pair(mentions[i], mentions[j], figures) for i, j, figures in mine)
+        # mention until the other has ended, its half's pairs waiting on disk as figures meanwhile. Its own
+        # pairs are made first, as they were when made while it scored: made after the other half's,
+        # the main process peaked 26 MB higher in the later stages at 1M (979.6 MB against 953.2).
+        with spooled(_scored_figures(candidates, scorer, facts, 0, 2)) as own_half:
+            theirs = other_half()
+            first = list(itertools.islice(theirs, 1))  # waits for the other process to end
+            scored = [pair(mentions[i], mentions[j], figures) for i, j, figures in own_half()]
+            scored.extend(pair(mentions[i], mentions[j], figures) for i, j, figures in itertools.chain(first, theirs))
     return scored
 
 
