@@ -119,24 +119,25 @@ def test_pair_enumeration_without_a_seen_set_gives_the_same_pairs_each_once(whic
 
 
 @pytest.mark.parametrize("which", ["seeds", "generated"])
-def test_the_blocking_keys_held_as_numbers_are_the_keys_one_number_each(which, corpus):
-    # The blocks are made from numbers read off the held profiles (link.BlockingKeyIds), not from the
-    # keys as strings: each mention has as many numbers as keys, and one key always gets one number,
-    # another key another.
+def test_the_blocking_keys_are_the_words_places_actors_and_day_each_one_number(which, corpus):
+    # A mention's blocking keys: its words (not the tokens of actors, "@", or places, "#"), its places, its
+    # actors, and its day when it is known to the day. The blocks are made from them as numbers
+    # (link.BlockingKeyIds): as many numbers as keys, and one key always gets one number, another another.
     mentions, curated = built_mentions(which, corpus)
     gazetteer = load_places(curated / "places.yml", gazetteer=False)  # the places fold into tokens, as in a build
     places = {alias: place.id for place in gazetteer.places.values() for alias in place.aliases}
     scorer = Scorer(mentions, dataclasses.replace(load_vocabulary(curated / "linking.yml"), places=places))
-    ids = link.BlockingKeyIds(scorer.held)
+    ids = scorer.key_ids()
     number_of: dict[str, int] = {}
     for i, mention in enumerate(mentions):
-        keys, numbers = sorted(scorer.blocking_keys(mention)), ids.of(i, link._facts_of(mention))
-        assert len(numbers) == len(set(numbers)) == len(keys), mention.key
-        by_number = {ids.held.vocabulary[n] if n < len(ids.word_is_key) else None: n for n in numbers}
-        for key in keys:  # a word's key is its word's id; every other key, its own number
-            n = by_number.get(key[2:]) if key.startswith("w:") else ids.other.get(key)
-            assert n in numbers, (mention.key, key)
-            assert number_of.setdefault(key, n) == n, key
+        profile = scorer.held.profile(i)
+        expected = ({f"w:{w}" for w in profile.words if w[0] not in "@#"} | {f"p:{p[1:]}" for p in profile.places}
+                    | {f"a:{a}" for a in profile.actors} | ({f"d:{mention.date.earliest}"} if link.days_of(mention) == 1 else set()))
+        assert scorer.blocking_keys(mention) == expected, mention.key
+        numbers = ids.of(i, link._facts_of(mention))
+        assert len(numbers) == len(set(numbers)) == len(expected), mention.key
+        for n in numbers:
+            assert number_of.setdefault(ids.name(n), n) == n
     assert len(set(number_of.values())) == len(number_of)
     assert {key[:2] for key in number_of} == {"w:", "p:", "a:", "d:"}
 

@@ -547,13 +547,6 @@ class HeldProfiles:
         kinds, means, doers, actors, places, names = (sets[k] for k in self.set_ids[at : at + 6])  # in SETS' order
         return _Profile(self.words_of(i), self.repeats.get(i), kinds, means, doers, actors, places, names)
 
-    def blocking_keys(self, i: int) -> set[str]:
-        """`Scorer.blocking_keys` but the day's, read from the numbers: its words, places and actors."""
-        keys = {f"w:{w}" for w in self.words_of(i) if w[0] not in "@#"}
-        keys |= {f"p:{w[1:]}" for w in self.set_of(i, "places")}
-        keys |= {f"a:{actor}" for actor in self.set_of(i, "actors")}
-        return keys
-
 
 def read_for_linking(mentions: list[Mention], vocabulary: Vocabulary) -> Readings:
     """What the linker reads of these mentions (one document's, or all) that needs no other mention."""
@@ -732,6 +725,7 @@ class Scorer:
         readings.let_go()
         self._compatible: dict[tuple[frozenset, frozenset], bool] = {}
         self._figures: dict[float, float] = {}
+        self._key_ids: Optional[BlockingKeyIds] = None
 
     def profile(self, mention: Mention) -> "_Profile":
         return self.profile_at(self._index.of(mention))
@@ -881,28 +875,30 @@ class Scorer:
         return None if compatible else -1.0
 
     def blocking_keys(self, mention: Mention) -> set[str]:
-        return self._blocking_keys(self._index.of(mention), _facts_of(mention))
+        """A mention's blocking keys, by name (`BlockingKeyIds` holds the rule)."""
+        keys = self.key_ids()
+        return {keys.name(key) for key in keys.of(self._index.of(mention), _facts_of(mention))}
 
-    def _blocking_keys(self, i: int, facts: tuple) -> set[str]:
-        """The blocking keys of the i-th mention, whose date's facts are `facts` (`_facts_of`): its words,
-        places and actors, and its day when it is known to the day."""
-        keys = self.held.blocking_keys(i)
-        if _width(facts) == 1:
-            keys.add(f"d:{facts[3]}")
-        return keys
+    def key_ids(self) -> "BlockingKeyIds":
+        """The mentions' blocking keys as numbers, made once."""
+        if self._key_ids is None:
+            self._key_ids = BlockingKeyIds(self.held)
+        return self._key_ids
 
 
 class BlockingKeyIds:
-    """`Scorer._blocking_keys` as numbers, one per key, read from the numbers a mention is held as
-    (`HeldProfiles`) without making a string: a word's key is the word's id; a place's, an actor's and a
-    day's come after the vocabulary, numbered as they are first met. The same keys, one number each, so
-    the blocks they make are the same."""
+    """The blocking keys of each mention: its words ("w:word"), places ("p:place"), actors ("a:actor"),
+    and its day ("d:day") when it is known to the day. Read as numbers, one per key, from the numbers
+    the mention is held as (`HeldProfiles`) without making a string: a word's key is the word's id; a
+    place's, an actor's and a day's come after the vocabulary, numbered as they are first met (`name`
+    gives a key's name)."""
 
     def __init__(self, held: HeldProfiles):
         self.held = held
         # Which words are blocking keys: a word, not an actor or a place (those come from the sets).
         self.word_is_key = bytes(w[0] not in "@#" for w in held.vocabulary)
         self.other: dict[str, int] = {}  # "p:place", "a:actor", "d:day" -> its id
+        self.other_names: list[str] = []  # those keys in the order of their ids
         self.of_places: dict[int, tuple[int, ...]] = {}  # set id -> the ids of its places' keys
         self.of_actors: dict[int, tuple[int, ...]] = {}
 
@@ -910,7 +906,13 @@ class BlockingKeyIds:
         found = self.other.get(key)
         if found is None:
             found = self.other[key] = len(self.word_is_key) + len(self.other)
+            self.other_names.append(key)
         return found
+
+    def name(self, key: int) -> str:
+        """The key numbered `key`, by name ("w:word", "p:place", "a:actor", "d:day")."""
+        words = len(self.word_is_key)
+        return f"w:{self.held.vocabulary[key]}" if key < words else self.other_names[key - words]
 
     def _of_set(self, held: dict[int, tuple[int, ...]], set_id: int, keys: Callable[[frozenset], Iterable[str]]):
         found = held.get(set_id)
@@ -1021,7 +1023,7 @@ class _Candidates:
         self.starts = [starts[i] for i in order]  # sorted
         self.facts_of = facts_of = [facts_of[i] for i in order]  # by rank
         self.sources = [mentions[i].source_id for i in order]
-        self.keys = keys = BlockingKeyIds(scorer.held)
+        self.keys = keys = scorer.key_ids()
         # The blocks of two or more members, one run after another in `members` (block b's from start[b] to
         # start[b + 1]), each run's ranks in rank order; block_of[key id] is the key's block, or -1 for a key
         # of one member. Counted in one pass over the keys and filled in a second, so no Python object is
