@@ -338,7 +338,7 @@ class Shared:
 
     def __init__(self):
         self._ints: list = []  # value -> the int held for it, or None
-        self._dates: dict[tuple, DateBounds] = {}  # DateBounds fields -> the DateBounds held for them
+        self._dates: dict[DateBounds, DateBounds] = {}  # each value of DateBounds -> the one held for it
         self._categories: dict[tuple, tuple] = {}  # a mention's categories -> the equal tuple held
         self._abouts: dict[tuple, tuple] = {}  # ActorMatch.about -> the equal tuple held, its strings shared
 
@@ -368,12 +368,10 @@ class Shared:
         """The DateBounds held for the value of `bounds` (its strings shared), `bounds` itself the first time."""
         if bounds is None:
             return None
-        key = (bounds.earliest, bounds.latest, bounds.end, bounds.precision, bounds.method, bounds.evidence,
-               bounds.conflict)
-        held = self._dates.get(key)
+        held = self._dates.get(bounds)
         if held is None:
             _share(bounds)
-            held = self._dates[key] = bounds
+            held = self._dates[bounds] = bounds
         return held
 
     def held_int(self, value: int) -> int:

@@ -135,7 +135,7 @@ def source_rows(documents: list[Document], counts: dict[str, int]) -> Iterable[d
 
 def event_rows(events: list[Event]) -> Iterable[dict]:
     for event in events:
-        first = event.mentions[0]
+        first = event.first
         yield {
             "id": event.id, "summary": event.summary, "date_earliest": event.date.earliest,
             "date_latest": event.date.latest, "date_end": event.date.end,
@@ -156,8 +156,8 @@ def write_order(events: list[Event]) -> list[Event]:
     """The order the events and their reports are written in: by date, then by the first report. Stable
     sorts from the least telling field to the most, the same order as one sort by the four, with no key
     tuple made per event and held for the length of the sort."""
-    ordered = sorted(events, key=lambda e: e.mentions[0].position)
-    for least_first in (lambda e: e.mentions[0].source_id, lambda e: e.date.latest or "9999",
+    ordered = sorted(events, key=lambda e: e.first.position)
+    for least_first in (lambda e: e.first.source_id, lambda e: e.date.latest or "9999",
                         lambda e: e.date.earliest or "9999"):
         ordered.sort(key=least_first)
     return ordered

@@ -59,7 +59,10 @@ class Document:
     sha256: str
 
 
-@dataclass(slots=True)  # no __dict__: there is one or more per report, all held until the write
+# No __dict__: there is one or more per report, all held until the write. Hashed by value: equal bounds
+# are held once (build.Shared), found by the bounds themselves rather than a tuple of their fields per
+# value. Nothing changes a DateBounds once its document is read (a parser fills in its own first).
+@dataclass(slots=True, unsafe_hash=True)
 class DateBounds:
     """Inclusive bounds on the day an event happened (or began), ISO dates.
 
@@ -259,28 +262,56 @@ def piece(start: int, end: int) -> Optional[int]:
     return start << PIECE_BITS | end if 0 <= start <= end <= PIECE_MASK else None
 
 
+EVENT_ID_DIGITS = 11  # an event id is "e" and this many hex digits (enrich.events.event_number)
+
+
 @dataclass(slots=True)  # no __dict__: there is one or more per report, all held until the write
 class Event:
     """One real-world event, reported by one or more mentions."""
 
-    id: str
+    # The id as a number (`id` writes it out): a string per event, held to the write, took 61 bytes, the
+    # number takes 32.
+    number: int
     # The summary, or where it lies in the first mention's excerpt: most summaries are the excerpt or a
     # piece of it, read back when asked (`summary`) rather than held as a copy. None: the whole excerpt;
     # an int: the piece from `start` to `end`, one number (`piece`); a string: a summary of its own.
     summary_piece: str | int | None
     date: DateBounds
-    mentions: Sequence[Mention]  # the first, the most trusted (enrich.events.TRUST), speaks for the event
+    # Its reports (`mentions`): the one report of most events itself, else a tuple of them in order.
+    # A tuple of one, per event to the write, took 48 bytes.
+    reports: "Mention | tuple[Mention, ...]"
     categories: Sequence[str] = ()  # the sources' own categories, in their order
     summary_method: str = "excerpt"  # excerpt (a verbatim piece of it) or derived (loader/enrich/events.py)
     summary_evidence: Optional[str] = None  # how the summary was made from the excerpt, in words
 
     @property
+    def id(self) -> str:
+        return f"e{self.number:0{EVENT_ID_DIGITS}x}"
+
+    @property
+    def mentions(self) -> tuple[Mention, ...]:
+        """Its reports, in order: the first, the most trusted (enrich.events.TRUST), speaks for the event."""
+        held = self.reports
+        return held if type(held) is tuple else (held,)
+
+    @mentions.setter
+    def mentions(self, value: Sequence[Mention]) -> None:
+        reports = tuple(value)
+        self.reports = reports[0] if len(reports) == 1 else reports
+
+    @property
+    def first(self) -> Mention:
+        """The report that speaks for the event (`mentions[0]`)."""
+        held = self.reports
+        return held[0] if type(held) is tuple else held
+
+    @property
     def summary(self) -> str:
         piece = self.summary_piece
         if piece is None:
-            return self.mentions[0].excerpt
+            return self.first.excerpt
         if type(piece) is int:
-            return self.mentions[0].excerpt[piece >> PIECE_BITS:piece & PIECE_MASK]
+            return self.first.excerpt[piece >> PIECE_BITS:piece & PIECE_MASK]
         return piece
 
     @property
@@ -288,7 +319,7 @@ class Event:
         """Where the summary lies in the first mention's excerpt, (start, end); None for a summary of its own."""
         piece = self.summary_piece
         if piece is None:
-            return 0, len(self.mentions[0].excerpt)
+            return 0, len(self.first.excerpt)
         if type(piece) is int:
             return piece >> PIECE_BITS, piece & PIECE_MASK
         return None
@@ -296,7 +327,7 @@ class Event:
     @property
     def description(self) -> str:
         """The excerpt of the mention that speaks for the event: read from it when asked, not held twice."""
-        return self.mentions[0].excerpt
+        return self.first.excerpt
 
     @property
     def actors(self) -> list[tuple[Mention, ActorMatch]]:

@@ -84,3 +84,54 @@ def test_a_piece_too_long_for_one_number_is_held_as_text():
     assert piece(0, 1 << 24) is None and piece(3, 2) is None
     long = "x" * (1 << 24) + " Putin arrived in Beijing."
     assert piece_of(long, "Putin arrived in Beijing.") == "Putin arrived in Beijing."
+
+
+def test_an_event_id_is_e_and_eleven_hex_digits_of_a_hash_of_its_first_report_held_as_a_number():
+    visit = mention_of("visit-2024", TEXT, "Putin arrives in Beijing for a state visit.")
+    again = mention_of("visit-2024-copy", TEXT, "Putin arrives in Beijing for a state visit.")
+    harbin = mention_of("visit-2024", TEXT, "He visits Harbin.", position=2)
+    alone, together = events_from_clusters([[harbin], [visit, again]], {})
+    # Stable across builds: what a reader can recompute from the source id and the excerpt.
+    digest = hashlib.sha1("visit-2024\nHe visits Harbin.\n0".encode()).hexdigest()
+    assert alone.id == "e" + digest[:11]
+    assert type(alone.number) is int and alone.number == int(digest[:11], 16)
+    assert together.id.startswith("e") and len(together.id) == 12
+
+
+def test_an_event_of_one_report_holds_it_without_a_tuple_and_gives_its_mentions_as_one():
+    visit = mention_of("visit-2024", TEXT, "Putin arrives in Beijing for a state visit.")
+    again = mention_of("visit-2024-copy", TEXT, "Putin arrives in Beijing for a state visit.")
+    harbin = mention_of("visit-2024", TEXT, "He visits Harbin.", position=2)
+    alone, together = events_from_clusters([[harbin], [visit, again]], {})
+    assert alone.reports is harbin and alone.mentions == (harbin,) and alone.first is harbin
+    assert together.reports == (visit, again) and together.mentions == (visit, again) and together.first is visit
+    assert alone.summary == "He visits Harbin." and alone.description == "He visits Harbin."
+
+
+def test_equal_date_bounds_are_held_once_and_bounds_that_differ_in_any_field_are_not():
+    from loader.build import Shared
+    from loader.model import DateBounds
+
+    def bounds(**changes):
+        fields = dict(earliest="2024-05-16", latest="2024-05-16", precision="day", method="explicit",
+                      evidence="".join(["printed in the entry: ", "May 16"]))  # a string made anew each time
+        return DateBounds(**{**fields, **changes})
+
+    shared = Shared()
+    first = shared.date(bounds())
+    assert shared.date(bounds()) is first
+    for changed in (dict(latest="2024-05-17"), dict(end="2024-05-18"), dict(method="relative"),
+                    dict(evidence="read against the document's date"), dict(conflict=True)):
+        other = shared.date(bounds(**changed))
+        assert other is not first and other == bounds(**changed)
+    assert shared.date(None) is None
+
+
+def test_an_events_mentions_set_again_are_held_as_its_reports_are():
+    visit = mention_of("visit-2024", TEXT, "Putin arrives in Beijing for a state visit.")
+    harbin = mention_of("visit-2024", TEXT, "He visits Harbin.", position=2)
+    event, = events_from_clusters([[visit]], {})
+    event.mentions = [visit, harbin]
+    assert event.reports == (visit, harbin) and event.mentions == (visit, harbin)
+    event.mentions = [harbin]
+    assert event.reports is harbin and event.mentions == (harbin,)

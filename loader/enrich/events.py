@@ -9,17 +9,18 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Callable, Generic, Iterable, Optional, TypeVar
 
-from ..model import Event, Mention, piece
+from ..model import EVENT_ID_DIGITS, Event, Mention, piece
 from ..parse.text import Span, sentences
 
 SUMMARY_LIMIT = 200
 T = TypeVar("T")
 
 
-def event_id(mention: Mention, occurrence: int = 0) -> str:
-    """Stable across builds and across reordering: a hash of the source id and the excerpt."""
+def event_number(mention: Mention, occurrence: int = 0) -> int:
+    """The event's id as a number (`Event.id` writes it out): stable across builds and across reordering,
+    the first EVENT_ID_DIGITS hex digits of a hash of the source id and the excerpt."""
     key = f"{mention.source_id}\n{mention.excerpt}\n{occurrence}"
-    return "e" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:11]
+    return int(hashlib.sha1(key.encode("utf-8")).hexdigest()[:EVENT_ID_DIGITS], 16)
 
 
 def events_at(events: Iterable[T], mentions: Iterable[Mention],
@@ -270,12 +271,12 @@ def events_from_clusters(clusters: list[list[Mention]], formats: dict[str, str],
         summary = summary_of(first, before.get(first.key), words)
         events.append(
             Event(
-                id=event_id(first, repeats.get(first.key, 0)),
+                number=event_number(first, repeats.get(first.key, 0)),
                 summary_piece=piece_of(first.excerpt, summary.text),
                 summary_method=summary.method,
                 summary_evidence=sys.intern(summary.evidence),  # mostly the same few words: held once
                 date=first.date,  # until enrich.dates.date_events combines the sources' bounds
-                mentions=tuple(ordered),  # nothing adds to them: a tuple holds them in less than a list
+                reports=first if len(ordered) == 1 else tuple(ordered),  # nothing adds to them
                 categories=categories,
             )
         )
