@@ -176,7 +176,6 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     link_vocabulary = dataclasses.replace(vocabulary, places=places, states=states)
     stages = DocumentStages(actors, curated_dates, gazetteer, link_vocabulary)
     readings = Readings()  # what the linker read of each mention in its document's stages
-    drafts: dict[str, array] = {}  # source id -> the statements read_document found in its text
     shared = Shared()  # what the documents' records repeat, held once
     # Each document's dating, on disk beside the database being built until the dates stage (spill.py).
     dating = Datings(sources.directory, share=shared.dating)
@@ -203,7 +202,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
                 reading.name_issues = settle(reading, document.info, stages)
         name_issues.extend(reading.name_issues)
         documents.append(document)
-        drafts[document.info.id] = reading.statements
+        sources.keep_drafts(document.info.id, reading.statements)  # to the statements stage, not in memory
         sources.add(document)  # its text kept there, not in memory; read back by id (events, statements)
         spans[document.info.id] = (len(mentions), len(reading.mentions))
         mentions.extend(reading.mentions)
@@ -287,9 +286,8 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     keep()
     with timings.stage("statements"):
         statements = Staged(sources.db, "statements")  # into the database being built as they are found
-        for statement in find_statements(documents, mentions, events, actors, sources, drafts):
+        for statement in find_statements(documents, mentions, events, actors, sources):
             statements.add(statement_row(statement))
-    del drafts
     unmatched = name_report(name_issues.occurrences(events))
     del name_issues  # one entry per report, read by no later stage
     keep()
@@ -658,10 +656,10 @@ def _read_documents(seeds: Path, errors: list[Problem]):
 
 
 def find_statements(documents: list[Document], mentions: list[Mention], events: list, actors,
-                    sources: SourceStore, drafts: dict[str, array]) -> Iterator[Statement]:
-    """Each document's statements (`drafts`: what read_document found in its text, by source id) with
-    their speakers, dates and events, in document order."""
-    speaking = {source for source, found in drafts.items() if found}  # most documents quote no one
+                    sources: SourceStore) -> Iterator[Statement]:
+    """Each document's statements (what read_document found in its text, kept by `sources`:
+    `SourceStore.keep_drafts`) with their speakers, dates and events, in document order."""
+    speaking = set(sources.speaking)  # most documents quote no one
     own: dict[str, list[Mention]] = {source: [] for source in speaking}  # grouped once: a scan per document is quadratic
     for mention in mentions:
         if mention.source_id in speaking and mention.reference_of is None:  # a back-reference lies inside its entry
@@ -678,7 +676,7 @@ def find_statements(documents: list[Document], mentions: list[Mention], events: 
 
         attribution = Attribution(info.id, sources.get(info.id), own.pop(info.id), event_at.pop(info.id, {}), types, match,
                                   document_window(info.coverage_start, info.published))
-        yield from attribution.complete(drafts[info.id])
+        yield from attribution.complete(sources.drafts(info.id))
 
 
 def first_line(text: str) -> Optional[str]:

@@ -16,6 +16,7 @@ import json
 import os
 import stat
 import tempfile
+from array import array
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -546,6 +547,8 @@ class SourceStore:
         # Where the build may keep other temporary files: beside the database being built; None in memory.
         self.directory = database.temporary.parent if database is not None else None
         self.packed = PackedActors()  # the actor matches of the mentions held here (`hold_excerpts`)
+        self.speaking: list[str] = []  # the documents whose statements are kept here (`keep_drafts`), in order
+        self._drafts: dict[str, array] = {}  # in memory: those statements
 
     def add(self, document: Document) -> None:
         if self.db is None:
@@ -567,6 +570,31 @@ class SourceStore:
                 del self.texts[next(iter(self.texts))]
         self.texts[source_id] = text
         return text
+
+    def keep_drafts(self, source_id: str, drafts: array) -> None:
+        """A document's statements as its reading found them (enrich.statements.DRAFT ints each), kept to
+        the statements stage: with a database, in a temporary table of it (some 15 MB at a million reports,
+        held from the documents' reading through the links otherwise); none kept for a document that
+        quotes no one (most)."""
+        if not drafts:
+            return
+        self.speaking.append(source_id)
+        if self.db is None:
+            self._drafts[source_id] = drafts
+            return
+        if len(self.speaking) == 1:
+            self.db.conn.execute("create temp table _drafts (source_id text primary key, typecode text, drafts blob)")
+        self.db.conn.execute("insert into temp._drafts values (?, ?, ?)", (source_id, drafts.typecode, drafts.tobytes()))
+
+    def drafts(self, source_id: str) -> array:
+        """What `keep_drafts` kept for the document (an empty array when nothing was)."""
+        if self.db is None or source_id not in self.speaking:
+            return self._drafts.get(source_id, array("q"))
+        typecode, data = self.db.conn.execute("select typecode, drafts from temp._drafts where source_id = ?",
+                                              (source_id,)).fetchone()
+        found = array(typecode)
+        found.frombytes(data)
+        return found
 
     def excerpt(self, source_id: str, start: int, end: int) -> str:
         return self.get(source_id)[start:end]

@@ -135,3 +135,20 @@ def test_an_events_mentions_set_again_are_held_as_its_reports_are():
     assert event.reports == (visit, harbin) and event.mentions == (visit, harbin)
     event.mentions = [harbin]
     assert event.reports is harbin and event.mentions == (harbin,)
+
+
+def test_a_documents_statements_wait_in_the_database_being_built_not_in_memory(tmp_path):
+    from array import array
+    found = array("q", [0, 10, 42, 3, 0, 9, 3, 0, 10, 42, -1, -1])  # one statement (enrich.statements.DRAFT ints)
+    with temporary_database(tmp_path / "events.db") as building:
+        store = SourceStore(building)
+        store.keep_drafts("visit-2024", found)
+        store.keep_drafts("quiet-2024", array("q"))  # quotes no one: nothing kept
+        assert store.speaking == ["visit-2024"]
+        assert store._drafts == {}  # none held in memory
+        assert store.drafts("visit-2024") == found
+        assert store.drafts("quiet-2024") == array("q")
+        building.discard()
+    in_memory = SourceStore()
+    in_memory.keep_drafts("visit-2024", found)
+    assert in_memory.speaking == ["visit-2024"] and in_memory.drafts("visit-2024") == found
