@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import sqlite3
+from array import array
 from collections import Counter, defaultdict
 
 import pytest
@@ -140,6 +141,14 @@ def test_the_blocking_keys_are_the_words_places_actors_and_day_each_one_number(w
             assert number_of.setdefault(ids.name(n), n) == n
     assert len(set(number_of.values())) == len(number_of)
     assert {key[:2] for key in number_of} == {"w:", "p:", "a:", "d:"}
+    # Worked out once, then read as numbers (a forked process reads them again, and would copy every page
+    # of a Python object it touched): the same keys again, nothing numbered or stored twice.
+    held = (len(ids.other), len(ids.set_keys))
+    for i, mention in enumerate(mentions):
+        again = ids.of(i, link._facts_of(mention))
+        assert {ids.name(n) for n in again} == scorer.blocking_keys(mention)
+    assert (len(ids.other), len(ids.set_keys)) == held
+    assert all(type(store) is array for store in (ids.set_keys, ids.run_start, ids.run_end, ids.day_key))
 
 
 @pytest.mark.parametrize("which", ["seeds", "generated"])

@@ -891,7 +891,14 @@ class BlockingKeyIds:
     and its day ("d:day") when it is known to the day. Read as numbers, one per key, from the numbers
     the mention is held as (`HeldProfiles`) without making a string: a word's key is the word's id; a
     place's, an actor's and a day's come after the vocabulary, numbered as they are first met (`name`
-    gives a key's name)."""
+    gives a key's name).
+
+    What is worked out once (the keys of each set of places and of actors, each mention's day key) is
+    held in arrays, not in dicts of tuples: a forked process reading a mention's keys again
+    (`_Candidates.pairs`) then writes to none of the objects it shares with the main process, each page
+    of which it would copy (some 11 MB at corpus-100000 with the tuples)."""
+
+    _UNSET, _NONE = -2, -1  # a mention's day key not worked out yet; a mention not known to the day
 
     def __init__(self, held: HeldProfiles):
         self.held = held
@@ -899,8 +906,12 @@ class BlockingKeyIds:
         self.word_is_key = bytes(w[0] not in "@#" for w in held.vocabulary)
         self.other: dict[str, int] = {}  # "p:place", "a:actor", "d:day" -> its id
         self.other_names: list[str] = []  # those keys in the order of their ids
-        self.of_places: dict[int, tuple[int, ...]] = {}  # set id -> the ids of its places' keys
-        self.of_actors: dict[int, tuple[int, ...]] = {}
+        # The key ids of set s's places are set_keys[run_start[2 * s]:run_end[2 * s]], of its actors at
+        # 2 * s + 1; run_start -1 until worked out.
+        self.set_keys = array("i")
+        self.run_start = array("q", [-1]) * (2 * len(held.sets))
+        self.run_end = array("q", [0]) * (2 * len(held.sets))
+        self.day_key = array("i", [self._UNSET]) * len(held)  # per mention: its day's key id, or _NONE
 
     def _id(self, key: str) -> int:
         found = self.other.get(key)
@@ -914,22 +925,38 @@ class BlockingKeyIds:
         words = len(self.word_is_key)
         return f"w:{self.held.vocabulary[key]}" if key < words else self.other_names[key - words]
 
-    def _of_set(self, held: dict[int, tuple[int, ...]], set_id: int, keys: Callable[[frozenset], Iterable[str]]):
-        found = held.get(set_id)
-        if found is None:
-            found = held[set_id] = tuple(self._id(key) for key in sorted(keys(self.held.sets[set_id])))
-        return found
+    def _of_set(self, set_id: int, actors: int, keys: Callable[[frozenset], Iterable[str]]) -> array:
+        """The key ids of set `set_id`'s places (`actors` 0) or actors (1), `keys` naming them."""
+        at = 2 * set_id + actors
+        start = self.run_start[at]
+        if start < 0:
+            made = [self._id(key) for key in sorted(keys(self.held.sets[set_id]))]
+            start = self.run_start[at] = len(self.set_keys)
+            self.set_keys.extend(made)
+            self.run_end[at] = len(self.set_keys)
+        return self.set_keys[start:self.run_end[at]]
 
     def of(self, i: int, facts: tuple) -> list[int]:
         """The ids of the i-th mention's blocking keys, each once; `facts` are its date's (`_facts_of`)."""
         held, is_key = self.held, self.word_is_key
         ids = [w for w in held.word_ids(i) if is_key[w]]  # a mention's words are distinct
         at = 6 * i
-        ids += self._of_set(self.of_places, held.set_ids[at + 4], lambda places: {f"p:{w[1:]}" for w in places})
-        ids += self._of_set(self.of_actors, held.set_ids[at + 3], lambda actors: {f"a:{a}" for a in actors})
-        if _width(facts) == 1:
-            ids.append(self._id(f"d:{facts[3]}"))
+        ids += self._of_set(held.set_ids[at + 4], 0, _place_keys)
+        ids += self._of_set(held.set_ids[at + 3], 1, _actor_keys)
+        day = self.day_key[i]
+        if day == self._UNSET:
+            day = self.day_key[i] = self._id(f"d:{facts[3]}") if _width(facts) == 1 else self._NONE
+        if day != self._NONE:
+            ids.append(day)
         return ids
+
+
+def _place_keys(places: frozenset) -> set[str]:
+    return {f"p:{w[1:]}" for w in places}  # a place's token without its prefix
+
+
+def _actor_keys(actors: frozenset) -> set[str]:
+    return {f"a:{a}" for a in actors}
 
 
 class _Profile:
