@@ -588,12 +588,13 @@ class SourceStore:
 
     def drafts(self, source_id: str) -> array:
         """What `keep_drafts` kept for the document (an empty array when nothing was)."""
-        if self.db is None or source_id not in self.speaking:
+        if self.db is None or not self.speaking:  # in memory, or no table: no document quoted anyone
             return self._drafts.get(source_id, array("q"))
-        typecode, data = self.db.conn.execute("select typecode, drafts from temp._drafts where source_id = ?",
-                                              (source_id,)).fetchone()
-        found = array(typecode)
-        found.frombytes(data)
+        row = self.db.conn.execute("select typecode, drafts from temp._drafts where source_id = ?", (source_id,)).fetchone()
+        if row is None:
+            return array("q")
+        found = array(row[0])
+        found.frombytes(row[1])
         return found
 
     def excerpt(self, source_id: str, start: int, end: int) -> str:
