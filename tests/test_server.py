@@ -92,3 +92,30 @@ def test_a_busy_worker_closes_the_connection_after_its_answer_and_an_idle_one_ke
     assert b"connection" not in alone
     assert beside_another[b"connection"] == b"close"
     assert b"connection" not in last  # by the time it answered it was the only one
+
+
+def test_a_site_process_freezes_what_it_holds_for_good_once_after_its_first_request(seed_db):
+    """Full garbage collections that walk the whole of Datasette every dozen page loads made the slowest
+    loads of a page twice the others: after its first request a process collects once and freezes what
+    it holds (gc.freeze), and never again. Run in a process of its own: freezing is for the process."""
+    script = (
+        "import asyncio, gc, json, sys\n"
+        "from datasette.app import Datasette\n"
+        "calls, freeze = [], gc.freeze\n"
+        "gc.freeze = lambda: (calls.append(1), freeze())[1]\n"
+        "async def main():\n"
+        "    ds = Datasette(immutables=[sys.argv[1]])\n"
+        "    await ds.invoke_startup()\n"
+        "    seen = [(len(calls), gc.get_freeze_count())]\n"
+        "    for _ in range(3):\n"
+        "        assert (await ds.client.get('/events/events')).status_code == 200\n"
+        "        seen.append((len(calls), gc.get_freeze_count()))\n"
+        "    print(json.dumps(seen))\n"
+        "asyncio.run(main())\n")
+    result = subprocess.run([sys.executable, "-c", script, str(seed_db)], cwd=ROOT, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    before, *after = json.loads(result.stdout.strip().splitlines()[-1])
+    assert before == [0, 0]  # nothing frozen while Datasette starts
+    assert [calls for calls, _ in after] == [1, 1, 1]  # frozen after the first request, and only then
+    assert after[0][1] > 10_000  # Datasette and what it made for its first page
