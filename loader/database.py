@@ -20,7 +20,7 @@ from array import array
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional, Sequence, Union
+from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 import sqlite_utils
 
@@ -600,23 +600,56 @@ class SourceStore:
     def excerpt(self, source_id: str, start: int, end: int) -> str:
         return self.get(source_id)[start:end]
 
-    def pack_actors(self, matches: Sequence[ActorMatch]) -> Union[int, Sequence[ActorMatch]]:
-        """What a held mention keeps for its actor matches (`spill.PackedActors.pack`)."""
-        return self.packed.pack(matches)
-
-    def actors(self, handle: int) -> tuple[ActorMatch, ...]:
-        """The actor matches `pack_actors` gave `handle` for, made again."""
-        return self.packed.matches(handle)
-
     def hold_excerpts(self, mentions: Iterable[Mention]) -> None:
         """From now on these mentions (of documents added here) read their excerpts from the texts kept here,
-        and their actor matches from the numbers packed here (model.StoredMention): each one whose excerpt is
-        its text at its offsets, as the parsers promise (model.py); one that is not keeps its own string and
-        matches, so what is written never changes. Nothing changes a mention's actors after this."""
+        and their actor matches from the numbers packed here (model.StoredMention), through their document's
+        record (`HeldDocument`): each one whose excerpt is its text at its offsets, as the parsers promise
+        (model.py); one that is not keeps its own string and matches, so what is written never changes.
+        Nothing changes a mention's actors after this."""
+        by_source: dict[str, list[Mention]] = {}
         for mention in mentions:
-            text = self.get(mention.source_id)
-            if text is not None and text[mention.start:mention.end] == mention.excerpt:
-                StoredMention.hold(mention, self)
+            by_source.setdefault(mention.source_id, []).append(mention)
+        for source_id, found in by_source.items():
+            text = self.get(source_id)
+            if text is None:
+                continue
+            positions = [m.position for m in found]
+            held = HeldDocument(self, min(positions), max(positions))
+            for mention in found:
+                if text[mention.start:mention.end] == mention.excerpt:
+                    StoredMention.hold(mention, held)
+
+
+class HeldDocument:
+    """One document's mentions as a `SourceStore` holds them (`hold_excerpts`): where their excerpts are read
+    from, and the handle of each one's actor matches among the store's numbers (`spill.PackedActors`), by
+    position. Both slots of each of its held mentions point here (model.StoredMention): a handle of its own
+    in each mention was an int object of 32 bytes, here it is 8 bytes of an array."""
+
+    __slots__ = ("store", "first", "handles")
+
+    def __init__(self, store: SourceStore, first: int, last: int):
+        self.store, self.first = store, first  # the positions of its mentions, first to last
+        self.handles = array("q", [-1]) * (last - first + 1)  # -1: no matches held here for that position
+
+    def excerpt(self, source_id: str, start: int, end: int) -> str:
+        return self.store.excerpt(source_id, start, end)
+
+    def pack(self, position: int, matches: Sequence[ActorMatch]) -> bool:
+        """Hold the matches of the mention at `position` as numbers, when they can be (`PackedActors.pack`)
+        and no other mention of that position has its matches here: False, and the mention keeps them."""
+        at = position - self.first
+        if self.handles[at] >= 0:
+            return False
+        handle = self.store.packed.pack(matches)
+        if type(handle) is not int:
+            return False
+        self.handles[at] = handle
+        return True
+
+    def actors_at(self, position: int) -> tuple[ActorMatch, ...]:
+        """The matches `pack` held for `position`, made again."""
+        return self.store.packed.matches(self.handles[position - self.first])
 
 
 def _mode_for(path: Path) -> int:

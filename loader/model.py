@@ -113,17 +113,21 @@ class StoredMention(Mention):
     made again when asked: the build keeps each text once, in the database being built
     (`database.SourceStore`), and each match as two offsets and the index of its `about` tuple
     (`spill.PackedActors`). The excerpts were the largest thing held per report, the matches (near three
-    per report, a tuple to hold them) next. The slot that held the excerpt holds the store instead, and
-    the slot of the actors a number (`actors` gives equal matches, in order, made each time); assigning
-    a string or a tuple holds that again. `hold` turns a Mention into one in place (same slots: only its
-    class changes)."""
+    per report, a tuple to hold them) next. Both slots then hold its document's record in the store
+    (`database.HeldDocument`), shared by the document's mentions, which finds the matches by the mention's
+    position (`actors` gives equal matches, in order, made each time): nothing of its own per mention.
+    Assigning a string or a tuple holds that again. `hold` turns a Mention into one in place (same slots:
+    only its class changes)."""
 
     __slots__ = ()
 
     @classmethod
-    def hold(cls, mention: Mention, texts: "HeldSource") -> None:
-        _ACTORS.__set__(mention, texts.pack_actors(_ACTORS.__get__(mention)))
-        _EXCERPT.__set__(mention, texts)
+    def hold(cls, mention: Mention, held: "HeldSource") -> None:
+        """`held`: the record of the mention's document; its matches stay the mention's own when `held`
+        cannot pack them (none, or too many)."""
+        matches = _ACTORS.__get__(mention)
+        _ACTORS.__set__(mention, held if held.pack(mention.position, matches) else matches)
+        _EXCERPT.__set__(mention, held)
         mention.__class__ = cls
 
     @property
@@ -140,7 +144,7 @@ class StoredMention(Mention):
 
     @property
     def _store(self) -> "Optional[HeldSource]":
-        """The store the excerpt and the actors are read from; None once a string is held (or in a copy
+        """The record the excerpt and the actors are read from; None once a string is held (or in a copy
         being made, dataclasses.replace, before its fields are set)."""
         try:
             held = _EXCERPT.__get__(self)
@@ -151,7 +155,7 @@ class StoredMention(Mention):
     @property
     def actors(self) -> Sequence["ActorMatch"]:
         held = _ACTORS.__get__(self)
-        return _EXCERPT.__get__(self).actors(held) if type(held) is int else held
+        return held.actors_at(self.position) if held is _EXCERPT.__get__(self) else held
 
     @actors.setter
     def actors(self, value: Sequence["ActorMatch"]) -> None:
@@ -159,13 +163,14 @@ class StoredMention(Mention):
 
 
 class HeldSource(Protocol):
-    """What `StoredMention` reads its excerpt and its actors from (`database.SourceStore`)."""
+    """What `StoredMention` reads its excerpt and its actors from: its document's record in the store
+    (`database.HeldDocument`)."""
 
     def excerpt(self, source_id: str, start: int, end: int) -> str: ...
 
-    def pack_actors(self, matches: Sequence["ActorMatch"]) -> "int | Sequence[ActorMatch]": ...
+    def pack(self, position: int, matches: Sequence["ActorMatch"]) -> bool: ...
 
-    def actors(self, handle: int) -> tuple["ActorMatch", ...]: ...
+    def actors_at(self, position: int) -> tuple["ActorMatch", ...]: ...
 
 
 @dataclass

@@ -175,8 +175,9 @@ class PackedActors:
     moment its document is read to the end of the build: per match its two offsets and which of the
     corpus's distinct `about` tuples it holds (a few thousand). A match is an object of 56 bytes and a slot
     in its mention's tuple, near three per report: at a million reports some 170 MB, against 12 bytes a
-    match here. A mention holds a handle (one int: where its matches begin, and how many); `matches` makes
-    equal matches again, in the same order, each time it is asked (the `about` tuples are the ones held)."""
+    match here. Each mention's handle (one int: where its matches begin, and how many) is kept in an array
+    of its document's (`database.HeldDocument`); `matches` makes equal matches again, in the same order, each
+    time it is asked (the `about` tuples are the ones held)."""
 
     LIMIT = 64  # a mention with more matches than fit in the handle's low bits (none in practice) holds them itself
 

@@ -4,9 +4,9 @@ held as strings of their own. What ends up in the database is the same (the dump
 test_build's offsets test); these pin the reading back itself."""
 import hashlib
 
-from loader.database import SourceStore, temporary_database
+from loader.database import HeldDocument, SourceStore, temporary_database
 from loader.enrich.events import events_from_clusters, piece_of
-from loader.model import Document, Mention, SourceInfo, StoredMention, piece
+from loader.model import ActorMatch, Document, Mention, SourceInfo, StoredMention, piece
 
 TEXT = "Chronology\n\nMay 16: Putin arrives in Beijing for a state visit.\n\nMay 17: He visits Harbin.\n"
 
@@ -29,7 +29,8 @@ def test_a_held_mention_reads_its_excerpt_from_the_kept_text_and_holds_no_copy(t
         store.hold_excerpts([mention])
         assert type(mention) is StoredMention
         assert mention.excerpt == "Putin arrives in Beijing for a state visit."
-        assert Mention.__dict__["excerpt"].__get__(mention) is store  # its slot holds the store, not a string
+        record = Mention.__dict__["excerpt"].__get__(mention)
+        assert type(record) is HeldDocument and record.store is store  # its document's record, not a string
         mention.excerpt = "a string assigned is held as given"
         assert mention.excerpt == "a string assigned is held as given"
         building.discard()
@@ -44,6 +45,37 @@ def test_a_mention_whose_excerpt_is_not_its_text_at_its_offsets_keeps_its_own(tm
         store.hold_excerpts([mention])
         assert type(mention) is Mention and mention.excerpt == "He  visits Harbin."
         building.discard()
+
+
+def test_a_documents_held_mentions_share_one_record_for_their_excerpts_and_matches():
+    """Each held mention's two slots point to its document's record (a HeldDocument), which keeps the
+    handle of its matches by position: no object of its own per mention, and the matches come back equal,
+    whichever document, whichever order they are asked in. A second mention at a position already held
+    (never made by a parser) keeps its own matches rather than take the first one's."""
+    other = "Digest\n\nJune 3: Lavrov meets Wang Yi in Astana.\n"
+    store = SourceStore()
+    store.add(document("visit-2024"))
+    store.add(document("digest-2024", other))
+    arrives = mention_of("visit-2024", TEXT, "Putin arrives in Beijing", 1)
+    visits = mention_of("visit-2024", TEXT, "He visits Harbin.", 2)
+    meets = mention_of("digest-2024", other, "Lavrov meets Wang Yi", 1)
+    again = mention_of("digest-2024", other, "Wang Yi", 1)
+    arrives.actors = (ActorMatch("vladimir-putin", "subject", 0, 5, "Putin"),)
+    visits.actors = (ActorMatch("vladimir-putin", "subject", 0, 2, "He"), ActorMatch("harbin", "place", 10, 16, "Harbin"))
+    meets.actors = (ActorMatch("sergei-lavrov", "participant", 0, 6, "Lavrov"),)
+    again.actors = (ActorMatch("wang-yi", "participant", 0, 7, "Wang Yi"),)
+    mentions = [visits, meets, arrives, again]
+    before = [list(m.actors) for m in mentions]
+    store.hold_excerpts(mentions)
+    slot = {name: Mention.__dict__[name].__get__ for name in ("excerpt", "actors")}
+    visit_record, digest_record = slot["excerpt"](arrives), slot["excerpt"](meets)
+    assert type(visit_record) is HeldDocument and visit_record is not digest_record
+    for mention, record in ((arrives, visit_record), (visits, visit_record), (meets, digest_record)):
+        assert slot["excerpt"](mention) is record and slot["actors"](mention) is record
+    assert type(slot["actors"](again)) is tuple, "a position already held: its own matches"
+    assert [list(m.actors) for m in reversed(mentions)] == before[::-1]
+    assert [m.excerpt for m in mentions] == ["He visits Harbin.", "Lavrov meets Wang Yi", "Putin arrives in Beijing",
+                                             "Wang Yi"]
 
 
 def test_the_store_keeps_only_the_texts_read_last_and_reads_the_others_again(tmp_path):
