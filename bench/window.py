@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from loader.enrich.link import DATE_SLACK  # noqa: E402
+from loader.enrich.link import DATE_SLACK, union_root  # noqa: E402
 
 
 def _day(iso: str | None) -> int | None:
@@ -37,17 +37,13 @@ def _day(iso: str | None) -> int | None:
 
 
 class _Components:
-    """Union-find over report numbers, the lower number the root."""
+    """Union-find over report numbers (the linker's `union_root`), the lower number the root."""
 
     def __init__(self, size: int):
         self.parent = list(range(size))
 
     def root(self, i: int) -> int:
-        parent = self.parent
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+        return union_root(self.parent, i)
 
     def join(self, i: int, j: int) -> None:
         ri, rj = self.root(i), self.root(j)

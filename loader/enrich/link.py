@@ -54,7 +54,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional, Union
+from typing import Callable, Iterable, Iterator, MutableSequence, Optional, Union
 
 from .. import schemas
 from ..model import InputError, Mention, Problem
@@ -1192,6 +1192,15 @@ class Positions:
         return places[at]
 
 
+def union_root(parent: MutableSequence[int], i: int) -> int:
+    """The root of `i` in a union-find's `parent` links (a root is its own parent), each link passed on the
+    way pointed one step nearer the root (path halving), so later finds are shorter."""
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
 class Clusters:
     """Union-find over mentions that refuses merges breaking a rule (same list twice, a curated 'different').
     A cluster is named by the place in `mentions` of one of its members (`find`); only clusters of two or
@@ -1208,11 +1217,7 @@ class Clusters:
         return self._root(self.index[key])
 
     def _root(self, i: int) -> int:
-        parent = self.parent
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+        return union_root(self.parent, i)
 
     def _members(self, root: int) -> list[Mention]:
         return self.members.get(root) or [self.mentions[root]]
