@@ -1,0 +1,140 @@
+"""Where a build's memory peaks: the largest main-process RSS and summed PSS in each phase of one build.
+
+    python -m bench.phases bench/work/corpus-1000000 [--workers 2] [--db /tmp/phases.db]
+
+Runs `loader build` in this process (the build and its worker processes as `make bench` runs them) while
+a thread samples, every `--every` seconds, the main process's VmRSS and the summed PSS of the main
+process and all its descendants (the document workers, the forked scorer): the two figures `make bench`
+judges the memory target on. Each sample counts towards the phase running then: the build's stages
+(`--timings`' names; "NAME (after)" is the time between stage NAME and the next), and inside the links
+stage its parts: scoring the pairs (where the forked scorer runs beside the main process), the outcome
+links, and making the clusters. A diagnostic, not a benchmark: the sampling costs a little time, and a
+peak shorter than `--every` can be missed.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from loader import timings  # noqa: E402
+from loader.enrich import link  # noqa: E402
+
+LINK_PHASES = {"_score_candidates": "links: scoring", "outcome_links": "links: outcome links"}
+
+
+def _pss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            return next((int(line.split()[1]) / 1024 for line in rollup if line.startswith("Pss:")), 0.0)
+    except OSError:  # the process has ended
+        return 0.0
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS:"))
+
+
+def _descendants(pid: int) -> list[int]:
+    found = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as children:
+                for child in map(int, children.read().split()):
+                    found += [child, *_descendants(child)]
+    except OSError:
+        pass
+    return found
+
+
+class Phases:
+    """The phase running now, and the largest (main RSS, summed PSS) seen in each, in order of first sight."""
+
+    def __init__(self):
+        self.now = "start"
+        self.peaks: dict[str, tuple[float, float]] = {}
+
+    def sample(self) -> None:
+        me = os.getpid()
+        rss, pss = _rss_mb(), _pss_mb(me) + sum(_pss_mb(child) for child in _descendants(me))
+        most_rss, most_pss = self.peaks.get(self.now, (0.0, 0.0))
+        self.peaks[self.now] = (max(most_rss, rss), max(most_pss, pss))
+
+    @contextlib.contextmanager
+    def within(self, name: str):
+        before, self.now = self.now, name
+        try:
+            yield
+        finally:
+            self.now = before
+
+    def watch(self) -> None:
+        """Mark each build stage, and the links stage's parts, as its phase (the loader's own functions wrapped)."""
+        stage = timings.Timings.stage
+        phases = self
+
+        @contextlib.contextmanager
+        def marked(self, name):
+            inside_links = phases.now.startswith("links:")
+            if not inside_links:
+                phases.now = name
+            with stage(self, name):
+                yield
+            if not inside_links:
+                phases.now = f"{name} (after)"
+        timings.Timings.stage = marked
+        for function, name in LINK_PHASES.items():
+            setattr(link, function, self._marking(getattr(link, function), name))
+        link.Clusters.groups = self._marking(link.Clusters.groups, "links: clusters")
+
+    def _marking(self, function, name):
+        def marked(*args, **kwargs):
+            with self.within(name):
+                return function(*args, **kwargs)
+        return marked
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpus", type=Path, help="a folder with seeds/ and curated/ (bench/work/corpus-N)")
+    parser.add_argument("--db", type=Path, default=Path("/tmp/phases.db"), help="the database to build")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--every", type=float, default=0.2, help="seconds between samples")
+    args = parser.parse_args(argv)
+    if not (args.corpus / "seeds").is_dir():
+        parser.error(f"{args.corpus}: no seeds/ folder")
+    phases = Phases()
+    phases.watch()
+    stop = threading.Event()
+
+    def sampling():
+        while not stop.is_set():
+            phases.sample()
+            stop.wait(args.every)
+    sampler = threading.Thread(target=sampling, daemon=True)
+    sampler.start()
+    from loader.cli import cli
+    started = time.perf_counter()
+    try:
+        cli.main(["build", "--quiet", "--seeds", str(args.corpus / "seeds"), "--curated", str(args.corpus / "curated"),
+                  "--db", str(args.db), "--workers", str(args.workers)], standalone_mode=False)
+    finally:
+        stop.set()
+        sampler.join()
+    print(f"built in {time.perf_counter() - started:.1f} s; largest per phase, MB:")
+    print(f"{'phase':<28} {'main RSS':>9} {'summed PSS':>11}")
+    for name, (rss, pss) in phases.peaks.items():
+        print(f"{name:<28} {rss:9.1f} {pss:11.1f}")
+
+
+if __name__ == "__main__":
+    main()

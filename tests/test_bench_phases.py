@@ -1,0 +1,27 @@
+"""bench/phases.py: the largest main-process RSS and summed PSS in each phase of one build (a diagnostic
+for where the build's memory peaks; the figures themselves are the benchmark's business)."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def test_the_seed_build_reports_each_phase_it_sampled_with_both_figures(tmp_path):
+    db = tmp_path / "events.db"
+    result = subprocess.run([sys.executable, "-m", "bench.phases", str(ROOT), "--db", str(db), "--workers", "1",
+                             "--every", "0.005"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert db.exists()
+    rows = re.findall(r"^(.+?)\s+(\d+\.\d)\s+(\d+\.\d)$", result.stdout, re.MULTILINE)
+    phases = {name.strip(): (float(rss), float(pss)) for name, rss, pss in rows}
+    assert "start" in phases and "write" in phases, result.stdout  # the build's first moments and its write
+    assert all(rss > 10 and pss > 10 for rss, pss in phases.values())
+
+
+def test_a_folder_without_seeds_is_refused_with_exit_2(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "bench.phases", str(tmp_path)], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 2 and "no seeds/ folder" in result.stderr and "Traceback" not in result.stderr
