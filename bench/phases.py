@@ -125,11 +125,16 @@ def main(argv: list[str] | None = None) -> None:
     from loader.cli import cli
     started = time.perf_counter()
     try:
-        cli.main(["build", "--quiet", "--seeds", str(args.corpus / "seeds"), "--curated", str(args.corpus / "curated"),
-                  "--db", str(args.db), "--workers", str(args.workers)], standalone_mode=False)
+        code = cli.main(["build", "--quiet", "--seeds", str(args.corpus / "seeds"), "--curated",
+                         str(args.corpus / "curated"), "--db", str(args.db), "--workers", str(args.workers)],
+                        standalone_mode=False)
+    except SystemExit as exit:  # the build failed: it has said why
+        code = exit.code
     finally:
         stop.set()
         sampler.join()
+    if code:
+        sys.exit(code)
     print(f"built in {time.perf_counter() - started:.1f} s; largest per phase, MB:")
     print(f"{'phase':<28} {'main RSS':>9} {'summed PSS':>11}")
     for name, (rss, pss) in phases.peaks.items():

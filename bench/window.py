@@ -119,7 +119,11 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if not args.db.exists():
         parser.error(f"{args.db}: no such file")
-    print(json.dumps(held_at_once(args.db, args.slack), indent=1))
+    try:
+        found = held_at_once(args.db, args.slack)
+    except sqlite3.Error as error:
+        parser.error(f"{args.db}: not a database `loader build` wrote ({error})")
+    print(json.dumps(found, indent=1))
 
 
 if __name__ == "__main__":

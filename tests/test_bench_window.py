@@ -47,7 +47,7 @@ def test_a_report_is_held_until_nothing_later_can_join_what_it_is_linked_to(tmp_
     assert apart["components"] == 4 and apart["held_peak"] == 2  # let go on June 22 without the pair
 
 
-def test_the_command_prints_the_figures_as_json_and_refuses_a_missing_file(tmp_path):
+def test_the_command_prints_the_figures_as_json_and_refuses_a_missing_or_foreign_file(tmp_path):
     db = database(tmp_path / "events.db")
     result = subprocess.run([sys.executable, "-m", "bench.window", str(db), "--slack", "2"], cwd=ROOT,
                             capture_output=True, text=True, timeout=60)
@@ -56,3 +56,8 @@ def test_the_command_prints_the_figures_as_json_and_refuses_a_missing_file(tmp_p
     missing = subprocess.run([sys.executable, "-m", "bench.window", str(tmp_path / "nope.db")], cwd=ROOT,
                              capture_output=True, text=True, timeout=60)
     assert missing.returncode == 2 and "no such file" in missing.stderr and "Traceback" not in missing.stderr
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("create table t (x)").connection.close()
+    foreign = subprocess.run([sys.executable, "-m", "bench.window", str(other)], cwd=ROOT, capture_output=True,
+                             text=True, timeout=60)
+    assert foreign.returncode == 2 and "not a database" in foreign.stderr and "Traceback" not in foreign.stderr
