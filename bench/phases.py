@@ -8,8 +8,8 @@ process and all its descendants (the document workers, the forked scorer): the t
 judges the memory target on. Each sample counts towards the phase running then: the build's stages
 (`--timings`' names; "NAME (after)" is the time between stage NAME and the next), and inside the links
 stage its parts: scoring the pairs (where the forked scorer runs beside the main process), the outcome
-links, and making the clusters. A diagnostic, not a benchmark: the sampling costs a little time, and a
-peak shorter than `--every` can be missed.
+links, and making the clusters; each phase is also sampled as it first begins. A diagnostic, not a
+benchmark: the sampling costs a little time, and a peak shorter than `--every` can be missed.
 """
 from __future__ import annotations
 
@@ -69,13 +69,21 @@ class Phases:
         most_rss, most_pss = self.peaks.get(self.now, (0.0, 0.0))
         self.peaks[self.now] = (max(most_rss, rss), max(most_pss, pss))
 
+    def enter(self, name: str) -> None:
+        """`name` runs from now on; a phase seen for the first time is sampled at once, so that every phase
+        has a figure however short it is."""
+        self.now = name
+        if name not in self.peaks:
+            self.sample()
+
     @contextlib.contextmanager
     def within(self, name: str):
-        before, self.now = self.now, name
+        before = self.now
+        self.enter(name)
         try:
             yield
         finally:
-            self.now = before
+            self.enter(before)
 
     def watch(self) -> None:
         """Mark each build stage, and the links stage's parts, as its phase (the loader's own functions wrapped)."""
@@ -86,11 +94,11 @@ class Phases:
         def marked(self, name):
             inside_links = phases.now.startswith("links:")
             if not inside_links:
-                phases.now = name
+                phases.enter(name)
             with stage(self, name):
                 yield
             if not inside_links:
-                phases.now = f"{name} (after)"
+                phases.enter(f"{name} (after)")
         timings.Timings.stage = marked
         for function, name in LINK_PHASES.items():
             setattr(link, function, self._marking(getattr(link, function), name))
