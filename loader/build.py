@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
-from .database import (APPLICATION_ID, BuildData, EventDescription, SourceStore, Staged, stage_link_rows,
+from .database import (APPLICATION_ID, BuildData, DateEvidence, EventDescription, SourceStore, Staged, stage_link_rows,
                        stage_mention_rows, statement_row, temporary_database)
 from .enrich.actors import ActorDictionary, DocumentMemory, load_actors
 from .enrich.countries import alpha2_codes
@@ -290,6 +290,11 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
             statements.add(statement_row(statement))
     unmatched = name_report(name_issues.occurrences(events))
     del name_issues  # one entry per report, read by no later stage
+    with timings.stage("write"):
+        # The statements were the last stage before the write to read the events' date evidence: it waits
+        # for the events' rows on disk, and the bounds held so far go with it (each value held again without).
+        shared.forget_dates()
+        date_evidence = DateEvidence.set_aside(sources.db, events, mentions, shared.date)
     keep()
     with timings.stage("taxonomy"):
         describe = describe_events(events, taxonomy, gazetteer, timings)
@@ -297,7 +302,7 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     return BuildData(documents=documents, events=events, actors=actors.actors, problems=problems,
                      links=linked.links, candidates=linked.candidates, statements=statements, dates=dating, staged=staged,
                      unmatched=unmatched, taxonomy=taxonomy, gazetteer=gazetteer, describe=describe,
-                     metadata=metadata), errors
+                     metadata=metadata, date_evidence=date_evidence), errors
 
 
 # String fields whose values repeat across a corpus's records: ISO days, roles, methods, the words of a
@@ -371,6 +376,10 @@ class Shared:
             _share(bounds)
             held = self._dates[bounds] = bounds
         return held
+
+    def forget_dates(self) -> None:
+        """Hold none of the DateBounds held so far (they may go once nothing else holds them); `date` starts again."""
+        self._dates = {}
 
     def held_int(self, value: int) -> int:
         """The int object held for `value` (an offset, a line): the first one given, below SHARED_INTS_BELOW."""

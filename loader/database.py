@@ -10,6 +10,7 @@ compact: no VACUUM.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 import json
@@ -34,7 +35,7 @@ from .enrich.statements import Statement
 from .enrich.names import UnmatchedName
 from .enrich.participants import event_actor_links, event_countries
 from .enrich.taxonomy import Classification, Taxonomy
-from .model import ActorMatch, Document, Event, Mention, Problem, StoredMention
+from .model import ActorMatch, DateBounds, Document, Event, Mention, Problem, StoredMention
 from .spill import PackedActors
 from .tables import TABLES, VIEWS, Table
 from .timings import Timings
@@ -66,6 +67,9 @@ class BuildData:
     # held for the whole corpus. None: no places, no taxonomy.
     describe: Optional[Callable[[Event], "EventDescription"]] = None
     metadata: Optional[dict] = None  # metadata.yml, embedded in the _metadata table
+    # The events' date evidence in the write's order, when the build has set it aside (`DateEvidence`):
+    # the events' own bounds then carry none.
+    date_evidence: Optional["DateEvidence"] = None
 
 
 @dataclass
@@ -134,14 +138,17 @@ def source_rows(documents: list[Document], counts: dict[str, int]) -> Iterable[d
         }
 
 
-def event_rows(events: list[Event]) -> Iterable[dict]:
-    for event in events:
+def event_rows(events: list[Event], evidence: Optional[Iterable[Optional[str]]] = None) -> Iterable[dict]:
+    """One row per event, in the order given. `evidence`: each event's date evidence, in that order, when
+    the build has set it aside (`DateEvidence`); otherwise each event's own."""
+    evidence = evidence if evidence is not None else (event.date.evidence for event in events)
+    for event, date_evidence in zip(events, evidence, strict=True):
         first = event.first
         yield {
             "id": event.id, "summary": event.summary, "date_earliest": event.date.earliest,
             "date_latest": event.date.latest, "date_end": event.date.end,
             "date_precision": event.date.precision, "date_method": event.date.method,
-            "date_evidence": event.date.evidence, "date_conflict": int(event.date.conflict),
+            "date_evidence": date_evidence, "date_conflict": int(event.date.conflict),
             "month": month_of(event.date),
             "category": event.category,
             "categories": json.dumps(event.categories) if event.categories else None,
@@ -162,6 +169,52 @@ def write_order(events: list[Event]) -> list[Event]:
                         lambda e: e.date.earliest or "9999"):
         ordered.sort(key=least_first)
     return ordered
+
+
+class DateEvidence:
+    """The events' date evidence (`DateBounds.evidence`), set aside in a temporary table of the database
+    being built, in the write's order (`write_order`), once no stage before the write reads it (the
+    statements are the last), and read back in that order as the events' rows are written. Much of it is
+    one sentence per event (which entry a date was read from, which sources disagree): at a million
+    reports some 300,000 distinct strings, 77 MB, held from the dates stage to the write otherwise.
+    `set_aside` gives each event and report bounds without it (held once per value) in its place."""
+
+    BATCH = 10_000  # rows read back at a time
+
+    def __init__(self, db: sqlite_utils.Database, events: list[Event]):
+        self.db, self.count = db, len(events)
+        db.conn.execute("create temp table _date_evidence (evidence text)")  # rowid: the place in the write's order
+        db.conn.executemany("insert into temp._date_evidence (evidence) values (?)",
+                            ((event.date.evidence,) for event in write_order(events)))
+
+    @classmethod
+    def set_aside(cls, db: Optional[sqlite_utils.Database], events: list[Event], mentions: Iterable[Mention],
+                  share: Callable[[DateBounds], DateBounds]) -> Optional["DateEvidence"]:
+        """With a database being built: the events' evidence set aside, and every event's and report's
+        bounds (`date`) replaced by equal ones without evidence (`share` holds each value once; a report's
+        own evidence is in its staged row already). None, and nothing changed, without one."""
+        if db is None:
+            return None
+        aside = cls(db, events)
+        plain: dict[DateBounds, DateBounds] = {}  # bounds -> the same bounds without evidence
+
+        def without_evidence(bounds: DateBounds) -> DateBounds:
+            held = plain.get(bounds)
+            if held is None:
+                held = plain[bounds] = share(dataclasses.replace(bounds, evidence=None))
+            return held
+        for event in events:
+            event.date = without_evidence(event.date)
+        for mention in mentions:
+            if mention.date is not None:
+                mention.date = without_evidence(mention.date)
+        return aside
+
+    def __iter__(self) -> Iterator[Optional[str]]:
+        for first in range(1, self.count + 1, self.BATCH):
+            yield from (row[0] for row in self.db.conn.execute(
+                "select evidence from temp._date_evidence where rowid between ? and ? order by rowid",
+                (first, first + self.BATCH - 1)))
 
 
 # The tables whose rows are final once the events' ids are (`stage_link_rows`), and the one whose rows
@@ -348,7 +401,7 @@ def write_rows(db: sqlite_utils.Database, data: BuildData) -> None:
         insert_rows(db, "actors", actor_rows(data.actors, {}))  # each event_count set once its event_actors rows are
         described = Described(db)  # each event's places and taxonomy, asked for as its row is written
         insert_rows(db, "cameo_roots", cameo_root_rows(data.taxonomy))
-        insert_rows(db, "events", described.rows(event_rows(events), events, data.describe))
+        insert_rows(db, "events", described.rows(event_rows(events, data.date_evidence), events, data.describe))
         described.count_roots()
         staged = data.staged or stage_event_rows(db, events, data.links, data.candidates, data.dates)
         for table in EVENT_ROWS:
