@@ -39,7 +39,7 @@ def _pss_mb(pid: int) -> float:
         return 0.0
 
 
-def _rss_mb() -> float:
+def rss_mb() -> float:
     with open("/proc/self/status") as status:
         return next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS:"))
 
@@ -65,7 +65,7 @@ class Phases:
 
     def sample(self) -> None:
         me = os.getpid()
-        rss, pss = _rss_mb(), _pss_mb(me) + sum(_pss_mb(child) for child in _descendants(me))
+        rss, pss = rss_mb(), _pss_mb(me) + sum(_pss_mb(child) for child in _descendants(me))
         most_rss, most_pss = self.peaks.get(self.now, (0.0, 0.0))
         self.peaks[self.now] = (max(most_rss, rss), max(most_pss, pss))
 
@@ -111,6 +111,17 @@ class Phases:
         return marked
 
 
+def build_here(corpus: Path, db: Path, workers: int) -> int:
+    """`loader build --quiet` of a corpus folder (seeds/, curated/) in this process: its exit code (0: built;
+    a failed build has said why)."""
+    from loader.cli import cli
+    try:
+        return cli.main(["build", "--quiet", "--seeds", str(corpus / "seeds"), "--curated", str(corpus / "curated"),
+                         "--db", str(db), "--workers", str(workers)], standalone_mode=False) or 0
+    except SystemExit as exit:
+        return exit.code
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus", type=Path, help="a folder with seeds/ and curated/ (bench/work/corpus-N)")
@@ -130,14 +141,9 @@ def main(argv: list[str] | None = None) -> None:
             stop.wait(args.every)
     sampler = threading.Thread(target=sampling, daemon=True)
     sampler.start()
-    from loader.cli import cli
     started = time.perf_counter()
     try:
-        code = cli.main(["build", "--quiet", "--seeds", str(args.corpus / "seeds"), "--curated",
-                         str(args.corpus / "curated"), "--db", str(args.db), "--workers", str(args.workers)],
-                        standalone_mode=False)
-    except SystemExit as exit:  # the build failed: it has said why
-        code = exit.code
+        code = build_here(args.corpus, args.db, args.workers)
     finally:
         stop.set()
         sampler.join()
