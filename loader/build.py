@@ -7,7 +7,7 @@ dataclasses in memory until `TemporaryDatabase.finish` writes the rest and renam
 but for what spill.py sets aside (each document's dating, on disk until the dates stage, then read back
 in part) or holds as numbers (the reports' actor matches, made again when read), and the rows staged in
 the database as soon as they are final (the links' once the events are made, the reports' once their
-dates are). A failed build deletes the temporary file and leaves the database as it was. The stages are
+dates are; the events' date evidence once the statements are found, `database.DateEvidence`). A failed build deletes the temporary file and leaves the database as it was. The stages are
 not pure: several fill in the mentions and events an earlier stage made (actors, dates, places), in the
 order `check` runs them.
 """
