@@ -18,7 +18,6 @@ benchmark: at a million reports the counting takes about a minute and some 200 M
 """
 from __future__ import annotations
 
-import argparse
 import collections
 import contextlib
 import gc
@@ -32,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.phases import build_here, rss_mb  # noqa: E402
+from bench.phases import build_here, build_parser, corpus_arguments, rss_mb  # noqa: E402
 from loader import timings  # noqa: E402
 
 OWNED = ("str", "int", "tuple")  # untracked kinds whose holders are counted too
@@ -69,6 +68,7 @@ class Census:
     """Bytes and counts per type, of the tracked objects, their untracked referents, and who holds those."""
 
     def __init__(self):
+        self.taken = False  # `take` has run
         self.rss_mb = 0.0
         self.tracked: collections.Counter = collections.Counter()
         self.tracked_count: collections.Counter = collections.Counter()
@@ -79,6 +79,7 @@ class Census:
         self.allocator: dict[str, int] = {}
 
     def take(self) -> None:
+        self.taken = True
         self.rss_mb = rss_mb()
         gc.unfreeze()  # the build freezes what it keeps (build.keeping): get_objects sees only the unfrozen
         gc.collect()
@@ -126,7 +127,7 @@ def watch(stage: str, census: Census) -> None:
 
     @contextlib.contextmanager
     def counted(self, name):
-        if name == stage and not census.rss_mb:
+        if name == stage and not census.taken:
             census.take()
         with original(self, name):
             yield
@@ -134,21 +135,16 @@ def watch(stage: str, census: Census) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("corpus", type=Path, help="a folder with seeds/ and curated/ (bench/work/corpus-N)")
+    parser = build_parser(__doc__, Path("/tmp/census.db"))
     parser.add_argument("--stage", default="taxonomy", help="the stage at whose first start to count")
-    parser.add_argument("--db", type=Path, default=Path("/tmp/census.db"), help="the database to build")
-    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--top", type=int, default=20, help="types shown per table")
-    args = parser.parse_args(argv)
-    if not (args.corpus / "seeds").is_dir():
-        parser.error(f"{args.corpus}: no seeds/ folder")
+    args = corpus_arguments(parser, argv)
     census = Census()
     watch(args.stage, census)
     code = build_here(args.corpus, args.db, args.workers)
     if code:
         sys.exit(code)
-    if not census.rss_mb:
+    if not census.taken:
         print(f"bench.census: error: the build has no stage {args.stage!r} (see `loader build --timings`)",
               file=sys.stderr)
         sys.exit(2)

@@ -122,15 +122,28 @@ def build_here(corpus: Path, db: Path, workers: int) -> int:
         return exit.code
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def build_parser(doc: str, db: Path) -> argparse.ArgumentParser:
+    """The arguments of a tool that builds one corpus in this process (`build_here`): the corpus folder,
+    `--db` (by default `db`) and `--workers`; the tool adds its own."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("corpus", type=Path, help="a folder with seeds/ and curated/ (bench/work/corpus-N)")
-    parser.add_argument("--db", type=Path, default=Path("/tmp/phases.db"), help="the database to build")
+    parser.add_argument("--db", type=Path, default=db, help="the database to build")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--every", type=float, default=0.2, help="seconds between samples")
+    return parser
+
+
+def corpus_arguments(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace:
+    """The parsed arguments; a corpus folder without seeds/ is refused (exit 2)."""
     args = parser.parse_args(argv)
     if not (args.corpus / "seeds").is_dir():
         parser.error(f"{args.corpus}: no seeds/ folder")
+    return args
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = build_parser(__doc__, Path("/tmp/phases.db"))
+    parser.add_argument("--every", type=float, default=0.2, help="seconds between samples")
+    args = corpus_arguments(parser, argv)
     phases = Phases()
     phases.watch()
     stop = threading.Event()
