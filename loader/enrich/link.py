@@ -1507,6 +1507,10 @@ def link_mentions(mentions: list[Mention], curated: Curated, vocabulary: Vocabul
         clusters.union(pair.a, pair.b)
         pair.reason = _reason_linked
         links.append(pair)
+    # Every scored pair is in `links` or `candidates` now. The best pair per (report, other source), keyed
+    # by tuples, and the list of them in score order are read no more: let go before the outcome links and
+    # the grouping, where the links stage peaks, not held on to its end.
+    del scored, best_to_source, curated_pairs
 
     links.extend(outcome_links(mentions, scorer, clusters))
 
