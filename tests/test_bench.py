@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
+import pickle
 import sqlite3
 from array import array
 from collections import Counter, defaultdict
@@ -201,6 +202,27 @@ def test_a_profile_made_again_from_the_numbers_held_is_the_reading_it_was_made_f
         for name in held.SETS:
             assert getattr(profile, name) == getattr(reading, name), name
     assert repeated, "some first sentence repeats a word"
+
+
+def test_the_strings_of_the_held_sets_are_held_once_and_sealed_profiles_take_no_more():
+    # Two documents' readings arrive with their own copies of a name (pickled by their workers): the
+    # sets made of them hold one string, the first one's. Once the scorer has taken the profiles (seal),
+    # the maps that only adding reads are let go, and adding again is refused rather than numbered anew.
+    def reading(*names: str) -> link.MentionReading:
+        return link.MentionReading(["summit"], frozenset(), frozenset(), frozenset(), frozenset(), frozenset(),
+                                   frozenset(pickle.loads(pickle.dumps(name)) for name in names))
+    first, second = reading("Tanvo", "Zhentro"), reading("Tanvo")
+    held = link.HeldProfiles()
+    held.add(first)
+    held.add(second)
+    (tanvo_first,) = [n for n in held.set_of(0, "names") if n == "Tanvo"]
+    (tanvo_second,) = held.set_of(1, "names")
+    assert tanvo_first is tanvo_second
+    assert held.set_of(0, "names") == {"Tanvo", "Zhentro"}
+    held.seal()
+    with pytest.raises(RuntimeError):
+        held.add(reading("Ulaanbaatar"))
+    assert held.profile(1).names == {"Tanvo"}
 
 
 @pytest.mark.parametrize("which", ["seeds", "generated"])

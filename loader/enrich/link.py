@@ -495,11 +495,15 @@ class HeldProfiles:
         self.sets: list[frozenset] = []  # set id -> the set
         self._word_ids: dict[str, int] = {}
         self._set_ids: dict[frozenset, int] = {}
+        self._members: dict[str, str] = {}  # every string the sets hold, once (`_held_once`)
+        self._sealed = False  # `seal` has run: no mention is added after
 
     def __len__(self) -> int:
         return len(self.ends)
 
     def add(self, reading: MentionReading) -> None:
+        if self._sealed:
+            raise RuntimeError("a mention added to profiles already sealed")
         words = reading.words
         distinct = dict.fromkeys(words)
         ids, vocabulary, df, add_ids = self._word_ids, self.vocabulary, self.df, self.words.append
@@ -521,9 +525,26 @@ class HeldProfiles:
             value = getattr(reading, name)
             at = set_ids.get(value)
             if at is None:
+                value = self._held_once(value)
                 at = set_ids[value] = len(sets)
                 sets.append(value)
             self.set_ids.append(at)
+
+    def seal(self) -> None:
+        """Every mention is in: let go of what only `add` reads (the maps from a word, a set and a set's
+        member to what is held; their tables came to 1.6 MB at corpus-100000, the sets' map most of it,
+        growing with the distinct sets), before the scoring."""
+        self._word_ids, self._set_ids, self._members = {}, {}, {}
+        self._sealed = True
+
+    def _held_once(self, found: frozenset) -> frozenset:
+        """A new set, made of the strings the corpus's other sets hold where they hold an equal one. Each
+        document's readings arrive with their own copies (a worker's, pickled), and most distinct sets are
+        a report's names ("belt", "road", "initiative"), each also in many others: at corpus-1000000,
+        370,094 strings in the sets, some 21 MB (`python -m bench.census ... --stage links`). Only read as
+        sets (compared, intersected, sorted for keys), never by identity or in their own order."""
+        members = self._members
+        return frozenset([members.setdefault(member, member) for member in found])
 
     def set_of(self, i: int, name: str) -> frozenset:
         """One of the i-th mention's SETS, by name: its profile's `kinds`, `actors` and so on (the names as read)."""
@@ -718,6 +739,7 @@ class Scorer:
             raise ValueError(f"{len(readings.held)} readings for {len(mentions)} mentions")
         self._index = Positions(mentions)
         self.held = readings.held
+        self.held.seal()
         n = max(len(mentions), 1)
         self.idf = {w: math.log((1 + n) / (1 + c)) + 1 for w, c in zip(self.held.vocabulary, self.held.df)}
         self._shared_sets: dict[frozenset, frozenset] = {}
