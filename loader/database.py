@@ -269,8 +269,15 @@ class StrongestLinks:
         ranked = sorted(links, key=lambda p: -p.score)
         ranked.sort(key=lambda p: p.method != "curated")
         ranked.reverse()
+        # One (method, score) tuple per distinct pair of them, shared by the links that have it: the
+        # methods are a few words and the scores are held once per value (`Scorer._figure`), and these
+        # are held through the dates stage, where the build peaks: at corpus-100000, 20,826 links share
+        # 3,272 tuples (56 bytes each).
+        distinct: dict[tuple[str, float], tuple[str, float]] = {}
+        values = [distinct.setdefault(value, value) for value in ((pair.method, pair.score) for pair in ranked)]
+        del distinct
         self._at = events_at(ranked, (m for pair in ranked for m in (pair.a, pair.b)), members=lambda p: (p.a, p.b),
-                             values=[(pair.method, pair.score) for pair in ranked])
+                             values=values)
 
     def of(self, mention: Mention) -> Optional[tuple[str, float]]:
         """(method, score) of the mention's strongest link; None for a report no link names."""

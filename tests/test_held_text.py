@@ -184,3 +184,25 @@ def test_a_documents_statements_wait_in_the_database_being_built_not_in_memory(t
     in_memory = SourceStore()
     in_memory.keep_drafts("visit-2024", found)
     assert in_memory.speaking == ["visit-2024"] and in_memory.drafts("visit-2024") == found
+
+
+def test_a_reports_strongest_link_is_curated_first_then_the_highest_score_and_equal_ones_share_one_pair():
+    # What the event_sources row of a linked report gives as its link (method, score), held through the
+    # dates stage: the links with the same method and score hold one (method, score) pair between them.
+    from loader.database import StrongestLinks
+    from loader.enrich.link import PairScore
+
+    def report(source_id: str, position: int) -> Mention:
+        return Mention(source_id, position, 0, 1, "x", 1)
+
+    a1, a2, b1, b2, c1, c2 = (report(source, position) for source in "abc" for position in (1, 2))
+    score = 0.8125
+    links = [PairScore(a1, b1, 0.5, 1.0, None, None, score), PairScore(a2, b2, 0.5, 1.0, None, None, score),
+             PairScore(b2, c2, 0.5, 1.0, None, None, score), PairScore(a1, c1, 0.5, 1.0, None, None, 0.9),
+             PairScore(b1, c1, 0.5, 1.0, None, None, 0.4, method="curated")]
+    strongest = StrongestLinks(links)
+    assert strongest.of(a1) == ("score", 0.9)
+    assert strongest.of(b1) == strongest.of(c1) == ("curated", 0.4)
+    assert strongest.of(a2) == strongest.of(c2) == ("score", score)
+    assert strongest.of(a2) is strongest.of(c2)  # two links, one pair held
+    assert strongest.of(report("d", 1)) is None
