@@ -206,7 +206,7 @@ def test_a_profile_made_again_from_the_numbers_held_is_the_reading_it_was_made_f
 
 def test_the_strings_of_the_held_sets_are_held_once_and_sealed_profiles_take_no_more():
     # Two documents' readings arrive with their own copies of a name (pickled by their workers): the
-    # sets made of them hold one string, the first one's. Once the scorer has taken the profiles (seal),
+    # sets made of them hold one string between them. Once the scorer has taken the profiles (seal),
     # the maps that only adding reads are let go, and adding again is refused rather than numbered anew.
     def reading(*names: str) -> link.MentionReading:
         return link.MentionReading(["summit"], frozenset(), frozenset(), frozenset(), frozenset(), frozenset(),

@@ -51,6 +51,7 @@ import functools
 import itertools
 import math
 import re
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -495,7 +496,6 @@ class HeldProfiles:
         self.sets: list[frozenset] = []  # set id -> the set
         self._word_ids: dict[str, int] = {}
         self._set_ids: dict[frozenset, int] = {}
-        self._members: dict[str, str] = {}  # every string the sets hold, once (`_held_once`)
         self._sealed = False  # `seal` has run: no mention is added after
 
     def __len__(self) -> int:
@@ -531,20 +531,20 @@ class HeldProfiles:
             self.set_ids.append(at)
 
     def seal(self) -> None:
-        """Every mention is in: let go of what only `add` reads (the maps from a word, a set and a set's
-        member to what is held; their tables came to 1.6 MB at corpus-100000, the sets' map most of it,
-        growing with the distinct sets), before the scoring."""
-        self._word_ids, self._set_ids, self._members = {}, {}, {}
+        """Every mention is in: let go of what only `add` reads (the maps from a word and from a set to
+        its id; their tables came to 1.5 MB at corpus-100000, the sets' map most of it, growing with the
+        distinct sets), before the scoring."""
+        self._word_ids, self._set_ids = {}, {}
         self._sealed = True
 
-    def _held_once(self, found: frozenset) -> frozenset:
-        """A new set, made of the strings the corpus's other sets hold where they hold an equal one. Each
-        document's readings arrive with their own copies (a worker's, pickled), and most distinct sets are
-        a report's names ("belt", "road", "initiative"), each also in many others: at corpus-1000000,
+    @staticmethod
+    def _held_once(found: frozenset) -> frozenset:
+        """A new set, of its members held once each (sys.intern, as `build.Shared` holds repeated strings).
+        Each document's readings arrive with their own copies (a worker's, pickled), and most distinct sets
+        are a report's names ("belt", "road", "initiative"), each also in many others: at corpus-1000000,
         370,094 strings in the sets, some 21 MB (`python -m bench.census ... --stage links`). Only read as
         sets (compared, intersected, sorted for keys), never by identity or in their own order."""
-        members = self._members
-        return frozenset([members.setdefault(member, member) for member in found])
+        return frozenset([sys.intern(member) for member in found])
 
     def set_of(self, i: int, name: str) -> frozenset:
         """One of the i-th mention's SETS, by name: its profile's `kinds`, `actors` and so on (the names as read)."""
