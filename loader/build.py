@@ -7,7 +7,7 @@ dataclasses in memory until `TemporaryDatabase.finish` writes the rest and renam
 but for what spill.py sets aside (each document's dating, on disk until the dates stage, then read back
 in part) or holds as numbers (the reports' actor matches, made again when read), and the rows staged in
 the database as soon as they are final (the links' once the events are made, the reports' once their
-dates are; the events' date evidence once the statements are found, `database.DateEvidence`). A failed build deletes the temporary file and leaves the database as it was. The stages are
+dates are; the date evidence of every report and event as it is made, `database.DateEvidence`). A failed build deletes the temporary file and leaves the database as it was. The stages are
 not pure: several fill in the mentions and events an earlier stage made (actors, dates, places), in the
 order `check` runs them.
 """
@@ -44,7 +44,7 @@ from .enrich.taxonomy import Taxonomy, classify, load_taxonomy, override_keys
 from .model import DateBounds, Document, Event, InputError, Mention, NameIssue, Problem, SourceInfo
 from .parse import parse_document
 from .sources import read_documents
-from .spill import Datings, pickled
+from .spill import Datings, own_evidence, pickled
 from .timings import Timings
 from .workers import per_document, settle
 from .yamlfiles import load_yaml
@@ -176,7 +176,9 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
     link_vocabulary = dataclasses.replace(vocabulary, places=places, states=states)
     stages = DocumentStages(actors, curated_dates, gazetteer, link_vocabulary)
     readings = Readings()  # what the linker read of each mention in its document's stages
-    shared = Shared()  # what the documents' records repeat, held once
+    # Building a database: the date evidence goes there as it is made, and the bounds are held without it.
+    date_evidence = DateEvidence.for_build(sources.db)
+    shared = Shared(without_evidence=date_evidence is not None)  # what the documents' records repeat, held once
     # Each document's dating, on disk beside the database being built until the dates stage (spill.py).
     dating = Datings(sources.directory, share=shared.dating)
     spans: dict[str, tuple[int, int]] = {}  # source id -> where its mentions lie in `mentions`
@@ -210,6 +212,8 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
             readings.extend(reading.mentions, reading.linking, link_vocabulary)
         shared.mentions(reading.mentions)  # after the readings: they compare each mention's actors as read
         dating.add(dated, reading.mentions)
+        if date_evidence is not None:
+            date_evidence.add_document(document.info.id, own_evidence(dated))
         sources.hold_excerpts(reading.mentions)  # the excerpts are read back from the text kept there
         if progress:
             progress(document)
@@ -270,10 +274,13 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         # have others, what its document alone gives each other one; one that is lent to is read whole.
         datings = dating
         dating, whole = datings.documents_in_part(mentions_of, reported_with_others(events))
-        found = date_events(events, dating, shared.date, whole)  # each event's bounds shared as they are made
+        # Each event's bounds shared as they are made, their evidence set aside when a database is built.
+        hold_date = functools.partial(date_evidence.settle, share=shared.date) if date_evidence is not None else None
+        found = date_events(events, dating, shared.date, whole, hold_date)
         datings.close()
         for event in events:  # made in the main process, held to the write too
             _share(event)
+        shared.forget_dates()  # no later stage shares a DateBounds: the map of those held so far may go
         for problem in dict.fromkeys(found + contradictions):  # a pair found twice is reported once
             (errors if problem.severity == "error" else problems).append(problem)
     with timings.stage("write"):
@@ -290,11 +297,6 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
             statements.add(statement_row(statement))
     unmatched = name_report(name_issues.occurrences(events))
     del name_issues  # one entry per report, read by no later stage
-    with timings.stage("write"):
-        # The statements were the last stage before the write to read the events' date evidence: it waits
-        # for the events' rows on disk, and the bounds held so far go with it (each value held again without).
-        shared.forget_dates()
-        date_evidence = DateEvidence.set_aside(sources.db, events, mentions, shared.date)
     keep()
     with timings.stage("taxonomy"):
         describe = describe_events(events, taxonomy, gazetteer, timings)
@@ -339,7 +341,9 @@ class Shared:
     main process (spill.Datings: when added, or read back from disk); from a worker, or read back, each
     arrives with its own copies of all of these."""
 
-    def __init__(self):
+    def __init__(self, without_evidence: bool = False):
+        # True: a DateBounds is held without its evidence, which the build has set aside (database.DateEvidence).
+        self.without_evidence = without_evidence
         self._ints: list = []  # value -> the int held for it, or None
         self._dates: dict[DateBounds, DateBounds] = {}  # each value of DateBounds -> the one held for it
         self._categories: dict[tuple, tuple] = {}  # a mention's categories -> the equal tuple held
@@ -350,7 +354,7 @@ class Shared:
         for mention in mentions:
             _share(mention)
             self._share_ints(mention)
-            mention.date = self.date(mention.date)
+            mention.date = self.date(self._plain(mention.date))
             categories = tuple(sys.intern(category) for category in mention.categories)
             mention.categories = self._categories.setdefault(categories, categories)
             # Its matches are packed as numbers next (spill.PackedActors), their `about` tuples held once each.
@@ -363,7 +367,7 @@ class Shared:
     def dating(self, dated: DocumentDates) -> None:
         for entry in dated.entries:
             _share(entry)
-            entry.document_only = self.date(entry.document_only)
+            entry.document_only = self.date(self._plain(entry.document_only))
             for anchor in (entry.own_lo, entry.own_hi, entry.lo, entry.hi):  # often one anchor twice: sharing is idempotent
                 _share(anchor)
 
@@ -376,6 +380,12 @@ class Shared:
             _share(bounds)
             held = self._dates[bounds] = bounds
         return held
+
+    def _plain(self, bounds: Optional[DateBounds]) -> Optional[DateBounds]:
+        """`bounds` without its evidence, when held so (`without_evidence`)."""
+        if bounds is None or bounds.evidence is None or not self.without_evidence:
+            return bounds
+        return dataclasses.replace(bounds, evidence=None)
 
     def forget_dates(self) -> None:
         """Hold none of the DateBounds held so far (they may go once nothing else holds them); `date` starts again."""

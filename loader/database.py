@@ -67,8 +67,8 @@ class BuildData:
     # held for the whole corpus. None: no places, no taxonomy.
     describe: Optional[Callable[[Event], "EventDescription"]] = None
     metadata: Optional[dict] = None  # metadata.yml, embedded in the _metadata table
-    # The events' date evidence in the write's order, when the build has set it aside (`DateEvidence`):
-    # the events' own bounds then carry none.
+    # The reports' and the events' date evidence, when the build has set it aside as it was made
+    # (`DateEvidence`): the bounds held then carry none.
     date_evidence: Optional["DateEvidence"] = None
 
 
@@ -172,51 +172,80 @@ def write_order(events: list[Event]) -> list[Event]:
 
 
 class DateEvidence:
-    """The events' date evidence (`DateBounds.evidence`), set aside in a temporary table of the database
-    being built, in the write's order (`write_order`), once no stage before the write reads it (the
-    statements are the last), and read back in that order as the events' rows are written. Much of it is
-    one sentence per event (which entry a date was read from, which sources disagree): at a million
-    reports some 300,000 distinct strings, 77 MB, held from the dates stage to the write otherwise.
-    `set_aside` gives each event and report bounds without it (held once per value) in its place."""
+    """The date evidence (`DateBounds.evidence`) of the reports and the events, set aside in temporary
+    tables of the database being built as soon as it is made, so that the build holds every DateBounds
+    without it (one object per value, build.Shared): much of it is one sentence per report or event (which
+    entry a date was read from, which sources disagree). At a million reports the DateBounds' strings came
+    to 71 MB at the start of the statements, held from the reading to the write.
 
-    BATCH = 10_000  # rows read back at a time
+    - `_own_evidence`: each report's, as its document alone dates it (`Entry.document_only`), added as the
+      document is read (`add_document`);
+    - `_event_evidence`: each event's, as `date_events` makes its bounds (`settle`): the evidence itself, or
+      the report whose own bounds the event took.
 
-    def __init__(self, db: sqlite_utils.Database, events: list[Event]):
-        self.db, self.count = db, len(events)
-        db.conn.execute("create temp table _date_evidence (evidence text)")  # rowid: the place in the write's order
-        # The write sorts the events again (`write_rows`): the same order, since only the evidence changes
-        # here; a list of them held from here to there would cost 8 MB at a million reports.
-        db.conn.executemany("insert into temp._date_evidence (evidence) values (?)",
-                            ((event.date.evidence,) for event in write_order(events)))
+    Read back where the rows are written: the events' in the write's order (`of`), and the reports'
+    own_evidence and the statements' date_evidence where their staged row has none (`FILLS`, given to
+    `Staged.write`): a report dated by its document alone, and a statement dated by its event."""
+
+    BATCH = 10_000  # rows read back, or gathered before an insert, at a time
+    FILLS = {
+        "event_sources": {"own_evidence": "coalesce(s.own_evidence, (select o.evidence from temp._own_evidence o "
+                                          "where o.source_id = s.source_id and o.position = s.position))"},
+        "statements": {"date_evidence": "coalesce(s.date_evidence, (select e.date_evidence from events e "
+                                        "where e.id = s.event_id))"},
+    }
+
+    def __init__(self, db: sqlite_utils.Database):
+        self.db = db
+        db.conn.execute("create temp table _own_evidence (source_id text, position integer, evidence text, "
+                        "primary key (source_id, position)) without rowid")
+        db.conn.execute("create temp table _event_evidence (id text primary key, evidence text, source_id text, "
+                        "position integer) without rowid")
+        self._events: list[tuple] = []  # rows of _event_evidence not inserted yet
 
     @classmethod
-    def set_aside(cls, db: Optional[sqlite_utils.Database], events: list[Event], mentions: Iterable[Mention],
-                  share: Callable[[DateBounds], DateBounds]) -> Optional["DateEvidence"]:
-        """With a database being built: the events' evidence set aside, and every event's and report's
-        bounds (`date`) replaced by equal ones without evidence (`share` holds each value once; a report's
-        own evidence is in its staged row already). None, and nothing changed, without one."""
-        if db is None:
-            return None
-        aside = cls(db, events)
-        plain: dict[DateBounds, DateBounds] = {}  # bounds -> the same bounds without evidence
+    def for_build(cls, db: Optional[sqlite_utils.Database]) -> Optional["DateEvidence"]:
+        """With a database being built, the evidence goes there; without one (validate, `loader dates`), None:
+        it stays in the DateBounds."""
+        return cls(db) if db is not None else None
 
-        def without_evidence(bounds: DateBounds) -> DateBounds:
-            held = plain.get(bounds)
-            if held is None:
-                held = plain[bounds] = share(dataclasses.replace(bounds, evidence=None))
-            return held
-        for event in events:
-            event.date = without_evidence(event.date)
-        for mention in mentions:
-            if mention.date is not None:
-                mention.date = without_evidence(mention.date)
-        return aside
+    def add_document(self, source_id: str, evidence: Iterable[tuple[int, Optional[str]]]) -> None:
+        """Each report's own evidence, (position, evidence), as its document alone dates it."""
+        self.db.conn.executemany("insert into temp._own_evidence values (?, ?, ?)",
+                                 ((source_id, position, text) for position, text in evidence))
 
-    def __iter__(self) -> Iterator[Optional[str]]:
-        for first in range(1, self.count + 1, self.BATCH):
-            yield from (row[0] for row in self.db.conn.execute(
-                "select evidence from temp._date_evidence where rowid between ? and ? order by rowid",
-                (first, first + self.BATCH - 1)))
+    def settle(self, event: Event, bounds: DateBounds, own: Optional[Mention],
+               share: Callable[[DateBounds], DateBounds]) -> DateBounds:
+        """The bounds `event` holds (`share`d, without evidence) once `date_events` makes `bounds` for it: their
+        evidence set aside, or, for bounds already without it (one report's own, `own`, else its first), the
+        report whose own evidence it is."""
+        if bounds.evidence is None:
+            report = own if own is not None else event.first
+            self._events.append((event.id, None, report.source_id, report.position))
+        else:
+            self._events.append((event.id, bounds.evidence, None, None))
+            bounds = share(dataclasses.replace(bounds, evidence=None))
+        if len(self._events) >= self.BATCH:
+            self.flush()
+        return bounds
+
+    def flush(self) -> None:
+        self.db.conn.executemany("insert into temp._event_evidence values (?, ?, ?, ?)", self._events)
+        self._events = []
+
+    def of(self, events: list[Event]) -> Iterator[Optional[str]]:
+        """The events' evidence, in the order of `events` (the write's), read back a batch at a time."""
+        self.flush()
+        conn = self.db.conn
+        conn.execute("create temp table _write_order (id text)")  # rowid: the place in the write's order
+        conn.executemany("insert into temp._write_order (id) values (?)", ((event.id,) for event in events))
+        for first in range(1, len(events) + 1, self.BATCH):
+            yield from (row[0] for row in conn.execute(
+                "select coalesce(e.evidence, o.evidence) from temp._write_order w "
+                "join temp._event_evidence e on e.id = w.id "
+                "left join temp._own_evidence o on o.source_id = e.source_id and o.position = e.position "
+                "where w.rowid between ? and ? order by w.rowid", (first, first + self.BATCH - 1)))
+        conn.execute("drop table temp._write_order")
 
 
 # The tables whose rows are final once the events' ids are (`stage_link_rows`), and the one whose rows
@@ -410,12 +439,15 @@ def write_rows(db: sqlite_utils.Database, data: BuildData) -> None:
         insert_rows(db, "actors", actor_rows(data.actors, {}))  # each event_count set once its event_actors rows are
         described = Described(db)  # each event's places and taxonomy, asked for as its row is written
         insert_rows(db, "cameo_roots", cameo_root_rows(data.taxonomy))
-        insert_rows(db, "events", described.rows(event_rows(events, data.date_evidence), events, data.describe))
+        aside = data.date_evidence
+        insert_rows(db, "events", described.rows(event_rows(events, aside.of(events) if aside else None), events,
+                                                 data.describe))
         described.count_roots()
         staged = data.staged or stage_event_rows(db, events, data.links, data.candidates, data.dates)
+        fills = aside.FILLS if aside else {}
         for table in EVENT_ROWS:
-            staged[table].write(db)
-        data.statements.write(db)
+            staged[table].write(db, fills.get(table))
+        data.statements.write(db, fills.get("statements"))
         insert_rows(db, "event_actors", event_actor_rows(events, data.actors, actor_counts))  # streamed, never held
         db.conn.executemany("update actors set event_count = ? where id = ?",
                             [(count, actor_id) for actor_id, count in actor_counts.items()])
@@ -455,13 +487,15 @@ class Staged:
         insert_rows(self.db, self.table, self._pending, into=f"temp.[_{self.table}]")
         self._pending = []
 
-    def write(self, db: sqlite_utils.Database) -> None:
-        """The rows into their table in `db`, in `order`."""
+    def write(self, db: sqlite_utils.Database, fills: Optional[dict[str, str]] = None) -> None:
+        """The rows into their table in `db`, in `order`. `fills`: column -> the SQL that gives its value,
+        over the staged row `s` (DateEvidence.FILLS: evidence set aside, read back where a row has none)."""
         if self.db is not db:
             self._stage_in(db)
         self._flush()
-        db.conn.execute(f"insert into [{self.table}] ({self._columns}) select {self._columns} "
-                        f"from temp.[_{self.table}] order by {self.order}")
+        values = ", ".join((fills or {}).get(c.name, f"s.[{c.name}]") for c in TABLE_OF[self.table].columns)
+        db.conn.execute(f"insert into [{self.table}] ({self._columns}) select {values} "
+                        f"from temp.[_{self.table}] s order by {self.order}")
         db.conn.execute(f"drop table temp.[_{self.table}]")
 
 

@@ -49,6 +49,7 @@ class PickledDating:
     blob: bytes
     problems: list[Problem]
     judged: bool
+    own_evidence: list[tuple[int, Optional[str]]]  # `own_evidence(dating)`, read at once by a build (DateEvidence)
 
 
 class _Pickler(pickle.Pickler):
@@ -86,7 +87,17 @@ def load(blob: bytes, mentions: Sequence[Mention]):
 
 
 def pickled(dated, mentions: Sequence[Mention]) -> PickledDating:
-    return PickledDating(dated.source_id, dump(dated, mentions), list(dated.problems), bool(judged_entries(dated)))
+    return PickledDating(dated.source_id, dump(dated, mentions), list(dated.problems), bool(judged_entries(dated)),
+                         own_evidence(dated))
+
+
+def own_evidence(dated) -> list[tuple[int, Optional[str]]]:
+    """(position, evidence) of each report of a document's dating (or of a worker's `PickledDating` of it):
+    the evidence of the bounds its document alone gives it (`Entry.document_only`)."""
+    if isinstance(dated, PickledDating):
+        return dated.own_evidence
+    return [(entry.mention.position, entry.document_only.evidence if entry.document_only else None)
+            for entry in dated.entries]
 
 
 class Datings:

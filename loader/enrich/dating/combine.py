@@ -22,7 +22,8 @@ TOLERANCE_DAYS = 1
 
 def date_events(events: list[Event], documents: list[DocumentDates],
                 share: Callable[[DateBounds], DateBounds] = lambda bounds: bounds,
-                whole: Optional[Callable[[str], DocumentDates]] = None) -> list[Problem]:
+                whole: Optional[Callable[[str], DocumentDates]] = None,
+                settle: Optional[Callable[[Event, DateBounds, Optional[Mention]], DateBounds]] = None) -> list[Problem]:
     """Final bounds for every event: its mentions' bounds combined, anchors propagated to a fixpoint.
 
     Writes into what it is given: sets `event.date` (with `conflict` when its sources disagree), and
@@ -35,6 +36,10 @@ def date_events(events: list[Event], documents: list[DocumentDates],
     A document may be held in part (`DocumentDatesInPart`: the entries of the reports that have others,
     and what the document alone gives the rest): `whole(source id)` reads it whole again, and it takes
     the place of the part in `documents`, before another source lends it a bound.
+
+    `settle(event, bounds, report)`, when given, takes each event's bounds as they are made and gives what
+    the event holds instead (`share` is then its to call): the build's sets their evidence aside
+    (database.DateEvidence). `report` is the one report whose own bounds (`document_only`) they are, if so.
     """
     by_id = {doc.source_id: doc for doc in documents}
     place_of = {doc.source_id: i for i, doc in enumerate(documents)}
@@ -106,20 +111,27 @@ def date_events(events: list[Event], documents: list[DocumentDates],
         del applied
         pending = _touched(linked, located, changed)
 
+    def hold(event: Event, bounds: DateBounds, own: Optional[Mention] = None, shared: bool = False) -> DateBounds:
+        if settle is not None:
+            return settle(event, bounds, own)
+        return bounds if shared else share(bounds)
+
     for event in events:
         members = located(event)
         if not members:
             # A report whose document is held in part (it has no other): what that document gives it, as
             # its entry's `document_only` would. Else a mention of a document that was not dated: kept.
-            alone = [bounds for m in event.mentions if (bounds := _alone(by_id, m)) is not None]
-            event.date = alone[0] if len(alone) == 1 else share(event.date)
+            alone = [(m, bounds) for m in event.mentions if (bounds := _alone(by_id, m)) is not None]
+            event.date = hold(event, alone[0][1], alone[0][0], shared=True) if len(alone) == 1 else \
+                hold(event, event.date)
         elif len(members) == 1:
             doc, entry = members[0]
-            event.date = entry.document_only if _document_only(entry) else share(doc.bounds(entry))
+            event.date = hold(event, entry.document_only, entry.mention, shared=True) if _document_only(entry) else \
+                hold(event, doc.bounds(entry))
         elif event.id in conflicts:
-            event.date = share(_hull(members, conflicts[event.id]))
+            event.date = hold(event, _hull(members, conflicts[event.id]))
         else:
-            event.date = share(_combined(*_roles(members)))
+            event.date = hold(event, _combined(*_roles(members)))
     return problems
 
 
