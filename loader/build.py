@@ -275,8 +275,10 @@ def check(seeds: Path, curated: Path, keep_going: bool = False,
         datings = dating
         dating, whole = datings.documents_in_part(mentions_of, reported_with_others(events))
         # Each event's bounds shared as they are made, their evidence set aside when a database is built.
-        hold_date = functools.partial(date_evidence.settle, share=shared.date) if date_evidence is not None else None
-        found = date_events(events, dating, shared.date, whole, hold_date)
+        aside = date_evidence is not None
+        found = date_events(events, dating, shared.date, whole,
+                            functools.partial(date_evidence.settle, share=shared.date) if aside else None,
+                            functools.partial(date_evidence.settle_report, share=shared.date) if aside else None)
         datings.close()
         for event in events:  # made in the main process, held to the write too
             _share(event)

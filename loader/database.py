@@ -179,7 +179,8 @@ class DateEvidence:
     to 71 MB at the start of the statements, held from the reading to the write.
 
     - `_own_evidence`: each report's, as its document alone dates it (`Entry.document_only`), added as the
-      document is read (`add_document`);
+      document is read (`add_document`), and replaced where the dates stage changes the bounds of a report
+      held in part only by its list (`settle_report`);
     - `_event_evidence`: each event's, as `date_events` makes its bounds (`settle`): the evidence itself, or
       the report whose own bounds the event took.
 
@@ -202,6 +203,7 @@ class DateEvidence:
         db.conn.execute("create temp table _event_evidence (id text primary key, evidence text, source_id text, "
                         "position integer) without rowid")
         self._events: list[tuple] = []  # rows of _event_evidence not inserted yet
+        self._reports: list[tuple] = []  # rows of _own_evidence to replace, not yet
 
     @classmethod
     def for_build(cls, db: Optional[sqlite_utils.Database]) -> Optional["DateEvidence"]:
@@ -229,9 +231,19 @@ class DateEvidence:
             self.flush()
         return bounds
 
+    def settle_report(self, report: Mention, bounds: DateBounds, share: Callable[[DateBounds], DateBounds]) -> DateBounds:
+        """The bounds to hold for a report whose own bounds other sources changed after its document was read
+        (a neighbour in its list lent a bound, `DocumentDatesInPart.settle_through`): their evidence takes the
+        place of what its document alone gave it."""
+        self._reports.append((report.source_id, report.position, bounds.evidence))
+        if len(self._reports) >= self.BATCH:
+            self.flush()
+        return share(dataclasses.replace(bounds, evidence=None))
+
     def flush(self) -> None:
         self.db.conn.executemany("insert into temp._event_evidence values (?, ?, ?, ?)", self._events)
-        self._events = []
+        self.db.conn.executemany("insert or replace into temp._own_evidence values (?, ?, ?)", self._reports)
+        self._events, self._reports = [], []
 
     def of(self, events: list[Event]) -> Iterator[Optional[str]]:
         """The events' evidence, in the order of `events` (the write's), read back a batch at a time."""

@@ -175,8 +175,9 @@ def test_a_generated_corpus_builds_the_same_database_with_its_datings_read_back_
                                                                                               monkeypatch):
     # The dates stage reads each document's dating back in part (spill.Datings.documents_in_part): the
     # entries of the reports that have others, and for the rest only what their document gives them; a
-    # document another source lends a bound to is read whole again first. The database is the one the
-    # whole datings give.
+    # document another source lends a bound to is read whole again, one at a time, to carry the bound
+    # through its list, and its other reports then hold what the list gives them. The database is the one
+    # the whole datings give.
     seeds = tmp_path / "seeds"
     shutil.copytree(corpus / "seeds", seeds)
     # A report read alone, whose own account differs from what is printed: a back-reference, outside

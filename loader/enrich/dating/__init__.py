@@ -32,7 +32,7 @@ DocumentDates it is given). The same inputs give the same results.
 
 ``date_events(events, documents, share, whole, settle)``: across documents (``share`` gives the DateBounds to
 hold for each event's bounds: build.Shared.date, one object per value; a document may be held in part,
-``DocumentDatesInPart``, and ``whole`` reads it whole before another source lends it a bound; ``settle``,
+``DocumentDatesInPart``, and ``whole`` reads it whole, one at a time, where another source lends it a bound; ``settle``,
 a build's, sets each event's evidence aside in the database being built, database.DateEvidence).
     One event may be reported by several mentions (cross-source links). Their bounds are intersected;
     each mention whose bounds the other sources narrow takes the narrower bounds (``cross-source``),

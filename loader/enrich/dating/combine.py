@@ -10,7 +10,7 @@ from typing import Callable, Iterable, Optional, Sequence
 from ..events import events_at
 from ...model import DateBounds, Event, Mention, Problem
 from ...parse.datetext import HIGH, LOW, gap_days, precision_of
-from .entries import PRINTED, Anchor, Candidate, Entry, doc_method, printed_day
+from .entries import PRINTED, Anchor, Candidate, Entry, doc_method, document_only_holds, printed_day
 from .propagate import DocumentDates, DocumentDatesInPart
 from .wording import day_range, disagreement, lent, report
 
@@ -23,7 +23,8 @@ TOLERANCE_DAYS = 1
 def date_events(events: list[Event], documents: list[DocumentDates],
                 share: Callable[[DateBounds], DateBounds] = lambda bounds: bounds,
                 whole: Optional[Callable[[str], DocumentDates]] = None,
-                settle: Optional[Callable[[Event, DateBounds, Optional[Mention]], DateBounds]] = None) -> list[Problem]:
+                settle: Optional[Callable[[Event, DateBounds, Optional[Mention]], DateBounds]] = None,
+                report_bounds: Optional[Callable[[Mention, DateBounds], DateBounds]] = None) -> list[Problem]:
     """Final bounds for every event: its mentions' bounds combined, anchors propagated to a fixpoint.
 
     Writes into what it is given: sets `event.date` (with `conflict` when its sources disagree), and
@@ -34,15 +35,18 @@ def date_events(events: list[Event], documents: list[DocumentDates],
     report's `document_only`.
 
     A document may be held in part (`DocumentDatesInPart`: the entries of the reports that have others,
-    and what the document alone gives the rest): `whole(source id)` reads it whole again, and it takes
-    the place of the part in `documents`, before another source lends it a bound.
+    and what the document alone gives the rest): `whole(source id)` reads it whole again where another
+    source lends it a bound, to propagate the bound through its list, and lets it go again, one document
+    at a time (`propagate_through`); once no bound moves, what the list then gives each of its other
+    reports is held in the part (`settle_through`), as `report_bounds(report, bounds)` gives it (by default
+    `share`; the build's sets the evidence aside, database.DateEvidence).
 
     `settle(event, bounds, report)`, when given, takes each event's bounds as they are made and gives what
     the event holds instead (`share` is then its to call): the build's sets their evidence aside
     (database.DateEvidence). `report` is the one report whose own bounds (`document_only`) they are, if so.
     """
     by_id = {doc.source_id: doc for doc in documents}
-    place_of = {doc.source_id: i for i, doc in enumerate(documents)}
+    lent_to: dict[str, DocumentDatesInPart] = {}  # the documents held in part that another source lent a bound
     problems: list[Problem] = []
 
     def located(event: Event) -> list[tuple[DocumentDates, Entry]]:
@@ -84,11 +88,6 @@ def date_events(events: list[Event], documents: list[DocumentDates],
                     hi_entry.hi.day, entry.mention, "cross-source", "", f"dated by {hi_entry.mention.source_id}")
                 offers.setdefault(doc.source_id, {})[entry.key] = Candidate(lo, hi, "cross-source",
                                                                             (event, lo_from, hi_from))
-        # A document lent to is changed from now on: held in part, it is read whole first. The offers
-        # read the part's entries only for their values (days, notes), which the whole has too.
-        for source_id in offers:
-            if isinstance(by_id[source_id], DocumentDatesInPart):
-                by_id[source_id] = documents[place_of[source_id]] = whole(source_id)
         # Check every document's batch first; an event refused anywhere lends nothing anywhere. No event
         # offering is in `conflicts` yet, and checking changes nothing: its disagreement is written at once.
         for source_id, batch in offers.items():
@@ -107,9 +106,19 @@ def date_events(events: list[Event], documents: list[DocumentDates],
         for doc, batch in applied:
             for entry, offer in batch:
                 doc.apply(entry, offer)
-            changed += doc.propagate()
+            if isinstance(doc, DocumentDatesInPart):  # its list is read whole to propagate, then let go
+                if batch:
+                    lent_to.setdefault(doc.source_id, doc)
+                    changed += doc.propagate_through(whole(doc.source_id))
+            else:
+                changed += doc.propagate()
         del applied
         pending = _touched(linked, located, changed)
+
+    # A document held in part that other sources lent to: its other reports' bounds, now final, held in its
+    # part (`report_bounds` decides how), one document read whole at a time.
+    for doc in lent_to.values():
+        doc.settle_through(whole(doc.source_id), report_bounds or share)
 
     def hold(event: Event, bounds: DateBounds, own: Optional[Mention] = None, shared: bool = False) -> DateBounds:
         if settle is not None:
@@ -126,7 +135,7 @@ def date_events(events: list[Event], documents: list[DocumentDates],
                 hold(event, event.date)
         elif len(members) == 1:
             doc, entry = members[0]
-            event.date = hold(event, entry.document_only, entry.mention, shared=True) if _document_only(entry) else \
+            event.date = hold(event, entry.document_only, entry.mention, shared=True) if document_only_holds(entry) else \
                 hold(event, doc.bounds(entry))
         elif event.id in conflicts:
             event.date = hold(event, _hull(members, conflicts[event.id]))
@@ -149,13 +158,6 @@ def _touched(linked: list[Event], located, changed: list[Entry]) -> list[Event]:
             found.append((min(keys), event))
     found.sort(key=lambda first_event: first_event[0])  # stable: as listed when the first key is shared
     return [event for _, event in found]
-
-
-def _document_only(entry: Entry) -> bool:
-    """Its bounds are still those its own document gave it (`document_only`): no other source lent it a
-    bound, nor a neighbour one (a lent bound that moves along the list is the lent Anchor itself)."""
-    return entry.document_only is not None and "cross-source" not in (
-        entry.lo.kind, entry.hi.kind, entry.own_lo.kind, entry.own_hi.kind)
 
 
 def _lent(offer: Candidate) -> Candidate:

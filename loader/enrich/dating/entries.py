@@ -86,6 +86,13 @@ class Candidate:
     payload: object = None  # the CuratedDate, or the Event lending the bounds
 
 
+def document_only_holds(entry: Entry) -> bool:
+    """Its bounds are still those its own document gave it (`document_only`): no other source lent it a
+    bound, nor a neighbour one (a lent bound that moves along the list is the lent Anchor itself)."""
+    return entry.document_only is not None and "cross-source" not in (
+        entry.lo.kind, entry.hi.kind, entry.own_lo.kind, entry.own_hi.kind)
+
+
 def printed_day(entry: Entry) -> bool:
     """The source prints an exact day (or span) for this entry's event: its own evidence, not inference."""
     return entry.own_kind in PRINTED and entry.own_lo.day == entry.own_hi.day and entry.mention.reported_date is not None

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, Optional
 
 from ...model import DateBounds, Mention, Problem, SourceInfo
 from ...parse.datetext import HIGH, LOW
 from ..curated_dates import CuratedDate, CuratedDates
-from .entries import NEWEST_FIRST, OLDEST_FIRST, ORDERED_FORMATS, PRINTED, Anchor, Candidate, Entry, anchors, coverage
+from .entries import (NEWEST_FIRST, OLDEST_FIRST, ORDERED_FORMATS, PRINTED, Anchor, Candidate, Entry, anchors, coverage,
+                      document_only_holds)
 from .textdates import AFTER, BEFORE, ON, read_text_dates
 from .wording import contradiction, curated_note, day_range, entry_bounds, entry_name
 
@@ -133,8 +134,11 @@ class DocumentDatesInPart(DocumentDates):
     the reports it keeps (`entries`, in list order: those reported with others, the only ones
     date_events reads bounds from or lends them to), and for every report only the bounds its document
     alone gave it (`alone`). A document no other source lends a bound to is never changed after its own
-    stage, so its other reports need nothing more; one that is lent to is read whole again before
-    (date_events' `whole`). An entry and its anchors take some 230 bytes; a report not kept here, 8."""
+    stage, so its other reports need nothing more. Where one is lent to, its list is read whole again to
+    carry the bound through it, then let go (`propagate_through`, date_events' `whole`): only a held entry
+    is ever lent a bound, so the others' own evidence is as it was on disk; at the end the bounds the list
+    then gives the others are held in their place (`settle_through`). An entry and its anchors take some
+    230 bytes; a report not kept here, 8."""
 
     first: int = 0  # the position of the first report: positions run on from it
     held: list = field(default_factory=list, repr=False)  # by position: the kept Entry, or a DateBounds
@@ -156,9 +160,33 @@ class DocumentDatesInPart(DocumentDates):
         return held if type(held) is Entry else None
 
     def alone(self, position: int) -> Optional[DateBounds]:
-        """The bounds its document alone gives the report at `position` (`Entry.document_only`)."""
+        """The bounds of the report at `position` when it is not held as an entry: what its document alone
+        gives it (`Entry.document_only`), or, once `settle_through` has run, what its list gives it then."""
         held = self._held(position)
         return held.document_only if type(held) is Entry else held
+
+    def propagate_through(self, whole: DocumentDates) -> list[Entry]:
+        """Propagate the bounds of the held entries through the whole list (`whole`: this document read
+        whole again, which the caller then lets go). The other reports' own evidence is as their document
+        gave it (only a held entry is lent a bound), so the list propagates as if it had been held whole
+        all along. Returns the held entries whose bounds changed, in list order."""
+        self._take_part_in(whole)
+        return [entry for entry in whole.propagate() if type(self._held(entry.mention.position)) is Entry]
+
+    def settle_through(self, whole: DocumentDates, hold: Callable[[Mention, DateBounds], DateBounds]) -> None:
+        """Hold for each report not held as an entry what the whole list gives it now, where that is no
+        longer what its document alone gave it: `hold(report, bounds)`, the DateBounds to keep instead."""
+        self._take_part_in(whole)
+        whole.propagate()
+        for i, entry in enumerate(whole.entries):
+            if type(self.held[i]) is not Entry and not document_only_holds(entry):
+                self.held[i] = hold(entry.mention, whole.bounds(entry))
+
+    def _take_part_in(self, whole: DocumentDates) -> None:
+        """Put the held entries in place of their copies in `whole`, the same list read again."""
+        for i, held in enumerate(self.held):
+            if type(held) is Entry:
+                whole.entries[i] = held
 
     def _held(self, position: int):
         i = position - self.first
