@@ -26,7 +26,11 @@ from contextlib import closing
 
 import pytest
 
-from conftest import ROOT, build_documents, connect, served_client
+from conftest import ROOT, build_documents, connect, run_build, served_client
+
+from bench import generate
+from loader.enrich.dating import combine
+from loader.enrich.dating.wording import disagreement
 
 DOCUMENTS = ROOT / "tests" / "documents" / "disagree"
 FIRST, SECOND, TIMELINE = "chronology-2019-jun-aug", "chronology-2019-jul-oct", "timeline-2019-summer-autumn"
@@ -90,3 +94,31 @@ def test_date_disagreements_and_sources_that_disagree_list_exactly_the_events_wi
     assert {r["id"] for r in rows} == conflicts
     assert all(r["date_conflict"] == 1 for r in rows)
     assert len(rows) == 5  # every report of the two events: two of the forum, three of the patrol
+
+
+def test_a_disagreement_is_told_as_its_reports_stood_when_it_was_found(tmp_path, monkeypatch):
+    """An event's disagreement is written in words only when its bounds are made (combine.Disagreement),
+    but it tells each report's bounds as they were when the disagreement was found: a neighbour in a
+    report's list may move them in a later round. On a generated corpus where that happens, the words are
+    the ones written at once would have been."""
+    generate.generate(3000, tmp_path / "corpus", seed=5, entries=(10, 40))
+    at_once, moved, told = {}, [], []
+    of, words = combine.Disagreement.of.__func__, combine.Disagreement.words
+
+    def noted(cls, members, why=None):
+        found = of(cls, members, why)
+        at_once[id(found)] = (found, disagreement(members, why))
+        return found
+
+    def telling(self):
+        moved.append(any((entry.lo, entry.hi) != then for (_, entry), then in zip(self.members, self.bounds)))
+        text = words(self)
+        told.append(text == at_once[id(self)][1])
+        return text
+    monkeypatch.setattr(combine.Disagreement, "of", classmethod(noted))
+    monkeypatch.setattr(combine.Disagreement, "words", telling)
+    corpus = tmp_path / "corpus"
+    result = run_build(corpus / "seeds", tmp_path / "events.db", curated=corpus / "curated")
+    assert result.exit_code == 0, result.output
+    assert told and all(told)
+    assert any(moved), "a report of an event in disagreement moved after it was found"

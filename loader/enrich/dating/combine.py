@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from dataclasses import dataclass
 from typing import Callable, Iterable, Optional, Sequence
 
 from ..events import events_at
@@ -59,7 +60,7 @@ def date_events(events: list[Event], documents: list[DocumentDates],
         return result
 
     linked = [e for e in events if len(located(e)) > 1]
-    conflicts: dict[str, str] = {}
+    conflicts: dict[str, Disagreement] = {}
 
     pending = linked
     while pending:
@@ -73,7 +74,7 @@ def date_events(events: list[Event], documents: list[DocumentDates],
             hi_doc, hi_entry = min(starts + during, key=lambda de: de[1].hi.day)
             last = max((e.end for _, e in starts if e.end), default=HIGH)
             if lo_entry.lo.day > hi_entry.hi.day or any(e.lo.day > last for _, e in during):
-                conflicts[event.id] = disagreement(members)
+                conflicts[event.id] = Disagreement.of(members)
                 problems.extend(_curated_disagreements(members, during))
                 continue
             for doc, entry in starts:
@@ -89,13 +90,13 @@ def date_events(events: list[Event], documents: list[DocumentDates],
                 offers.setdefault(doc.source_id, {})[entry.key] = Candidate(lo, hi, "cross-source",
                                                                             (event, lo_from, hi_from))
         # Check every document's batch first; an event refused anywhere lends nothing anywhere. No event
-        # offering is in `conflicts` yet, and checking changes nothing: its disagreement is written at once.
+        # offering is in `conflicts` yet, and checking changes nothing: its disagreement is noted at once.
         for source_id, batch in offers.items():
             _, refused = by_id[source_id].accept(batch)
             for entry, offer, why in refused:
                 event = offer.payload[0]
                 if event.id not in conflicts:  # the first refusal names it
-                    conflicts[event.id] = disagreement(
+                    conflicts[event.id] = Disagreement.of(
                         located(event), f"{entry.mention.source_id} entry {entry.mention.position}: {why}")
         # The lent notes read the lenders as they were when offered: write them all before applying any.
         applied = [(doc, [(doc.entry(key), _lent(offer)) for key, offer in batch.items()
@@ -138,10 +139,40 @@ def date_events(events: list[Event], documents: list[DocumentDates],
             event.date = hold(event, entry.document_only, entry.mention, shared=True) if document_only_holds(entry) else \
                 hold(event, doc.bounds(entry))
         elif event.id in conflicts:
-            event.date = hold(event, _hull(members, conflicts[event.id]))
+            event.date = hold(event, _hull(members, conflicts[event.id].words()))
         else:
             event.date = hold(event, _combined(*_roles(members)))
     return problems
+
+
+@dataclass(slots=True)
+class Disagreement:
+    """An event whose sources disagree, as `date_events` finds it: its reports and the bounds each had then,
+    and why, if a document refused what the others would lend. Its evidence is written in words only once
+    the event's bounds are made (`words`), so that the rounds hold a few references per event, not a
+    sentence naming every report (some 900 characters each at corpus-100000, 4,770 of them)."""
+
+    members: list[tuple[DocumentDates, Entry]]
+    bounds: tuple[tuple[Anchor, Anchor], ...]  # each member's (lo, hi) when the disagreement was found
+    why: Optional[str] = None
+
+    @classmethod
+    def of(cls, members: list[tuple[DocumentDates, Entry]], why: Optional[str] = None) -> "Disagreement":
+        return cls(members, tuple((entry.lo, entry.hi) for _, entry in members), why)
+
+    def words(self) -> str:
+        """The disagreement in words (`wording.disagreement`), each report as it was when found: a neighbour
+        in its list may have moved its bounds since; nothing else `disagreement` reads changes (a report of an
+        event in disagreement is lent nothing more)."""
+        entries = [entry for _, entry in self.members]
+        now = [(entry.lo, entry.hi) for entry in entries]
+        try:
+            for entry, (lo, hi) in zip(entries, self.bounds):
+                entry.lo, entry.hi = lo, hi
+            return disagreement(self.members, self.why)
+        finally:
+            for entry, (lo, hi) in zip(entries, now):
+                entry.lo, entry.hi = lo, hi
 
 
 def _touched(linked: list[Event], located, changed: list[Entry]) -> list[Event]:
