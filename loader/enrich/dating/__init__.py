@@ -30,10 +30,11 @@ DocumentDates it is given). The same inputs give the same results.
     contradicts it is reported and dropped; a curated date that contradicts it fails the build with
     the YAML file and line (unless its entry is marked ``out_of_order`` with the reason).
 
-``date_events(events, documents, share, whole, settle)``: across documents (``share`` gives the DateBounds to
-hold for each event's bounds: build.Shared.date, one object per value; a document may be held in part,
-``DocumentDatesInPart``, and ``whole`` reads it whole, one at a time, where another source lends it a bound; ``settle``,
-a build's, sets each event's evidence aside in the database being built, database.DateEvidence).
+``date_events(events, documents, share, whole, settle, report_bounds)``: across documents (``share`` gives the
+DateBounds to hold for each event's bounds: build.Shared.date, one object per value; a document may be held
+in part, ``DocumentDatesInPart``, and ``whole`` reads it whole, one at a time, where another source lends
+it a bound; ``settle`` and ``report_bounds``, a build's, set each event's evidence, and that of each report
+its list moved, aside in the database being built, database.DateEvidence).
     One event may be reported by several mentions (cross-source links). Their bounds are intersected;
     each mention whose bounds the other sources narrow takes the narrower bounds (``cross-source``),
     and its document's list is propagated again so the anchor narrows the neighbours too, until

@@ -161,18 +161,10 @@ class Disagreement:
         return cls(members, tuple((entry.lo, entry.hi) for _, entry in members), why)
 
     def words(self) -> str:
-        """The disagreement in words (`wording.disagreement`), each report as it was when found: a neighbour
-        in its list may have moved its bounds since; nothing else `disagreement` reads changes (a report of an
+        """The disagreement in words (`wording.disagreement`), each report's bounds as they were when found:
+        a neighbour in its list may have moved them since. Nothing else it reads changes (a report of an
         event in disagreement is lent nothing more)."""
-        entries = [entry for _, entry in self.members]
-        now = [(entry.lo, entry.hi) for entry in entries]
-        try:
-            for entry, (lo, hi) in zip(entries, self.bounds):
-                entry.lo, entry.hi = lo, hi
-            return disagreement(self.members, self.why)
-        finally:
-            for entry, (lo, hi) in zip(entries, now):
-                entry.lo, entry.hi = lo, hi
+        return disagreement(self.members, self.why, self.bounds)
 
 
 def _touched(linked: list[Event], located, changed: list[Entry]) -> list[Event]:

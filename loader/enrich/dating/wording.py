@@ -5,7 +5,7 @@ is built here from the state in entries.py; nothing here changes that state.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Optional, Sequence
 
 from ...model import DateBounds, Mention
 from ...parse.datetext import HIGH, LOW, precision_of
@@ -55,10 +55,11 @@ def bound_words(entry: Entry, anchor: Anchor, side: str) -> str:
     return f"listed {where} {entry_name(anchor.entry)} ({anchor.day}, {kind_words(anchor)})"
 
 
-def method_of(entry: Entry) -> str:
-    """The method of the entry's bounds: the kind of its evidence, "order" when a neighbour gives a bound."""
+def method_of(entry: Entry, bounds: Optional[tuple[Anchor, Anchor]] = None) -> str:
+    """The method of the entry's bounds (or of `bounds`, the (lo, hi) it had earlier): the kind of its
+    evidence, "order" when a neighbour gives a bound."""
     sides = []
-    for anchor in (entry.lo, entry.hi):
+    for anchor in bounds or (entry.lo, entry.hi):
         sides.append(anchor.kind if anchor.entry is entry.mention else "order")
     kinds = set(sides)
     if kinds <= {"unknown"}:
@@ -131,21 +132,26 @@ def lent(doc: DocumentDates, entry: Entry, anchor: Anchor) -> str:
             f"({bounds.method}: {bounds.evidence})")
 
 
-def report(entry: Entry) -> str:
-    """One report of an event, its bounds and how it got them, as a disagreement names it."""
-    method = how = method_of(entry)  # the method of its bounds, without writing their evidence
+def report(entry: Entry, bounds: Optional[tuple[Anchor, Anchor]] = None) -> str:
+    """One report of an event, its bounds (or `bounds`, the (lo, hi) it had earlier) and how it got them,
+    as a disagreement names it."""
+    lo, hi = bounds or (entry.lo, entry.hi)
+    method = how = method_of(entry, (lo, hi))  # the method of its bounds, without writing their evidence
     if entry.curated is not None and method == "curated":
         how = f"curated official record, {entry.curated.where}"
         if entry.curated.disagrees:
             how += f"; it departs from the other report because {entry.curated.disagrees}"
     elif printed_day(entry):
         how = f"{method}: {entry.mention.reported_date!r}"
-    return f"{entry.mention.source_id} entry {entry.mention.position}: {day_range(entry.lo.day, entry.hi.day)} ({how})"
+    return f"{entry.mention.source_id} entry {entry.mention.position}: {day_range(lo.day, hi.day)} ({how})"
 
 
-def disagreement(members: list[tuple[DocumentDates, Entry]], why: Optional[str] = None) -> str:
-    """The evidence of an event whose sources disagree: each report, and what the bounds are."""
-    text = "sources disagree: " + "; ".join(report(entry) for _, entry in members)
+def disagreement(members: list[tuple[DocumentDates, Entry]], why: Optional[str] = None,
+                 bounds: Optional[Sequence[tuple[Anchor, Anchor]]] = None) -> str:
+    """The evidence of an event whose sources disagree: each report, and what the bounds are. `bounds`:
+    each report's (lo, hi) when the disagreement was found, if they may have moved since."""
+    text = "sources disagree: " + "; ".join(report(entry, bounds[i] if bounds else None)
+                                            for i, (_, entry) in enumerate(members))
     if why:
         text += f"; {why}"
     official = [e for _, e in members if e.curated is not None and doc_method(e) == "curated"]
